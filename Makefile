@@ -1,0 +1,57 @@
+# Rounds — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test install migrate reference seed serve worker beat stop check clean-db bench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Rounds needs Python 3.11+"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+reference: migrate
+	$(PY) manage.py load_reference
+
+seed: reference
+	$(PY) manage.py seed_demo
+
+## make demo: install, start the embedded PostgreSQL, migrate, load reference + demo data, serve :8000
+demo: seed
+	@echo
+	@echo "Rounds is starting on http://127.0.0.1:8000/accounts/login/ — demo logins (password rounds-demo):"
+	@echo "  coordinator@northwind.example  director@northwind.example  faculty@northwind.example"
+	@echo "  resident@northwind.example     student@northwind.example   clinician@northwind.example"
+	@echo "  (the same six @southbay.example)   platform superuser: admin@rounds.example"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: every test, against real PostgreSQL (embedded unless DATABASE_URL is set)
+test: install
+	$(PY) -m pytest
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	ROUNDS_PRODUCTION=1 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		DJANGO_ALLOWED_HOSTS=rounds.example $(PY) manage.py check --deploy --fail-level WARNING
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+## make stop: stop the embedded PostgreSQL (data stays under var/pgdata)
+stop:
+	@$(PY) -c 'from pathlib import Path; from config.database import embedded_server_stop as s; print("stopped" if s(Path("var")) else "not running")'
+
+clean-db: stop
+	rm -rf var/pgdata

@@ -1,0 +1,214 @@
+"""Shared reference library, curated by superusers: competencies, entrustment scales, versioned
+EPA and milestone sets, case types and feedback tags. Case types and feedback tags may also be
+private to one company (``company`` set); shared rows have no company."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from apps.tenants.scoping import TenantQuerySet, TenantScopeError
+
+
+class Competency(models.Model):
+    code = models.SlugField(max_length=50, primary_key=True)
+    name = models.CharField(max_length=255, unique=True)
+    abbreviation = models.CharField(max_length=10, unique=True)
+    description = models.TextField(blank=True)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "competencies"
+        ordering = ["display_order"]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})"
+
+
+class EntrustmentScale(models.Model):
+    code = models.SlugField(max_length=50, primary_key=True)
+    name = models.CharField(max_length=255)
+    source = models.TextField(blank=True, help_text="Citation for the scale's wording")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EntrustmentLevel(models.Model):
+    scale = models.ForeignKey(EntrustmentScale, on_delete=models.CASCADE, related_name="levels")
+    number = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100)
+    descriptor = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scale", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "number"], name="level_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=10), name="level_number_1_to_10"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} — {self.label}"
+
+
+class VersionedSet(models.Model):
+    """A published version of a specialty's EPAs or milestones. Publishing a new version adds a
+    new set; old sets stay readable and are retired with a date, never changed."""
+
+    specialty = models.ForeignKey("academics.Specialty", on_delete=models.PROTECT, related_name="+")
+    version = models.CharField(max_length=20)
+    name = models.CharField(max_length=255)
+    effective_date = models.DateField()
+    retired_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.name} v{self.version}" + (" (retired)" if self.retired_on else "")
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
+
+
+class EPASet(VersionedSet):
+    scale = models.ForeignKey(EntrustmentScale, on_delete=models.PROTECT, related_name="epa_sets")
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "EPA set"
+        ordering = ["specialty", "-effective_date"]
+        constraints = [models.UniqueConstraint(fields=["specialty", "version"], name="epa_set_unique_version")]
+
+
+class EPA(models.Model):
+    epa_set = models.ForeignKey(EPASet, on_delete=models.PROTECT, related_name="epas")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "EPA"
+        ordering = ["epa_set", "display_order", "number"]
+        constraints = [models.UniqueConstraint(fields=["epa_set", "number"], name="epa_unique_number_in_set")]
+
+    def __str__(self):
+        return f"EPA {self.number}: {self.short_name}"
+
+
+class MilestoneSet(VersionedSet):
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["specialty", "-effective_date"]
+        constraints = [models.UniqueConstraint(fields=["specialty", "version"], name="milestone_set_unique_version")]
+
+
+class Milestone(models.Model):
+    milestone_set = models.ForeignKey(MilestoneSet, on_delete=models.PROTECT, related_name="milestones")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="milestones")
+    subcompetency_code = models.CharField(max_length=20, help_text="e.g. PC1, MK2")
+    title = models.CharField(max_length=255)
+    level_1 = models.TextField(blank=True)
+    level_2 = models.TextField(blank=True)
+    level_3 = models.TextField(blank=True)
+    level_4 = models.TextField(blank=True)
+    level_5 = models.TextField(blank=True)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    LEVEL_FIELDS = ("level_1", "level_2", "level_3", "level_4", "level_5")
+
+    class Meta:
+        ordering = ["milestone_set", "display_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone_set", "subcompetency_code"], name="milestone_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.subcompetency_code}: {self.title}"
+
+
+class SharedOrPrivateQuerySet(TenantQuerySet):
+    """Rows are shared (company is null) or private to one company. Fail-closed like tenant
+    querysets: say whose view you want (``visible_to``), or ``shared()``, or ``unscoped()``."""
+
+    def visible_to(self, company):
+        if company is None:
+            raise TenantScopeError(f"{self.model.__name__}.visible_to(None)")
+        return self._scoped(Q(company__isnull=True) | Q(company_id=getattr(company, "pk", company)))
+
+    def shared(self):
+        return self._scoped(Q(company__isnull=True))
+
+    def _scoped(self, condition):
+        clone = self.filter(condition)
+        clone._tenant_scoped = True
+        return clone
+
+
+class CaseType(models.Model):
+    epa = models.ForeignKey(EPA, on_delete=models.PROTECT, related_name="case_types")
+    company = models.ForeignKey("tenants.Company", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+", db_index=True,
+                                help_text="Blank = shared with every company; set = private to that company")
+    code = models.CharField(max_length=50, help_text="Rounds' own identifier, e.g. LAP_CHOLE")
+    name = models.CharField(max_length=255)
+    typical_minutes = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    objects = SharedOrPrivateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["epa", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["epa", "code"], condition=Q(company__isnull=True),
+                                    name="case_type_unique_shared_code"),
+            models.UniqueConstraint(fields=["company", "epa", "code"], name="case_type_unique_private_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FeedbackTag(models.Model):
+    class Category(models.TextChoices):
+        STRENGTH = "strength", "Strength"
+        IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+    category = models.CharField(max_length=30, choices=Category.choices)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    specialty = models.ForeignKey("academics.Specialty", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", help_text="Blank = applies to all specialties")
+    company = models.ForeignKey("tenants.Company", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+", db_index=True,
+                                help_text="Blank = shared with every company; set = private to that company")
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    objects = SharedOrPrivateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], condition=Q(company__isnull=True),
+                                    name="feedback_tag_unique_shared"),
+            models.UniqueConstraint(fields=["company", "category", "name"], name="feedback_tag_unique_private"),
+        ]
+
+    def __str__(self):
+        return self.name

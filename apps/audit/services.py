@@ -1,0 +1,95 @@
+"""Writing audit rows, and the soft delete / restore every context shares.
+
+Call these inside the caller's ``transaction.atomic`` block so the audit row commits or rolls
+back with the change it records."""
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from apps.audit import context
+from apps.audit.models import AuditLog
+
+
+def audit_log_record(*, company, actor, action: str, entity=None, changes=None,
+                     severity=AuditLog.Severity.INFO, status_code=None, entity_type="", entity_id="") -> AuditLog:
+    ctx = context.current()
+    if entity is not None:
+        entity_type = entity_type or entity._meta.label
+        entity_id = entity_id or str(entity.pk)
+    return AuditLog.objects.create(
+        company_id=getattr(company, "pk", company),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        changes=changes or {},
+        ip_address=ctx.ip_address,
+        user_agent=ctx.user_agent,
+        endpoint=ctx.endpoint,
+        method=ctx.method,
+        status_code=status_code,
+        severity=severity,
+    )
+
+
+def model_changes(instance: models.Model, before: dict) -> dict:
+    """{field: [before, after]} for the concrete fields that differ from ``before``."""
+    after = snapshot(instance)
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def snapshot(instance: models.Model) -> dict:
+    return {
+        field.attname: _jsonable(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in {"updated_at", "created_at"}
+    }
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+        return value
+    return str(value)
+
+
+def save_with_audit(*, instance, actor, action: str):
+    """Save a tenant object, its history row (via simple-history) and its audit row, atomically.
+    The "before" side of the audit diff is read from the locked database row, not from the
+    instance (a bound ModelForm has already changed the instance in memory)."""
+    with transaction.atomic():
+        stored = None
+        if not instance._state.adding:
+            stored = type(instance)._base_manager.select_for_update().filter(pk=instance.pk).first()
+        instance._history_user = actor
+        instance.save()
+        changes = model_changes(instance, snapshot(stored)) if stored is not None else snapshot(instance)
+        audit_log_record(company=instance.company_id, actor=actor, action=action, entity=instance, changes=changes)
+    return instance
+
+
+def soft_delete(*, instance, actor, reason: str):
+    if not reason.strip():
+        raise ValueError("A reason is required to delete")
+    with transaction.atomic():
+        instance.deleted_at = timezone.now()
+        instance.deleted_by = actor
+        instance.delete_reason = reason.strip()
+        instance._history_user = actor
+        instance._change_reason = f"deleted: {reason.strip()}"
+        instance.save()
+        audit_log_record(company=instance.company_id, actor=actor, action="soft_deleted", entity=instance,
+                         changes={"reason": reason.strip()}, severity=AuditLog.Severity.NOTICE)
+    return instance
+
+
+def restore(*, instance, actor):
+    with transaction.atomic():
+        instance.deleted_at = None
+        instance.deleted_by = None
+        instance.delete_reason = ""
+        instance._history_user = actor
+        instance._change_reason = "restored"
+        instance.save()
+        audit_log_record(company=instance.company_id, actor=actor, action="restored", entity=instance,
+                         severity=AuditLog.Severity.NOTICE)
+    return instance

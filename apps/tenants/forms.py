@@ -1,0 +1,26 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from apps.tenants.models import Site, User
+from apps.tenants.scoping import unscoped
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "kind", "address", "time_zone", "latitude", "longitude", "geofence_radius_m",
+                  "student_capacity", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True,
+                                                                             "autocomplete": "email"}))
+
+
+class TenantPasswordResetForm(PasswordResetForm):
+    def get_users(self, email):
+        # A reset request arrives before any tenant is known; the email alone identifies the person.
+        with unscoped("password reset: lookup by email"):
+            users = list(User.objects.filter(email__iexact=email, is_active=True))
+        return (user for user in users if user.has_usable_password())

@@ -1,0 +1,48 @@
+"""Role-aware navigation and home-page panels. Each app registers its own in AppConfig.ready(),
+so the shell never imports the contexts it links to."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset  # shown when the user holds any of these; empty = every signed-in tenant user
+    order: int = 50
+
+
+NAV_ITEMS: list[NavItem] = []
+HOME_PANELS: list[tuple[int, Callable]] = []
+
+
+def register_nav_item(label: str, url_name: str, roles=(), order: int = 50) -> None:
+    if all(item.url_name != url_name for item in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(label, url_name, frozenset(roles), order))
+
+
+def register_home_panel(panel: Callable, order: int = 50) -> None:
+    """``panel(request)`` returns None (nothing to show) or ``(template_name, context)``."""
+    if all(existing is not panel for _, existing in HOME_PANELS):
+        HOME_PANELS.append((order, panel))
+
+
+def nav_for(user, roles: set[str]) -> list[dict]:
+    items = sorted(NAV_ITEMS, key=lambda item: (item.order, item.label))
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in items
+        if not item.roles or item.roles & roles
+    ]
+
+
+def home_panels_for(request) -> list[tuple[str, dict]]:
+    panels = []
+    for _, panel in sorted(HOME_PANELS, key=lambda pair: pair[0]):
+        rendered = panel(request)
+        if rendered is not None:
+            panels.append(rendered)
+    return panels

@@ -1,0 +1,31 @@
+"""Roles a membership can carry, and the scope each belongs to."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    # company scope
+    ORG_ADMIN = "org_admin", "Organization administrator"
+    # program scope
+    PROGRAM_DIRECTOR = "program_director", "Program director"
+    COORDINATOR = "coordinator", "Program coordinator"
+    FACULTY = "faculty", "Faculty"
+    PRECEPTOR = "preceptor", "Preceptor"
+    SUPERVISOR = "supervisor", "Supervisor"
+    RESIDENT = "resident", "Resident"
+    STUDENT = "student", "Student"
+    # site scope
+    CLINICIAN = "clinician", "Clinician"
+    CLINIC_STAFF = "clinic_staff", "Clinic staff"
+
+
+PROGRAM_ROLES = frozenset(
+    {Role.PROGRAM_DIRECTOR, Role.COORDINATOR, Role.FACULTY, Role.PRECEPTOR, Role.SUPERVISOR,
+     Role.RESIDENT, Role.STUDENT}
+)
+SITE_ROLES = frozenset({Role.CLINICIAN, Role.CLINIC_STAFF})
+COMPANY_ROLES = frozenset({Role.ORG_ADMIN})
+
+PROGRAM_MANAGERS = frozenset({Role.PROGRAM_DIRECTOR, Role.COORDINATOR})
+ASSESSORS = frozenset({Role.FACULTY, Role.PRECEPTOR, Role.SUPERVISOR, Role.PROGRAM_DIRECTOR})
+LEARNERS = frozenset({Role.RESIDENT, Role.STUDENT})

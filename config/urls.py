@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from apps.tenants.forms import EmailAuthenticationForm, TenantPasswordResetForm
+
+admin.site.site_header = "Rounds administration"
+admin.site.site_title = "Rounds admin"
+
+accounts = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_reset/", auth_views.PasswordResetView.as_view(form_class=TenantPasswordResetForm),
+         name="password_reset"),
+    path("", include("django.contrib.auth.urls")),
+]
+
+urlpatterns = [
+    path("accounts/", include(accounts)),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.tenants.urls")),
+]
+
+handler403 = "apps.tenants.views.permission_denied"
+

@@ -1,0 +1,4 @@
+"""factory-boy factories. Every tenant-owned factory takes its company from a parent object —
+pass the parent (or ``company=``) explicitly; nothing here invents a tenant silently."""
+
+from tests.factories.tenants import *  # noqa: F401,F403
