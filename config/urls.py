@@ -22,6 +22,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("apps.academics.api_urls")),
+    path("api/", include("apps.assessments.api_urls")),
+    path("api/", include("apps.assessments.reference_api_urls")),
+    path("api/", include("apps.notifications.api_urls")),
+    path("programs/", include("apps.academics.urls")),
+    path("assessments/", include("apps.assessments.urls")),
+    path("reference/", include("apps.assessments.reference_urls")),
+    path("analytics/", include("apps.assessments.analytics_urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.tenants.urls")),
 ]
 
