@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tests.factories import CompanyFactory, MembershipFactory, SiteFactory, SponsorFactory, UserFactory
@@ -51,3 +53,20 @@ def _tasks_run_eagerly():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium. Say so plainly when it is missing (CI requires it)."""
+    from tests.browser.conftest import chromium_path
+
+    if chromium_path():
+        return
+    if os.environ.get("ROUNDS_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError("ROUNDS_REQUIRE_BROWSER=1 but no chromium was found (apt-get install chromium)")
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if browser_items:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        config.hook.pytest_deselected(items=browser_items)
+        config.get_terminal_writer().line(
+            f"NOTE: no Chromium found — {len(browser_items)} browser test(s) not run. "
+            "Install Debian's chromium (apt-get install chromium) to run them.", yellow=True)
