@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from apps.assessments import validators
 from apps.tenants.scoping import TenantQuerySet, TenantScopeError
 
 
@@ -106,8 +107,19 @@ class EPA(models.Model):
     def __str__(self):
         return f"EPA {self.number}: {self.short_name}"
 
+    def clean(self):
+        if self.epa_set_id is not None:
+            validators.validate_epa_number_free(epa_set=self.epa_set, number=self.number, exclude_pk=self.pk)
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports a taken number in words ("EPA 4 already exists in …"); skip the
+        # generic constraint message for the same rule.
+        super().validate_constraints(exclude=set(exclude or ()) | {"number"})
+
 
 class MilestoneSet(VersionedSet):
+    # Blank when the source does not give a date (see fixtures/README.md): never guessed.
+    effective_date = models.DateField(null=True, blank=True)
     source = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -139,6 +151,9 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.subcompetency_code}: {self.title}"
+
+    def clean(self):
+        validators.validate_milestone_levels({field: getattr(self, field) for field in self.LEVEL_FIELDS})
 
 
 class SharedOrPrivateQuerySet(TenantQuerySet):
