@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-from django.core.management import BaseCommand
+from django.core.management import BaseCommand, call_command, get_commands
 from django.db import transaction
 
 # Each context's demo module exposes seed(world, log) (tenants: seed(log)) and runs in this order.
@@ -15,6 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from apps.tenants import demo as tenants_demo
 
+        if "load_reference" in get_commands():
+            call_command("load_reference", stdout=self.stdout)  # idempotent; demo programs use the EPAs
         with transaction.atomic():
             world = tenants_demo.seed(log=self.stdout.write)
             for module_name in DEMO_MODULES:
