@@ -1,3 +1,6 @@
+from apps.assessments.models.analytics import (  # noqa: F401
+    AnalyticsRefresh, ProgramAssessmentMetrics, ProgramFacultyEngagement, ResidentEPAProgress,
+)
 from apps.assessments.models.assessment import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
 from apps.assessments.models.reference import (
     EPA,

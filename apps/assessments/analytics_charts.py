@@ -1,0 +1,67 @@
+"""Tiny server-side SVG charts (no JavaScript, CSP-safe: classes only, styled in analytics.css)."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH, HEIGHT, PAD = 640, 220, 32
+
+
+def _svg(body: str, title: str) -> SafeString:
+    return mark_safe(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{body}</svg>'
+    )
+
+
+def bar_chart(points: list[tuple[str, float]], *, title: str) -> SafeString:
+    """Vertical bars, one per (label, value); the value is printed above each bar."""
+    if not points:
+        return _svg('<text class="chart-empty" x="20" y="40">No data yet</text>', title)
+    top = max(value for _, value in points) or 1
+    slot = (WIDTH - 2 * PAD) / len(points)
+    parts = [f'<line class="chart-axis" x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}"/>']
+    for index, (label, value) in enumerate(points):
+        bar_height = (HEIGHT - 2 * PAD) * value / top
+        x, y = PAD + index * slot + slot * 0.1, HEIGHT - PAD - bar_height
+        parts.append(f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}" '
+                     f'height="{bar_height:.1f}"><title>{escape(label)}: {value:g}</title></rect>')
+        parts.append(f'<text class="chart-value" x="{x + slot * 0.4:.1f}" y="{y - 3:.1f}">{value:g}</text>')
+        parts.append(f'<text class="chart-label" x="{x + slot * 0.4:.1f}" y="{HEIGHT - PAD + 14}">'
+                     f'{escape(label)}</text>')
+    return _svg("".join(parts), title)
+
+
+def trajectory_chart(points: list[tuple[date, int]], *, max_level: int, title: str) -> SafeString:
+    """Each assessment as a dot (x = case date, y = entrustment level) and the monthly mean as a line."""
+    if not points:
+        return _svg('<text class="chart-empty" x="20" y="40">No assessments yet</text>', title)
+    first, last = min(day for day, _ in points), max(day for day, _ in points)
+    span = max((last - first).days, 1)
+    max_level = max(max_level, max(level for _, level in points), 1)
+
+    def xy(day, level):
+        x = PAD + (WIDTH - 2 * PAD) * min(max((day - first).days, 0), span) / span
+        return x, HEIGHT - PAD - (HEIGHT - 2 * PAD) * level / max_level
+
+    parts = [f'<line class="chart-axis" x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}"/>']
+    for level in range(1, max_level + 1):
+        _, y = xy(first, level)
+        parts.append(f'<line class="chart-grid" x1="{PAD}" y1="{y:.1f}" x2="{WIDTH - PAD}" y2="{y:.1f}"/>'
+                     f'<text class="chart-tick" x="{PAD - 6}" y="{y + 4:.1f}">{level}</text>')
+    parts += [f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="3"/>'
+              for x, y in (xy(day, level) for day, level in points)]
+    parts.append(f'<polyline class="chart-line" points="{_monthly_means(points, xy)}"/>')
+    parts.append(f'<text class="chart-label" x="{PAD}" y="{HEIGHT - 8}">{first:%b %Y}</text>'
+                 f'<text class="chart-label chart-label-end" x="{WIDTH - PAD}" y="{HEIGHT - 8}">{last:%b %Y}</text>')
+    return _svg("".join(parts), title)
+
+
+def _monthly_means(points, xy) -> str:
+    months = defaultdict(list)
+    for day, level in points:
+        months[day.replace(day=15)].append(level)
+    coords = (xy(month, sum(levels) / len(levels)) for month, levels in sorted(months.items()))
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)

@@ -1,0 +1,104 @@
+"""Reads for the analytics pages. Program-level numbers come from the materialized views
+(tenant-scoped with ``for_company``); the per-learner trajectory and coverage grid read the live
+assessment table, bounded by one learner's rows and served by the learner index."""
+
+import datetime
+from statistics import median
+
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.academics.models import Learner, Program, RotationType
+from apps.assessments.models import EPA, EPAAssessment, ProgramAssessmentMetrics, ProgramFacultyEngagement, \
+    ResidentEPAProgress
+from apps.tenants.roles import PROGRAM_MANAGERS, Role
+
+PROGRAM_VIEWERS = PROGRAM_MANAGERS | {Role.FACULTY}
+BEHIND_AFTER_DAYS = 60
+MONTHS_SHOWN = 24
+
+
+def learner_epa_progress(*, learner: Learner) -> list[dict]:
+    """Every EPA of the program's set (assessed or not) with the learner's progress row."""
+    rows = {row.epa_id: row for row in ResidentEPAProgress.objects.for_company(learner.company_id)
+            .filter(learner=learner).select_related("epa")}
+    epas = list(EPA.objects.filter(epa_set_id=learner.program.epa_set_id)) if learner.program.epa_set_id else []
+    epas += [row.epa for epa_id, row in rows.items() if epa_id not in {epa.pk for epa in epas}]
+    return [{"epa": epa, "progress": rows.get(epa.pk)} for epa in epas]
+
+
+def learner_trajectory(*, learner: Learner) -> list[tuple[datetime.date, int]]:
+    return list(EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner)
+                .order_by("assessment_date").values_list("assessment_date", "entrustment_level"))
+
+
+def learner_coverage_grid(*, learner: Learner, epas: list) -> dict:
+    """EPA × rotation type → assessment count; a zero where the EPA is primary there is a gap."""
+    rotations = list(RotationType.objects.for_company(learner.company_id).filter(program_id=learner.program_id)
+                     .prefetch_related("primary_epas"))
+    counts = {
+        (row["epa_id"], row["rotation_assignment__rotation_type_id"]): row["n"]
+        for row in EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner)
+        .values("epa_id", "rotation_assignment__rotation_type_id").annotate(n=Count("id"))
+    }
+    primary = {(epa.pk, rotation.pk) for rotation in rotations for epa in rotation.primary_epas.all()}
+    grid = [{"epa": epa, "cells": [{"count": counts.get((epa.pk, rotation.pk), 0),
+                                    "primary": (epa.pk, rotation.pk) in primary} for rotation in rotations]}
+            for epa in epas]
+    return {"rotations": rotations, "rows": grid}
+
+
+def program_monthly_metrics(*, program: Program) -> list[ProgramAssessmentMetrics]:
+    rows = ProgramAssessmentMetrics.objects.for_company(program.company_id).filter(program=program)
+    return list(reversed(rows.order_by("-month")[:MONTHS_SHOWN]))
+
+
+def program_faculty_engagement(*, program: Program) -> list[ProgramFacultyEngagement]:
+    return list(ProgramFacultyEngagement.objects.for_company(program.company_id).filter(program=program)
+                .select_related("assessor").order_by("-assessments"))
+
+
+def program_learners_behind(*, program: Program) -> list[dict]:
+    """Active learners with no assessment in 60 days, or fewer than the median of their PGY."""
+    progress = ResidentEPAProgress.objects.for_company(program.company_id).filter(learner_id=OuterRef("pk"))
+    progress = progress.order_by().values("learner_id")
+    learners = list(
+        Learner.objects.for_company(program.company_id).filter(program=program, status=Learner.Status.ACTIVE)
+        .select_related("user")
+        .annotate(total=Coalesce(Subquery(progress.annotate(n=Sum("assessment_count")).values("n")), 0),
+                  latest=Subquery(progress.annotate(d=Max("latest_date")).values("d")))
+    )
+    return _flag_behind(learners, today=timezone.localdate())
+
+
+def _flag_behind(learners, *, today) -> list[dict]:
+    by_pgy = {}
+    for learner in learners:
+        by_pgy.setdefault(learner.pgy_level, []).append(learner.total)
+    medians = {pgy: median(totals) for pgy, totals in by_pgy.items()}
+    cutoff = today - datetime.timedelta(days=BEHIND_AFTER_DAYS)
+    behind = []
+    for learner in learners:
+        reasons = []
+        if learner.latest is None or learner.latest < cutoff:
+            reasons.append(f"no assessment in {BEHIND_AFTER_DAYS} days")
+        if learner.total < medians[learner.pgy_level]:
+            reasons.append(f"below the PGY median ({medians[learner.pgy_level]:g})")
+        if reasons:
+            behind.append({"learner": learner, "total": learner.total, "latest": learner.latest,
+                           "pgy_median": medians[learner.pgy_level], "reasons": "; ".join(reasons)})
+    return sorted(behind, key=lambda row: (row["total"], str(row["learner"])))
+
+
+def programs_for_dashboards(*, user, memberships) -> list[Program]:
+    """Programs whose dashboard the user may open (faculty/coordinator/director there)."""
+    program_ids = {m.program_id for m in memberships if m.role in PROGRAM_VIEWERS}
+    if not program_ids:
+        return []
+    programs = Program.objects.for_company(user.company_id)
+    return list(programs if None in program_ids else programs.filter(pk__in=program_ids))
+
+
+def learner_records_of(*, user) -> list[Learner]:
+    return list(Learner.objects.for_company(user.company_id).filter(user=user).select_related("program"))
