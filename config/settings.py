@@ -169,7 +169,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rounds <no-reply@rou
 
 # --- Static files: vendored, served by whitenoise (no CDN) -----------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"  # `manage.py collectstatic` fills it for production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
+WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves straight from static/ and app folders
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
