@@ -21,8 +21,8 @@ def validate_milestone_levels(values: dict) -> None:
 
 def validate_epa_number_free(*, epa_set, number, exclude_pk=None, existing_numbers=None) -> None:
     """``existing_numbers`` lets a caller check a batch without one query per row."""
-    if epa_set is None or number is None:
-        return
+    if epa_set is None or number is None or (existing_numbers is None and epa_set.pk is None):
+        return  # a set being created: its formset checks duplicates among the new rows
     if existing_numbers is None:
         taken = epa_set.epas.filter(number=number).exclude(pk=exclude_pk).exists()
     else:

@@ -3,12 +3,13 @@ import datetime
 import factory
 
 from apps.academics.models import Specialty
+from apps.tenants.models import User
 from apps.assessments.models import (
     EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
 )
 
 __all__ = ["SpecialtyFactory", "CompetencyFactory", "ScaleFactory", "LevelFactory", "EPASetFactory", "EPAFactory",
-           "MilestoneSetFactory", "MilestoneFactory", "CaseTypeFactory", "FeedbackTagFactory", "scale_with_levels"]
+           "MilestoneSetFactory", "MilestoneFactory", "CaseTypeFactory", "FeedbackTagFactory", "scale_with_levels", "SuperuserFactory"]
 
 
 class SpecialtyFactory(factory.django.DjangoModelFactory):
@@ -117,3 +118,22 @@ class FeedbackTagFactory(factory.django.DjangoModelFactory):
     category = FeedbackTag.Category.STRENGTH
     name = factory.Sequence(lambda n: f"Tag {n}")
     company = None
+
+
+class SuperuserFactory(factory.django.DjangoModelFactory):
+    """A platform superuser: no company, curates the shared reference library in the admin."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    company = None
+    email = factory.Sequence(lambda n: f"curator{n}@rounds.example")
+    is_staff = True
+    is_superuser = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])

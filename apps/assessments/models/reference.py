@@ -7,7 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.assessments import validators
-from apps.tenants.scoping import TenantQuerySet, TenantScopeError
+from apps.tenants.scoping import TenantQuerySet, TenantScopeError, unscoped
 
 
 class Competency(models.Model):
@@ -174,7 +174,23 @@ class SharedOrPrivateQuerySet(TenantQuerySet):
         return clone
 
 
-class CaseType(models.Model):
+class SharedOrPrivateModel(models.Model):
+    """Uniqueness checks read across companies on purpose: the constraints themselves say which
+    rows may clash (shared rows with shared rows, a company's rows with its own)."""
+
+    class Meta:
+        abstract = True
+
+    def validate_unique(self, exclude=None):
+        with unscoped("reference uniqueness validation"):
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude=None):
+        with unscoped("reference constraint validation"):
+            super().validate_constraints(exclude)
+
+
+class CaseType(SharedOrPrivateModel):
     epa = models.ForeignKey(EPA, on_delete=models.PROTECT, related_name="case_types")
     company = models.ForeignKey("tenants.Company", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="+", db_index=True,
@@ -199,7 +215,7 @@ class CaseType(models.Model):
         return self.name
 
 
-class FeedbackTag(models.Model):
+class FeedbackTag(SharedOrPrivateModel):
     class Category(models.TextChoices):
         STRENGTH = "strength", "Strength"
         IMPROVEMENT = "area_for_improvement", "Area for improvement"

@@ -1,0 +1,5 @@
+from apps.tenants.navigation import register_nav_item
+from apps.tenants.roles import Role
+
+register_nav_item("Reference library", "reference_library",
+                  roles=[Role.COORDINATOR, Role.PROGRAM_DIRECTOR, Role.ORG_ADMIN, Role.FACULTY], order=80)
