@@ -30,6 +30,7 @@ class LearnerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Learner
+        skip_postgeneration_save = True
 
     program = factory.SubFactory(ProgramFactory)
     company = factory.SelfAttribute("program.company")
@@ -43,7 +44,7 @@ class LearnerFactory(factory.django.DjangoModelFactory):
     def membership(obj, create, extracted, **kwargs):
         if create:
             role = Role.RESIDENT if obj.kind == Learner.Kind.RESIDENT else Role.STUDENT
-            Membership.objects.get_or_create(user=obj.user, role=role, program=obj.program,
+            Membership.objects.for_company(obj.company).get_or_create(user=obj.user, role=role, program=obj.program,
                                              defaults={"company": obj.company})
 
 
@@ -61,6 +62,7 @@ class StudentFactory(LearnerFactory):
 class FacultyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Faculty
+        skip_postgeneration_save = True
 
     program = factory.SubFactory(ProgramFactory)
     company = factory.SelfAttribute("program.company")
@@ -70,7 +72,7 @@ class FacultyFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def membership(obj, create, extracted, **kwargs):
         if create:
-            Membership.objects.get_or_create(user=obj.user, role=Role.FACULTY, program=obj.program,
+            Membership.objects.for_company(obj.company).get_or_create(user=obj.user, role=Role.FACULTY, program=obj.program,
                                              defaults={"company": obj.company})
 
 

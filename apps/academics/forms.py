@@ -1,0 +1,98 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.academics.models import Learner
+from apps.tenants.roles import Role
+
+
+def apply_service_errors(form, error: ValidationError):
+    """Put a service's ValidationError beside the matching field (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, widget=forms.TextInput(attrs={"type": "search",
+                                                                                       "placeholder": "Name or email"}))
+    role = forms.ChoiceField(required=False, choices=[("", "Everyone"), (Role.RESIDENT, "Residents"),
+                                                      (Role.STUDENT, "Students"), (Role.FACULTY, "Faculty")])
+    pgy = forms.TypedChoiceField(label="PGY", required=False, coerce=int, empty_value=None,
+                                 choices=[("", "Any")] + [(n, n) for n in range(1, 11)])
+    status = forms.ChoiceField(required=False, choices=[("", "Any")] + list(Learner.Status.choices)
+                               + [("inactive", "Inactive faculty")])
+    track = forms.CharField(required=False)
+    sort = forms.ChoiceField(required=False, choices=[("name", "Name A–Z"), ("-name", "Name Z–A"),
+                                                      ("pgy", "PGY ↑"), ("-pgy", "PGY ↓"), ("role", "Role"),
+                                                      ("status", "Status")])
+
+
+class AcademicYearForm(forms.Form):
+    name = forms.CharField(max_length=50, help_text="For example 2026-2027")
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    is_current = forms.BooleanField(required=False, label="This is the current year")
+
+
+class BlockGenerateForm(forms.Form):
+    PATTERNS = [("four_week", "13 four-week blocks"), ("monthly", "12 calendar months"),
+                ("custom", "Custom list of dates")]
+    pattern = forms.ChoiceField(choices=PATTERNS, widget=forms.RadioSelect, initial="four_week")
+    custom = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="For a custom list: one block per line, “YYYY-MM-DD YYYY-MM-DD” (start end)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pattern") == "custom":
+            data["pattern"] = self._custom_dates(data.get("custom", ""))
+        return data
+
+    def _custom_dates(self, text):
+        import datetime
+
+        dates = []
+        for number, line in enumerate(filter(None, (l.strip() for l in text.splitlines())), start=1):
+            try:
+                start, end = (datetime.date.fromisoformat(part) for part in line.split())
+            except ValueError:
+                raise ValidationError({"custom": f"Line {number}: write two dates like 2026-07-01 2026-07-28."})
+            dates.append((start, end))
+        if not dates:
+            raise ValidationError({"custom": "List at least one block."})
+        return dates
+
+
+class CellForm(forms.Form):
+    """One grid cell: which rotation, where, with whom. Choices are the program's own."""
+
+    rotation_type = forms.ModelChoiceField(queryset=None, required=False, empty_label="— nothing —",
+                                           label="Rotation")
+    site = forms.ModelChoiceField(queryset=None, required=False, empty_label="— no site —")
+    supervisor = forms.ModelChoiceField(queryset=None, required=False, empty_label="— none —")
+
+    def __init__(self, *args, program, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rotation_type"].queryset = program.rotation_types.all()
+        self.fields["site"].queryset = sites
+        self.fields["supervisor"].queryset = program.faculty.filter(is_active=True).select_related("user")
+
+
+class ImportForm(forms.Form):
+    KINDS = [("roster", "Roster (people)"), ("schedule", "Schedule (assignments)")]
+    kind = forms.ChoiceField(choices=KINDS)
+    file = forms.FileField(help_text="CSV or XLSX with a header row. See the column list above.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("Upload a .csv or .xlsx file.")
+        if upload.size > 2 * 1024 * 1024:
+            raise ValidationError("The file is larger than 2 MB; split it.")
+        return upload
+
+
+class PromotionForm(forms.Form):
+    graduation_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    key = forms.CharField(widget=forms.HiddenInput)

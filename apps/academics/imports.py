@@ -1,0 +1,226 @@
+"""Bulk import (CSV/XLSX → validated rows → atomic apply) and export of roster and schedule.
+
+The preview validates every row and lists each bad one with its line number (line 1 is the
+header). Nothing is written unless every row is valid; the confirm step validates the stored
+rows again inside the transaction, so what is written is always what was checked."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from apps.academics import selectors, services
+from apps.academics.models import RotationAssignment
+from apps.tenants.models import User
+from apps.tenants.roles import Role
+from apps.tenants.scoping import unscoped
+
+ROSTER_COLUMNS = ["email", "first_name", "last_name", "role", "pgy", "track"]
+SCHEDULE_COLUMNS = ["email", "rotation_code", "start_date", "end_date", "site"]
+COLUMNS = {"roster": ROSTER_COLUMNS, "schedule": SCHEDULE_COLUMNS}
+ROLES = {"resident": Role.RESIDENT, "student": Role.STUDENT, "faculty": Role.FACULTY}
+MAX_ROWS = 2000
+
+
+class ImportFileError(ValueError):
+    """The file itself cannot be read (not a row problem)."""
+
+
+@dataclass
+class Preview:
+    kind: str
+    rows: list  # raw rows: [{column: text}], JSON-safe, stored in the session until confirm
+    errors: list = field(default_factory=list)  # [(line, message)]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def read_rows(upload, kind: str) -> list[dict]:
+    """Rows of a CSV/XLSX upload as {column: stripped text}. Unknown extra columns are ignored."""
+    content = upload.read()
+    try:
+        if upload.name.lower().endswith(".xlsx"):
+            data = tablib.Dataset().load(content, format="xlsx")
+        else:
+            data = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    except Exception as error:  # tablib raises many types for a malformed file
+        raise ImportFileError(f"Could not read the file: {error}")
+    headers = [str(h or "").strip().lower() for h in (data.headers or [])]
+    missing = [c for c in COLUMNS[kind] if c not in headers and c not in ("site", "track", "pgy")]
+    if missing:
+        raise ImportFileError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS[kind])}.")
+    if len(data) > MAX_ROWS:
+        raise ImportFileError(f"At most {MAX_ROWS} rows per file.")
+    return [{h: _text(value) for h, value in zip(headers, row) if h in COLUMNS[kind]} for row in data]
+
+
+def _text(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def validate(*, program, kind: str, rows: list[dict]) -> Preview:
+    check = _roster_row_errors if kind == "roster" else _schedule_checker(program)
+    preview = Preview(kind=kind, rows=rows)
+    seen = {}
+    for line, row in enumerate(rows, start=2):
+        for message in check(program, row, seen, line):
+            preview.errors.append((line, message))
+    if not rows:
+        preview.errors.append((1, "The file has no data rows."))
+    return preview
+
+
+# ---------------------------------------------------------------- roster rows
+def _roster_row_errors(program, row, seen, line):
+    email = row.get("email", "").lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        yield f"“{row.get('email', '')}” is not a valid email address."
+        return
+    if email in seen:
+        yield f"{email} also appears on line {seen[email]}."
+    seen[email] = line
+    role = ROLES.get(row.get("role", "").lower())
+    if role is None:
+        yield f"Unknown role “{row.get('role', '')}” (use resident, student or faculty)."
+    if not row.get("first_name") or not row.get("last_name"):
+        yield "First and last name are required."
+    yield from _pgy_errors(role, row.get("pgy", ""))
+    with unscoped("import: an email is unique across every organization"):
+        elsewhere = User.objects.filter(email__iexact=email).exclude(company=program.company_id).exists()
+    if elsewhere:
+        yield f"{email} belongs to an account in another organization."
+
+
+def _pgy_errors(role, pgy):
+    if role == Role.RESIDENT and not pgy:
+        yield "A resident needs a PGY level (1–10)."
+    elif pgy and (not pgy.isdigit() or not 1 <= int(pgy) <= 10):
+        yield f"PGY “{pgy}” is out of range (1–10)."
+
+
+# ---------------------------------------------------------------- schedule rows
+def _schedule_checker(program):
+    """Loads the program's learners, rotations, sites and existing assignments once."""
+    learners = {l.user.email.lower(): l for l in program.learners.select_related("user")}
+    codes = selectors.rotation_type_by_code(program=program)
+    sites = {s.name.lower(): s for s in selectors.program_sites(program=program)}
+    booked = {}
+    for a in RotationAssignment.objects.for_company(program.company_id).filter(learner__program=program):
+        booked.setdefault(a.learner_id, []).append((a.start_date, a.end_date, "an existing assignment"))
+
+    def check(program, row, seen, line):
+        learner = learners.get(row.get("email", "").lower())
+        if learner is None:
+            yield f"No learner with email “{row.get('email', '')}” in {program}."
+        if row.get("rotation_code", "").lower() not in codes:
+            yield f"Unknown rotation code “{row.get('rotation_code', '')}”."
+        site_name = row.get("site", "")
+        if site_name and site_name.lower() not in sites:
+            yield f"Unknown site “{site_name}”."
+        dates = _dates(row)
+        if isinstance(dates, str):
+            yield dates
+        elif learner is not None:
+            yield from _overlap_errors(booked.setdefault(learner.pk, []), dates, line)
+            if site_name.lower() in sites:
+                yield from _site_errors(sites[site_name.lower()], program, dates)
+
+    return check
+
+
+def _dates(row):
+    try:
+        start = datetime.date.fromisoformat(row.get("start_date", "")[:10])
+        end = datetime.date.fromisoformat(row.get("end_date", "")[:10])
+    except ValueError:
+        return "Dates must look like 2026-07-01 (start_date and end_date)."
+    if end < start:
+        return f"end_date {end} is before start_date {start}."
+    return start, end
+
+
+def _overlap_errors(taken, dates, line):
+    start, end = dates
+    for other_start, other_end, where in taken:
+        if start <= other_end and end >= other_start:
+            yield f"Overlapping dates: {start}–{end} overlaps {where} ({other_start}–{other_end})."
+            return
+    taken.append((start, end, f"line {line}"))
+
+
+def _site_errors(site, program, dates):
+    try:
+        services.check_site(site=site, program=program, start_date=dates[0], end_date=dates[1])
+    except ValidationError as error:
+        yield from error.messages
+
+
+# ---------------------------------------------------------------- apply
+def apply(*, actor, program, kind: str, rows: list[dict]) -> int:
+    """Validate again and write every row in one transaction; raises ValidationError on any problem."""
+    with transaction.atomic():
+        preview = validate(program=program, kind=kind, rows=rows)
+        if not preview.ok:
+            raise ValidationError([f"Line {line}: {message}" for line, message in preview.errors])
+        writer = _apply_roster_row if kind == "roster" else _schedule_writer(program)
+        for line, row in enumerate(rows, start=2):
+            try:
+                writer(actor, program, row)
+            except ValidationError as error:
+                raise ValidationError([f"Line {line}: {message}" for message in error.messages])
+    return len(rows)
+
+
+def _apply_roster_row(actor, program, row):
+    role = ROLES[row["role"].lower()]
+    services.person_add(actor=actor, program=program, email=row["email"], first_name=row["first_name"],
+                        last_name=row["last_name"], role=role, pgy_level=int(row["pgy"]) if row.get("pgy") else None,
+                        track=row.get("track", ""))
+
+
+def _schedule_writer(program):
+    learners = {l.user.email.lower(): l for l in program.learners.select_related("user")}
+    codes = selectors.rotation_type_by_code(program=program)
+    sites = {s.name.lower(): s for s in selectors.program_sites(program=program)}
+    blocks = list(selectors.program_blocks(program=program))
+
+    def write(actor, program, row):
+        start, end = _dates(row)
+        block = next((b for b in blocks if b.start_date <= start <= b.end_date), None)
+        services.rotation_assignment_create(
+            actor=actor, learner=learners[row["email"].lower()], rotation_type=codes[row["rotation_code"].lower()],
+            start_date=start, end_date=end, site=sites.get(row.get("site", "").lower()), block=block)
+
+    return write
+
+
+# ---------------------------------------------------------------- export
+def roster_dataset(*, program) -> tablib.Dataset:
+    data = tablib.Dataset(headers=ROSTER_COLUMNS + ["status"])
+    for row in selectors.roster_rows(program=program):
+        data.append([row.user.email, row.user.first_name, row.user.last_name, row.role,
+                     row.pgy or "", row.track, row.status])
+    return data
+
+
+def schedule_dataset(*, program, year=None) -> tablib.Dataset:
+    data = tablib.Dataset(headers=SCHEDULE_COLUMNS + ["rotation", "block"])
+    assignments = selectors.program_feed_assignments(program=program).select_related("block")
+    if year is not None:
+        assignments = assignments.filter(start_date__lte=year.end_date, end_date__gte=year.start_date)
+    for a in assignments:
+        data.append([a.learner.user.email, a.rotation_type.code, a.start_date.isoformat(), a.end_date.isoformat(),
+                     a.site.name if a.site_id else "", a.rotation_type.name, a.block.name if a.block_id else ""])
+    return data
+

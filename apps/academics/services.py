@@ -1,0 +1,279 @@
+"""Writes for programs, the academic calendar, the rotation schedule, feeds and promotion.
+
+Every function takes the actor explicitly, runs inside ``transaction.atomic`` and writes its audit
+row in the same transaction. Validation problems raise Django's ``ValidationError`` with a
+field → message dict, so forms show them beside the field and the API answers 400."""
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.academics.models import (
+    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment, RotationType,
+)
+from apps.audit.services import audit_log_record, save_with_audit
+from apps.tenants.models import Membership, ParticipationAgreement, Site, User
+from apps.tenants.roles import Role
+
+DEFAULT_PROGRAM_YEARS = 5
+
+
+# ---------------------------------------------------------------- calendar
+def academic_year_create(*, actor, program: Program, name: str, start_date, end_date,
+                         is_current: bool = False) -> AcademicYear:
+    if end_date <= start_date:
+        raise ValidationError({"end_date": "The year must end after it starts."})
+    if program.academic_years.filter(name=name).exists():
+        raise ValidationError({"name": f"{program} already has an academic year called “{name}”."})
+    with transaction.atomic():
+        if is_current:
+            for year in program.academic_years.filter(is_current=True):
+                year.is_current = False
+                save_with_audit(instance=year, actor=actor, action="academic_year_updated")
+        year = AcademicYear(program=program, name=name, start_date=start_date, end_date=end_date,
+                            is_current=is_current)
+        return save_with_audit(instance=year, actor=actor, action="academic_year_created")
+
+
+def block_dates(*, academic_year: AcademicYear, pattern) -> list[tuple[datetime.date, datetime.date]]:
+    """The (start, end) days of each block. ``pattern`` is "four_week" (13 blocks of 28 days, the
+    last one stretched to the year's end), "monthly" (12 calendar months) or a list of date pairs."""
+    start, end = academic_year.start_date, academic_year.end_date
+    if pattern == "four_week":
+        dates = [(start + datetime.timedelta(days=28 * i), start + datetime.timedelta(days=28 * i + 27))
+                 for i in range(13)]
+        dates[-1] = (dates[-1][0], max(dates[-1][1], end))
+        return [(s, min(e, end)) for s, e in dates if s <= end]
+    if pattern == "monthly":
+        dates, cursor = [], start
+        while cursor <= end and len(dates) < 12:
+            following = (cursor.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+            dates.append((cursor, min(following - datetime.timedelta(days=1), end)))
+            cursor = following
+        return dates
+    return sorted(pattern)
+
+
+def blocks_generate(*, actor, academic_year: AcademicYear, pattern) -> list[Block]:
+    """Create the year's blocks. Refuses overlap (with each other or existing blocks) with a
+    clear message; the database's exclusion constraint is the last word."""
+    dates = block_dates(academic_year=academic_year, pattern=pattern)
+    _check_blocks_fit(academic_year, dates)
+    existing = list(academic_year.blocks.all())
+    first_number = max((b.number for b in existing), default=0) + 1
+    try:
+        with transaction.atomic():
+            blocks = []
+            for offset, (start, end) in enumerate(dates):
+                number = first_number + offset
+                block = Block(academic_year=academic_year, number=number, name=f"Block {number}",
+                              start_date=start, end_date=end)
+                blocks.append(save_with_audit(instance=block, actor=actor, action="block_created"))
+    except IntegrityError:
+        raise ValidationError({"pattern": "These blocks overlap blocks that already exist in this year."})
+    return blocks
+
+
+def _check_blocks_fit(academic_year, dates):
+    if not dates:
+        raise ValidationError({"pattern": "No blocks to create."})
+    for start, end in dates:
+        if end < start:
+            raise ValidationError({"pattern": f"A block cannot end ({end}) before it starts ({start})."})
+        if start < academic_year.start_date or end > academic_year.end_date:
+            raise ValidationError({"pattern": f"{start}–{end} is outside {academic_year} "
+                                              f"({academic_year.start_date}–{academic_year.end_date})."})
+    ordered = sorted(dates)
+    for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+        if s2 <= e1:
+            raise ValidationError({"pattern": f"Blocks {s1}–{e1} and {s2}–{e2} overlap."})
+    clash = academic_year.blocks.filter(start_date__lte=ordered[-1][1], end_date__gte=ordered[0][0])
+    for block in clash:
+        if any(s <= block.end_date and e >= block.start_date for s, e in dates):
+            raise ValidationError({"pattern": f"Overlaps {block.name} ({block.start_date}–{block.end_date}), "
+                                              "which already exists in this year."})
+
+
+# ---------------------------------------------------------------- schedule
+def rotation_assignment_set(*, actor, learner: Learner, block: Block, rotation_type: RotationType | None,
+                            site: Site | None = None, supervisor: Faculty | None = None):
+    """Put ``learner`` on ``rotation_type`` for the whole ``block`` (replacing what was there);
+    ``rotation_type=None`` clears the block. Returns the assignment or None."""
+    if block.academic_year.program_id != learner.program_id:
+        raise ValidationError({"block": "That block belongs to another program."})
+    with transaction.atomic():
+        current = learner.assignments.filter(block=block).select_for_update().first()
+        if rotation_type is None:
+            if current is not None:
+                _assignment_delete(actor=actor, assignment=current)
+            return None
+        assignment = current or RotationAssignment(learner=learner, block=block)
+        return _assignment_save(actor=actor, assignment=assignment, rotation_type=rotation_type,
+                                start_date=block.start_date, end_date=block.end_date, site=site,
+                                supervisor=supervisor)
+
+
+def rotation_assignment_create(*, actor, learner: Learner, rotation_type: RotationType, start_date, end_date,
+                               site: Site | None = None, supervisor: Faculty | None = None,
+                               block: Block | None = None) -> RotationAssignment:
+    """A free-dated assignment (imports, the API). Same checks as the grid."""
+    if block is not None and block.academic_year.program_id != learner.program_id:
+        raise ValidationError({"block": "That block belongs to another program."})
+    assignment = RotationAssignment(learner=learner, block=block)
+    return _assignment_save(actor=actor, assignment=assignment, rotation_type=rotation_type,
+                            start_date=start_date, end_date=end_date, site=site, supervisor=supervisor)
+
+
+def _assignment_save(*, actor, assignment, rotation_type, start_date, end_date, site, supervisor):
+    learner = assignment.learner
+    _check_same_program(learner, rotation_type, supervisor)
+    if end_date < start_date:
+        raise ValidationError({"end_date": "The rotation cannot end before it starts."})
+    if site is not None:
+        check_site(site=site, program=learner.program, start_date=start_date, end_date=end_date,
+                    exclude_pk=assignment.pk)
+    assignment.rotation_type, assignment.site, assignment.primary_supervisor = rotation_type, site, supervisor
+    assignment.start_date, assignment.end_date = start_date, end_date
+    action = "assignment_created" if assignment._state.adding else "assignment_updated"
+    try:
+        with transaction.atomic():  # a savepoint: the overlap error leaves the outer transaction usable
+            return save_with_audit(instance=assignment, actor=actor, action=action)
+    except IntegrityError as error:
+        if "assignment_no_double_booking" not in str(error):
+            raise
+        raise ValidationError({"rotation_type": _double_booking_message(assignment)})
+
+
+def _double_booking_message(assignment) -> str:
+    clash = (assignment.learner.assignments.exclude(pk=assignment.pk)
+             .filter(start_date__lte=assignment.end_date, end_date__gte=assignment.start_date)
+             .select_related("rotation_type").first())
+    if clash is None:  # the other writer's row is not visible to us yet (a race): still refuse
+        return f"{assignment.learner} is already scheduled during {assignment.start_date}–{assignment.end_date}."
+    return (f"Already scheduled on {clash.start_date:%Y-%m-%d}–{clash.end_date:%Y-%m-%d} "
+            f"for {clash.rotation_type.name}.")
+
+
+def _check_same_program(learner, rotation_type, supervisor):
+    if rotation_type.program_id != learner.program_id:
+        raise ValidationError({"rotation_type": "That rotation belongs to another program."})
+    if supervisor is not None and supervisor.program_id != learner.program_id:
+        raise ValidationError({"supervisor": "That supervisor is not faculty in this program."})
+
+
+def check_site(*, site: Site, program: Program, start_date, end_date, exclude_pk=None):
+    if site.company_id != program.company_id:
+        raise ValidationError({"site": "Unknown site."})
+    if site.student_capacity is not None:
+        busy = (RotationAssignment.objects.for_company(site.company_id)
+                .filter(site=site, start_date__lte=end_date, end_date__gte=start_date).exclude(pk=exclude_pk))
+        if busy.count() >= site.student_capacity:
+            raise ValidationError({"site": f"{site.name} is full: {site.student_capacity} learners already "
+                                           f"scheduled there during {start_date}–{end_date}."})
+    if site.is_participating_site and not site_covered(site=site, program=program,
+                                                       start_date=start_date, end_date=end_date):
+        raise ValidationError({"site": f"{site.name} is a participating site and no active program letter of "
+                                       f"agreement covers {program} from {start_date} to {end_date}."})
+
+
+def site_covered(*, site: Site, program: Program, start_date, end_date) -> bool:
+    """A participating site needs an active agreement covering the program on every day."""
+    agreements = ParticipationAgreement.objects.for_company(site.company_id).filter(participant=site.institution_id)
+    if site.agreement_id:
+        agreements = agreements | ParticipationAgreement.objects.for_company(site.company_id).filter(
+            pk=site.agreement_id)
+    return any(a.covers(program, start_date) and a.covers(program, end_date) for a in agreements.distinct())
+
+
+def _assignment_delete(*, actor, assignment):
+    audit_log_record(company=assignment.company_id, actor=actor, action="assignment_deleted", entity=assignment,
+                     changes={"learner": str(assignment.learner_id), "rotation_type": str(assignment.rotation_type_id),
+                              "start_date": str(assignment.start_date), "end_date": str(assignment.end_date)})
+    assignment._history_user = actor
+    assignment.delete()
+
+
+# ---------------------------------------------------------------- roster
+def person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, role: str,
+               pgy_level=None, track: str = "", status: str = Learner.Status.ACTIVE) -> Learner | Faculty:
+    """Add a resident, student or faculty member (creating their account if new)."""
+    with transaction.atomic():
+        user = _user_for(actor=actor, company=program.company, email=email, first_name=first_name,
+                         last_name=last_name)
+        if role == Role.FACULTY:
+            record = Faculty.objects.for_company(program.company).filter(program=program, user=user).first()
+            record = record or Faculty(program=program, user=user)
+        else:
+            record = Learner.objects.for_company(program.company).filter(program=program, user=user).first()
+            record = record or Learner(program=program, user=user)
+            record.kind = Learner.Kind.RESIDENT if role == Role.RESIDENT else Learner.Kind.STUDENT
+            record.pgy_level, record.track, record.status = pgy_level, track, status
+            record.entry_pgy_level = record.entry_pgy_level or pgy_level
+        action = "roster_added" if record._state.adding else "roster_updated"
+        save_with_audit(instance=record, actor=actor, action=action)
+        membership, created = Membership.objects.for_company(program.company).get_or_create(
+            user=user, role=role, program=program, site=None, institution=None, defaults={"company": program.company})
+        if created:
+            audit_log_record(company=program.company, actor=actor, action="membership_created", entity=membership)
+        return record
+
+
+def _user_for(*, actor, company, email, first_name, last_name) -> User:
+    email = email.strip().lower()
+    user = User.objects.for_company(company).filter(email__iexact=email).first()
+    if user is not None:
+        return user
+    user = User(company=company, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    return save_with_audit(instance=user, actor=actor, action="user_created")
+
+
+# ---------------------------------------------------------------- calendar feeds
+def calendar_feed_create(*, actor, program: Program | None = None) -> CalendarFeed:
+    with transaction.atomic():
+        feed = CalendarFeed(owner=actor, program=program, token=secrets.token_urlsafe(32))
+        return save_with_audit(instance=feed, actor=actor, action="calendar_feed_created")
+
+
+def calendar_feed_revoke(*, actor, feed: CalendarFeed) -> CalendarFeed:
+    if feed.revoked_at is not None:
+        return feed
+    feed.revoked_at = timezone.now()
+    return save_with_audit(instance=feed, actor=actor, action="calendar_feed_revoked")
+
+
+# ---------------------------------------------------------------- promotion
+def final_year_of(program: Program) -> int:
+    return program.specialty.typical_duration_years or DEFAULT_PROGRAM_YEARS
+
+
+def promotion_plan(*, program: Program) -> list[tuple[Learner, str, int | None]]:
+    """[(resident, "promote" | "graduate", new PGY)] for every active resident."""
+    final_year = final_year_of(program)
+    residents = (program.learners.filter(kind=Learner.Kind.RESIDENT, status=Learner.Status.ACTIVE)
+                 .select_related("user").order_by("pgy_level", "user__last_name"))
+    return [(r, "graduate", None) if r.pgy_level >= final_year else (r, "promote", r.pgy_level + 1)
+            for r in residents]
+
+
+def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, key: str) -> list:
+    """Promote and graduate, saving each learner (one history row each). ``key`` comes from the
+    preview page so a double-submitted confirm promotes once."""
+    with transaction.atomic():
+        program = Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
+        done = program.settings.get("promotion_keys", [])
+        if key in done:
+            raise ValidationError({"key": "This promotion was already applied."})
+        plan = promotion_plan(program=program)
+        for learner, step, new_pgy in plan:
+            if step == "graduate":
+                learner.status, learner.actual_graduation_date = Learner.Status.COMPLETED, graduation_date
+            else:
+                learner.pgy_level = new_pgy
+            save_with_audit(instance=learner, actor=actor, action=f"learner_{step}d")
+        program.settings = {**program.settings, "promotion_keys": done[-20:] + [key]}
+        save_with_audit(instance=program, actor=actor, action="promotion_applied")
+        return plan

@@ -1,0 +1,94 @@
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.academics.models import Learner
+from tests.factories import LearnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(text, name="file.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_a_roster_with_one_bad_row_shows_the_row_and_writes_nothing(client, casey, program):
+    client.force_login(casey)
+    response = client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": _csv(
+        "email,first_name,last_name,role,pgy,track\n"
+        "ada.quill@northwind.example,Ada,Quill,resident,2,\n"
+        "not-an-email,Bo,Reed,resident,1,\n"
+        "cy.lark@northwind.example,Cy,Lark,resident,14,\n"
+        "di.moss@northwind.example,Di,Moss,surgeon,,\n")})
+    body = response.content.decode()
+    assert "“not-an-email” is not a valid email address." in body and "<td>3</td>" in body
+    assert "PGY “14” is out of range (1–10)." in body and "<td>4</td>" in body
+    assert "Unknown role “surgeon”" in body and "<td>5</td>" in body
+    assert "Import 4 rows" not in body
+    assert not program.learners.exists()
+    assert client.post(f"/programs/{program.pk}/import/confirm/", {"token": "x"}).status_code == 302
+    assert not program.learners.exists()
+
+
+def test_a_good_roster_xlsx_is_previewed_then_applied_once(client, casey, program):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["email", "first_name", "last_name", "role", "pgy", "track"])
+    sheet.append(["ada.quill@northwind.example", "Ada", "Quill", "resident", 2, "Research"])
+    sheet.append(["faith.moor@northwind.example", "Faith", "Moor", "faculty", None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(casey)
+    preview = client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": SimpleUploadedFile(
+        "roster.xlsx", buffer.getvalue())})
+    assert "Import 2 rows" in preview.content.decode()
+    assert not program.learners.exists()
+    token = client.session["academics_import"]["token"]
+    assert client.post(f"/programs/{program.pk}/import/confirm/", {"token": token}).status_code == 302
+    client.post(f"/programs/{program.pk}/import/confirm/", {"token": token})  # double submit
+    ada = program.learners.get()
+    assert (ada.user.email, ada.pgy_level, ada.track) == ("ada.quill@northwind.example", 2, "Research")
+    assert program.faculty.get().user.last_name == "Moor"
+    assert ada.history.first().history_user == casey
+
+
+def test_a_good_schedule_import_is_in_the_grid_at_once(client, casey, program, year, blocks, riley, acs, trauma):
+    client.force_login(casey)
+    client.post(f"/programs/{program.pk}/import/", {"kind": "schedule", "file": _csv(
+        "email,rotation_code,start_date,end_date,site\n"
+        f"riley@northwind.example,ACS,{blocks[0].start_date},{blocks[0].end_date},\n"
+        f"riley@northwind.example,tra,{blocks[1].start_date},{blocks[1].end_date},\n")})
+    token = client.session["academics_import"]["token"]
+    client.post(f"/programs/{program.pk}/import/confirm/", {"token": token})
+    assert riley.assignments.count() == 2
+    grid = client.get(f"/programs/{program.pk}/years/{year.pk}/grid/").content.decode()
+    assert 'class="cell rot-3"' in grid and 'class="cell rot-5"' in grid
+
+
+def test_a_schedule_with_unknown_codes_and_overlaps_lists_each_line(client, casey, program, blocks, riley, acs):
+    client.force_login(casey)
+    body = client.post(f"/programs/{program.pk}/import/", {"kind": "schedule", "file": _csv(
+        "email,rotation_code,start_date,end_date\n"
+        "riley@northwind.example,ACS,2026-07-01,2026-07-28\n"
+        "riley@northwind.example,ACS,2026-07-20,2026-08-10\n"
+        "riley@northwind.example,XYZ,2026-09-01,2026-09-28\n"
+        "nobody@northwind.example,ACS,2026-09-01,2026-09-28\n")}).content.decode()
+    assert "Overlapping dates: 2026-07-20–2026-08-10 overlaps line 2" in body
+    assert "Unknown rotation code “XYZ”." in body
+    assert "No learner with email “nobody@northwind.example”" in body
+    assert not riley.assignments.exists()
+
+
+def test_casey_exports_the_roster_and_schedule(client, casey, program, year, blocks, riley, acs):
+    from apps.academics import services
+
+    services.rotation_assignment_set(actor=casey, learner=riley, block=blocks[0], rotation_type=acs)
+    LearnerFactory(program=program, kind=Learner.Kind.RESIDENT)
+    client.force_login(casey)
+    roster = client.get(f"/programs/{program.pk}/roster/export/", {"format": "csv"})
+    assert roster["Content-Type"].startswith("text/csv") and "riley@northwind.example" in roster.content.decode()
+    schedule = client.get(f"/programs/{program.pk}/years/{year.pk}/export/", {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(schedule.content)).active
+    assert [c.value for c in sheet[2]][:4] == ["riley@northwind.example", "ACS", "2026-07-01", "2026-07-28"]

@@ -1,0 +1,76 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import FacultyFactory, LearnerFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_casey_pages_the_roster_in_the_same_number_of_queries_for_5_or_50_learners(
+        client, casey, program, django_assert_num_queries):
+    client.force_login(casey)
+    for _ in range(5):
+        LearnerFactory(program=program)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"/programs/{program.pk}/roster/").status_code == 200
+    for _ in range(45):
+        LearnerFactory(program=program)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(f"/programs/{program.pk}/roster/")
+    assert "50 people" in response.content.decode() or "51 people" in response.content.decode()
+
+
+def test_casey_searches_filters_and_sorts_learners_and_faculty_in_one_list(client, casey, program, riley):
+    LearnerFactory(program=program, user__last_name="Abara", pgy_level=1, track="Research")
+    StudentFactory(program=program, user__last_name="Stone")
+    FacultyFactory(program=program, user__last_name="Haddad")
+    client.force_login(casey)
+    everyone = client.get(f"/programs/{program.pk}/roster/").content.decode()
+    assert everyone.index("Abara") < everyone.index("Chen") < everyone.index("Haddad") < everyone.index("Stone")
+    by_name = client.get(f"/programs/{program.pk}/roster/", {"q": "riley@north"}).content.decode()
+    assert "Chen" in by_name and "Abara" not in by_name
+    pgy1 = client.get(f"/programs/{program.pk}/roster/", {"pgy": 1, "track": "research"}).content.decode()
+    assert "Abara" in pgy1 and "Chen" not in pgy1 and "Haddad" not in pgy1
+    faculty = client.get(f"/programs/{program.pk}/roster/", {"role": "faculty"}).content.decode()
+    assert "Haddad" in faculty and "Chen" not in faculty
+    desc = client.get(f"/programs/{program.pk}/roster/", {"sort": "-name"}).content.decode()
+    assert desc.index("Stone") < desc.index("Abara")
+
+
+def test_the_roster_pages_25_at_a_time(client, casey, program):
+    for _ in range(30):
+        LearnerFactory(program=program)
+    client.force_login(casey)
+    body = client.get(f"/programs/{program.pk}/roster/", {"page": 2}).content.decode()
+    assert "Page 2 of 2" in body
+
+
+def test_riley_sees_her_own_page_but_not_a_classmates(client, program, riley):
+    classmate = LearnerFactory(program=program)
+    client.force_login(riley.user)
+    assert client.get(f"/programs/{program.pk}/people/{riley.user_id}/").status_code == 200
+    assert client.get(f"/programs/{program.pk}/people/{classmate.user_id}/").status_code == 404
+    assert client.get(f"/programs/{program.pk}/roster/").status_code == 403
+
+
+def test_faith_sees_the_learners_she_supervises(client, program, riley, trauma):
+    from tests.factories import AssignmentFactory
+
+    faith = FacultyFactory(program=program)
+    other = LearnerFactory(program=program)
+    AssignmentFactory(learner=riley, rotation_type=trauma, primary_supervisor=faith)
+    client.force_login(faith.user)
+    assert "Riley" in client.get(f"/programs/{program.pk}/").content.decode()
+    assert client.get(f"/programs/{program.pk}/people/{riley.user_id}/").status_code == 200
+    assert client.get(f"/programs/{program.pk}/people/{other.user_id}/").status_code == 404
+
+
+def test_the_program_list_shows_only_my_programs(client, casey, program, sponsor):
+    from tests.factories import ProgramFactory
+
+    ProgramFactory(sponsor=sponsor, name="Northwind Pediatrics")
+    client.force_login(casey)
+    body = client.get("/programs/").content.decode()
+    assert "Northwind General Surgery" in body and "Northwind Pediatrics" not in body
+    assert 'href="/programs/"' in client.get("/").content.decode()  # the nav item
