@@ -1,1 +1,9 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from apps.assessments.api import AssessmentRequestViewSet, AssessmentViewSet
+
+router = SimpleRouter()
+router.register("assessments", AssessmentViewSet, basename="epa-assessment")
+router.register("assessment-requests", AssessmentRequestViewSet, basename="assessment-request")
+
+urlpatterns = router.urls

@@ -53,6 +53,8 @@ class AssessmentRequest(TenantModel, TimestampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(default=0)
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False,
+                                      help_text="Idempotency key: a double-submitted request form creates one request")
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,153 @@
+"""Reads for EPA assessments and requests. Every function returns company-scoped querysets;
+soft-deleted assessments are excluded everywhere (``objects`` is the alive manager)."""
+
+import statistics
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from apps.academics.models import Learner, Program
+from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, CaseType, EPAAssessment, FeedbackTag
+from apps.tenants.access import active_memberships, is_org_admin
+from apps.tenants.models import User
+from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS
+
+
+def _with_details(queryset):
+    return queryset.select_related("epa", "assessor", "learner__user", "program", "case_type", "site").prefetch_related(
+        Prefetch("tag_links", queryset=AssessmentFeedbackTag.objects.unscoped().select_related("tag")))
+
+
+def managed_program_ids(*, user) -> set:
+    return {m.program_id for m in active_memberships(user) if m.role in PROGRAM_MANAGERS and m.program_id}
+
+
+def assessment_visible_to(*, user):
+    """Assessments a person may read: their own (as learner or assessor), their programs' (as
+    coordinator/director), the whole company's (as organization admin)."""
+    assessments = EPAAssessment.objects.for_company(user.company_id)
+    if is_org_admin(user):
+        return assessments
+    return assessments.filter(Q(assessor=user) | Q(learner__user=user)
+                              | Q(program_id__in=managed_program_ids(user=user)))
+
+
+def assessment_list(*, user, learner=None, epa=None, date_from=None, date_to=None):
+    assessments = assessment_visible_to(user=user)
+    if learner is not None:
+        assessments = assessments.filter(learner_id=getattr(learner, "pk", learner))
+    if epa is not None:
+        assessments = assessments.filter(epa_id=getattr(epa, "pk", epa))
+    if date_from is not None:
+        assessments = assessments.filter(assessment_date__gte=date_from)
+    if date_to is not None:
+        assessments = assessments.filter(assessment_date__lte=date_to)
+    return _with_details(assessments)
+
+
+def assessment_list_for_learner(*, user):
+    return _with_details(EPAAssessment.objects.for_company(user.company_id).filter(learner__user=user))
+
+
+def assessment_list_given(*, assessor):
+    return _with_details(EPAAssessment.objects.for_company(assessor.company_id).filter(assessor=assessor))
+
+
+def assessment_deleted_for_manager(*, user):
+    return EPAAssessment.all_objects.for_company(user.company_id).deleted().filter(
+        program_id__in=managed_program_ids(user=user)).select_related("epa", "learner__user", "assessor", "deleted_by")
+
+
+def assessment_get_including_deleted(*, user, assessment_id):
+    return EPAAssessment.all_objects.for_company(user.company_id).select_related(
+        "epa", "learner__user", "assessor", "program").get(pk=assessment_id)
+
+
+def request_list_for_assessor(*, assessor, status=AssessmentRequest.Status.OPEN):
+    return AssessmentRequest.objects.for_company(assessor.company_id).filter(
+        assessor=assessor, status=status).select_related("learner__user", "epa").order_by("expires_at")
+
+
+def request_list_for_learner(*, user):
+    return AssessmentRequest.objects.for_company(user.company_id).filter(learner__user=user).select_related(
+        "assessor", "epa", "learner__user")
+
+
+def request_visible_to(*, user):
+    requests = AssessmentRequest.objects.for_company(user.company_id)
+    if is_org_admin(user):
+        return requests
+    return requests.filter(Q(assessor=user) | Q(learner__user=user)
+                           | Q(learner__program_id__in=managed_program_ids(user=user)))
+
+
+def learner_records(*, user):
+    return Learner.objects.for_company(user.company_id).filter(user=user).select_related("program__epa_set")
+
+
+def assessors_for_learner(*, learner):
+    """Faculty, preceptors, supervisors and directors of the learner's program."""
+    from apps.tenants.models import Membership
+
+    ids = Membership.objects.for_company(learner.company_id).filter(
+        program=learner.program, role__in=sorted(ASSESSORS), is_active=True).values_list("user_id", flat=True)
+    return User.objects.for_company(learner.company_id).filter(pk__in=ids, is_active=True).exclude(pk=learner.user_id)
+
+
+def case_types_for_epas(*, company_id, epa_ids):
+    return CaseType.objects.visible_to(company_id).filter(epa_id__in=epa_ids, is_active=True).select_related("epa")
+
+
+def feedback_tags_for(*, company_id, specialty_id=None):
+    tags = FeedbackTag.objects.visible_to(company_id).filter(is_active=True)
+    return tags.filter(Q(specialty__isnull=True) | Q(specialty_id=specialty_id))
+
+
+def learner_progress(*, learner) -> list[dict]:
+    """Per EPA of the learner's set: count, latest and highest level, and the (date, level) points."""
+    epas = list(learner.program.epa_set.epas.all()) if learner.program.epa_set_id else []
+    points = defaultdict(list)
+    rows = EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner).order_by(
+        "assessment_date", "submitted_at").values_list("epa_id", "assessment_date", "entrustment_level")
+    for epa_id, day, level in rows:
+        points[epa_id].append((day, level))
+    return [{"epa": epa, "count": len(points[epa.pk]), "points": points[epa.pk],
+             "latest": points[epa.pk][-1][1] if points[epa.pk] else None,
+             "highest": max((level for _, level in points[epa.pk]), default=None)} for epa in epas]
+
+
+def completion_board(*, user) -> dict:
+    """Open, overdue and completed requests of the programs a coordinator/director manages,
+    with the median hours to complete, overall and per assessor."""
+    requests = AssessmentRequest.objects.for_company(user.company_id)
+    if not is_org_admin(user):
+        requests = requests.filter(learner__program_id__in=managed_program_ids(user=user))
+    rows = requests.values_list("assessor_id", "status", "created_at", "completed_at",
+                                "learner__program__reminder_first_after_days")
+    now, per_assessor = timezone.now(), defaultdict(lambda: {"open": 0, "overdue": 0, "completed": 0, "hours": []})
+    for assessor_id, status, created_at, completed_at, first_after in rows:
+        stats = per_assessor[assessor_id]
+        if status == AssessmentRequest.Status.OPEN:
+            stats["open"] += 1
+            stats["overdue"] += (now - created_at).days >= first_after
+        elif status == AssessmentRequest.Status.COMPLETED and completed_at:
+            stats["completed"] += 1
+            stats["hours"].append((completed_at - created_at).total_seconds() / 3600)
+    people = User.objects.for_company(user.company_id).in_bulk(list(per_assessor))
+    faculty = [{"assessor": people.get(key), **_summary(stats)} for key, stats in per_assessor.items()]
+    faculty.sort(key=lambda row: (-row["overdue"], -row["open"], str(row["assessor"])))
+    all_hours = [hours for stats in per_assessor.values() for hours in stats["hours"]]
+    return {"faculty": faculty, "open": sum(r["open"] for r in faculty), "overdue": sum(r["overdue"] for r in faculty),
+            "completed": sum(r["completed"] for r in faculty),
+            "median_hours": round(statistics.median(all_hours), 1) if all_hours else None}
+
+
+def _summary(stats) -> dict:
+    return {"open": stats["open"], "overdue": stats["overdue"], "completed": stats["completed"],
+            "median_hours": round(statistics.median(stats["hours"]), 1) if stats["hours"] else None}
+
+
+def managed_programs(*, user):
+    programs = Program.objects.for_company(user.company_id)
+    return programs if is_org_admin(user) else programs.filter(pk__in=managed_program_ids(user=user))
