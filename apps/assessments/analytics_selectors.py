@@ -3,9 +3,11 @@
 assessment table, bounded by one learner's rows and served by the learner index."""
 
 import datetime
+from collections import Counter
 from statistics import median
 
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Max, Q, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,21 +30,20 @@ def learner_epa_progress(*, learner: Learner) -> list[dict]:
     return [{"epa": epa, "progress": rows.get(epa.pk)} for epa in epas]
 
 
-def learner_trajectory(*, learner: Learner) -> list[tuple[datetime.date, int]]:
+def learner_assessment_points(*, learner: Learner) -> list[tuple]:
+    """(case date, level, EPA id, rotation type id) of each of the learner's live assessments —
+    one indexed query feeds both the trajectory chart and the coverage grid."""
     return list(EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner)
-                .order_by("assessment_date").values_list("assessment_date", "entrustment_level"))
+                .order_by("assessment_date")
+                .values_list("assessment_date", "entrustment_level", "epa_id", "rotation_assignment__rotation_type_id"))
 
 
-def learner_coverage_grid(*, learner: Learner, epas: list) -> dict:
+def learner_coverage_grid(*, learner: Learner, epas: list, points: list[tuple]) -> dict:
     """EPA × rotation type → assessment count; a zero where the EPA is primary there is a gap."""
     rotations = list(RotationType.objects.for_company(learner.company_id).filter(program_id=learner.program_id)
-                     .prefetch_related("primary_epas"))
-    counts = {
-        (row["epa_id"], row["rotation_assignment__rotation_type_id"]): row["n"]
-        for row in EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner)
-        .values("epa_id", "rotation_assignment__rotation_type_id").annotate(n=Count("id"))
-    }
-    primary = {(epa.pk, rotation.pk) for rotation in rotations for epa in rotation.primary_epas.all()}
+                     .annotate(primary_epa_ids=ArrayAgg("primary_epas__id", filter=Q(primary_epas__isnull=False), default=[])))
+    counts = Counter((epa_id, rotation_type_id) for _, _, epa_id, rotation_type_id in points)
+    primary = {(epa_id, rotation.pk) for rotation in rotations for epa_id in rotation.primary_epa_ids}
     grid = [{"epa": epa, "cells": [{"count": counts.get((epa.pk, rotation.pk), 0),
                                     "primary": (epa.pk, rotation.pk) in primary} for rotation in rotations]}
             for epa in epas]

@@ -5,6 +5,7 @@ returns ``"skipped"`` at once instead of queueing behind a long refresh."""
 
 import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -12,6 +13,8 @@ from apps.assessments.models.analytics import ANALYTICS_VIEWS, AnalyticsRefresh
 
 # Arbitrary but fixed: the advisory lock key every refresher agrees on ("RNDSANLY").
 REFRESH_LOCK_KEY = 0x524E4453414E4C59 & 0x7FFFFFFFFFFFFFFF
+AS_OF_CACHE_KEY = "analytics:refreshed-at:{}"
+AS_OF_CACHE_SECONDS = 60  # without a shared cache (no Redis) another process may show it up to 60 s late
 
 
 def analytics_refresh(*, concurrently: bool = True) -> str:
@@ -36,10 +39,18 @@ def _refresh_view(cursor, view_name: str, *, concurrently: bool) -> None:
     started = time.monotonic()
     cursor.execute(f"REFRESH MATERIALIZED VIEW {mode}{view_name}")  # names come from ANALYTICS_VIEWS only
     duration_ms = round((time.monotonic() - started) * 1000)
+    refreshed_at = timezone.now()
     AnalyticsRefresh.objects.update_or_create(
-        view_name=view_name, defaults={"refreshed_at": timezone.now(), "duration_ms": duration_ms})
+        view_name=view_name, defaults={"refreshed_at": refreshed_at, "duration_ms": duration_ms})
+    cache.set(AS_OF_CACHE_KEY.format(view_name), refreshed_at, AS_OF_CACHE_SECONDS)
 
 
 def analytics_refreshed_at(view_name: str = ANALYTICS_VIEWS[0]):
-    """When ``view_name`` was last refreshed (None: never since the migration)."""
+    """When ``view_name`` was last refreshed (None: never since the migration). Cached briefly:
+    every analytics page shows it, and it changes only when a refresh runs."""
+    return cache.get_or_set(AS_OF_CACHE_KEY.format(view_name), lambda: _refreshed_at_from_db(view_name),
+                            AS_OF_CACHE_SECONDS)
+
+
+def _refreshed_at_from_db(view_name):
     return AnalyticsRefresh.objects.filter(view_name=view_name).values_list("refreshed_at", flat=True).first()

@@ -52,12 +52,14 @@ def analytics_home(request):
 def learner_progress(request, learner_id):
     learner = _get_learner_for_user(request, learner_id)
     progress = selectors.learner_epa_progress(learner=learner)
-    points = selectors.learner_trajectory(learner=learner)
+    points = selectors.learner_assessment_points(learner=learner)
     return render(request, "analytics/learner_progress.html", {
         "learner": learner,
         "progress": progress,
-        "chart": trajectory_chart(points, max_level=5, title=f"Entrustment levels of {learner} over time"),
-        "coverage": selectors.learner_coverage_grid(learner=learner, epas=[row["epa"] for row in progress]),
+        "chart": trajectory_chart([(day, level) for day, level, _, _ in points], max_level=5,
+                                  title=f"Entrustment levels of {learner} over time"),
+        "coverage": selectors.learner_coverage_grid(learner=learner, epas=[row["epa"] for row in progress],
+                                                    points=points),
         "as_of": analytics_refreshed_at(),
     })
 

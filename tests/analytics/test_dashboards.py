@@ -1,0 +1,121 @@
+"""Rachel sees her own progress; Faith and Colin see their program's dashboard; nobody else does."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.assessments.analytics_services import analytics_refresh
+from apps.tenants.roles import Role
+from tests.analytics.factories import AnalyticsAssessmentFactory, make_learner
+from tests.factories import AssignmentFactory, MembershipFactory, RotationTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rachel_sees_her_new_assessment_after_the_refresh(client, rachel, assess):
+    client.force_login(rachel.user)
+    url = reverse("analytics_learner_progress", args=[rachel.pk])
+    assert "Never assessed" in client.get(url).content.decode()
+
+    assess(entrustment_level=3)
+    analytics_refresh(concurrently=False)
+
+    page = client.get(url).content.decode()
+    assert "Never assessed" in page  # EPAs 2 and 3 still are
+    assert "<td>1</td>" in page and "Figures as of" in page and "<svg" in page
+
+
+def test_the_coverage_grid_highlights_a_primary_epa_never_assessed_on_its_rotation(client, rachel, faith, epas,
+                                                                                    assess):
+    clinic = RotationTypeFactory(program=rachel.program, code="CLIN")
+    clinic.primary_epas.add(epas[1])
+    assess(rotation_assignment=AssignmentFactory(learner=rachel, rotation_type=clinic), epa=epas[0])
+    client.force_login(faith)
+
+    page = client.get(reverse("analytics_learner_progress", args=[rachel.pk])).content.decode()
+
+    assert '<td class="cell-covered">1</td>' in page
+    assert '<td class="cell-gap">–</td>' in page
+
+
+def test_faith_and_colin_see_the_program_dashboard_and_csv(client, program, rachel, faith, colin, assess):
+    assess(narrative_feedback="n" * 120)
+    analytics_refresh(concurrently=False)
+    for person in (faith, colin):
+        client.force_login(person)
+        page = client.get(reverse("analytics_program_dashboard", args=[program.pk])).content.decode()
+        assert "Faith Faculty" in page and "100%" in page and "Nobody is behind." in page
+        csv = client.get(reverse("analytics_program_export", args=[program.pk, "faculty"]))
+        assert csv["Content-Type"].startswith("text/csv")
+        assert "Faith Faculty,1,1," in csv.content.decode()
+
+
+def test_a_learner_without_recent_assessments_is_falling_behind(client, program, rachel, colin, assess):
+    assess(assessment_date=timezone.localdate() - datetime.timedelta(days=90))
+    analytics_refresh(concurrently=False)
+    client.force_login(colin)
+
+    csv = client.get(reverse("analytics_program_export", args=[program.pk, "behind"])).content.decode()
+
+    assert "Rachel Resident,2,1," in csv and "no assessment in 60 days" in csv
+
+
+def test_another_resident_of_the_program_cannot_see_rachels_progress_or_the_dashboard(client, program, rachel):
+    peter = make_learner(program=program)
+    client.force_login(peter.user)
+    assert client.get(reverse("analytics_learner_progress", args=[rachel.pk])).status_code == 404
+    assert client.get(reverse("analytics_program_dashboard", args=[program.pk])).status_code == 404
+    assert client.get(reverse("analytics_program_export", args=[program.pk, "volume"])).status_code == 404
+
+
+def test_charlie_from_southbay_gets_404_on_every_northwind_dashboard(client, program, rachel, southbay_learner,
+                                                                     make_user):
+    charlie = make_user(southbay_learner.company, Role.ORG_ADMIN)
+    for role in (Role.PROGRAM_DIRECTOR, Role.FACULTY):
+        MembershipFactory(user=charlie, role=role, program=southbay_learner.program)
+    client.force_login(charlie)
+    urls = [reverse("analytics_learner_progress", args=[rachel.pk]),
+            reverse("analytics_program_dashboard", args=[program.pk]),
+            *[reverse("analytics_program_export", args=[program.pk, t]) for t in ("volume", "faculty", "requests",
+                                                                                    "behind")]]
+    assert [client.get(url).status_code for url in urls] == [404] * len(urls)
+
+
+def test_an_unknown_export_table_is_404(client, program, colin):
+    client.force_login(colin)
+    assert client.get(reverse("analytics_program_export", args=[program.pk, "salaries"])).status_code == 404
+
+
+def test_the_floor_page_needs_a_login(client, colin):
+    assert client.get(reverse("analytics_floor")).status_code == 302
+    client.force_login(colin)
+    assert client.get(reverse("analytics_floor")).content == b"ok"
+
+
+def _grow(program, rachel, faith, epas, learners):
+    for n in range(learners):
+        other = make_learner(program=program, pgy_level=1 + n % 3)
+        for epa in epas:
+            AnalyticsAssessmentFactory(learner=other, assessor=faith, epa=epa, entrustment_level=1 + n % 4)
+            AnalyticsAssessmentFactory(learner=rachel, assessor=faith, epa=epa,
+                                       assessment_date=timezone.localdate() - datetime.timedelta(days=40 * n))
+    analytics_refresh(concurrently=False)
+
+
+# Counted by the test client inside a test transaction: includes the session save and its SAVEPOINT pair.
+PAGE_QUERIES = {"analytics_program_dashboard": 11, "analytics_learner_progress": 12, "analytics_home": 9}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_QUERIES))
+def test_page_query_counts_do_not_grow_with_the_data(client, django_assert_num_queries, program, rachel, faith,
+                                                     colin, epas, name):
+    RotationTypeFactory(program=program)
+    args = {"analytics_program_dashboard": [program.pk], "analytics_learner_progress": [rachel.pk]}.get(name, [])
+    client.force_login(colin)
+    for learners in (1, 6):
+        _grow(program, rachel, faith, epas, learners)
+        with django_assert_num_queries(PAGE_QUERIES[name]):
+            assert client.get(reverse(name, args=args)).status_code == 200
+    assert PAGE_QUERIES[name] <= 12

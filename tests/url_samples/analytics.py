@@ -1,0 +1,26 @@
+from apps.tenants.roles import Role
+from tests.analytics.factories import AnalyticsAssessmentFactory, make_learner
+from tests.factories import EPAFactory, MembershipFactory, ProgramFactory
+
+
+def build(world):
+    program = ProgramFactory(sponsor__institution__company=world["company"], name="Northwind Analytics Program")
+    learner = make_learner(program=program, user__first_name="Nadia", user__last_name="Northwindanalytics")
+    AnalyticsAssessmentFactory(learner=learner, epa=EPAFactory(epa_set=program.epa_set, short_name="NW-EPA-X"))
+    world["analytics_program"] = program
+    world["analytics_learner"] = learner
+    world["markers"] += ["Northwind Analytics Program", "Northwindanalytics"]
+
+
+def grant_home_roles(user):
+    """Charlie directs and teaches in a Southbay program and is a resident there too."""
+    program = ProgramFactory(sponsor__institution__company=user.company, name="Southbay Analytics Program")
+    for role in (Role.PROGRAM_DIRECTOR, Role.COORDINATOR, Role.FACULTY):
+        MembershipFactory(user=user, role=role, program=program)
+
+
+SAMPLES = {
+    "analytics_learner_progress": lambda w: {"learner_id": w["analytics_learner"].pk},
+    "analytics_program_dashboard": lambda w: {"program_id": w["analytics_program"].pk},
+    "analytics_program_export": lambda w: {"program_id": w["analytics_program"].pk, "table": "faculty"},
+}
