@@ -143,7 +143,8 @@ class EPAInlineFormSet(forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if not hasattr(self, "_used_ids"):
-            self._used_ids = epa_ids_in_use(self.get_queryset().values_list("pk", flat=True)) if self.instance.pk else set()
+            stored = self.get_queryset().values_list("pk", flat=True) if self.instance.pk else []
+            self._used_ids = epa_ids_in_use(stored)
         kwargs["used_ids"] = self._used_ids
         return kwargs
 

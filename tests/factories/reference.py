@@ -9,7 +9,8 @@ from apps.assessments.models import (
 )
 
 __all__ = ["SpecialtyFactory", "CompetencyFactory", "ScaleFactory", "LevelFactory", "EPASetFactory", "EPAFactory",
-           "MilestoneSetFactory", "MilestoneFactory", "CaseTypeFactory", "FeedbackTagFactory", "scale_with_levels", "SuperuserFactory"]
+           "MilestoneSetFactory", "MilestoneFactory", "CaseTypeFactory", "FeedbackTagFactory", "scale_with_levels",
+           "SuperuserFactory"]
 
 
 class SpecialtyFactory(factory.django.DjangoModelFactory):

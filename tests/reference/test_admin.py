@@ -4,10 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.assessments.models import EPA, CaseType, Milestone
+from apps.assessments.models import CaseType, Milestone
 from apps.tenants.roles import Role
 from tests.factories import (
-    CaseTypeFactory, CompetencyFactory, EPAAssessmentFactory, EPAFactory, LearnerFactory, MilestoneSetFactory, SpecialtyFactory, SuperuserFactory,
+    CaseTypeFactory, CompetencyFactory, EPAAssessmentFactory, EPAFactory, LearnerFactory, MilestoneSetFactory,
+    SpecialtyFactory, SuperuserFactory,
 )
 
 pytestmark = pytest.mark.django_db
