@@ -55,3 +55,8 @@ stop:
 
 clean-db: stop
 	rm -rf var/pgdata
+
+## make bench SIZE=S|M: seed that size if needed, benchmark key pages, write docs/benchmarks.md
+SIZE ?= S
+bench: install
+	$(PY) bench/run.py --size $(SIZE)

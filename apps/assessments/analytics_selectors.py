@@ -5,6 +5,7 @@ assessment table, bounded by one learner's rows and served by the learner index.
 import datetime
 from collections import Counter
 from statistics import median
+from types import SimpleNamespace
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Max, Q, OuterRef, Subquery, Sum
@@ -21,13 +22,24 @@ BEHIND_AFTER_DAYS = 60
 MONTHS_SHOWN = 24
 
 
+PROGRESS_FIELDS = ("assessment_count", "count_last_90_days", "latest_level", "highest_level", "median_level",
+                   "level_trend", "latest_date")
+
+
 def learner_epa_progress(*, learner: Learner) -> list[dict]:
-    """Every EPA of the program's set (assessed or not) with the learner's progress row."""
-    rows = {row.epa_id: row for row in ResidentEPAProgress.objects.for_company(learner.company_id)
-            .filter(learner=learner).select_related("epa")}
-    epas = list(EPA.objects.filter(epa_set_id=learner.program.epa_set_id)) if learner.program.epa_set_id else []
-    epas += [row.epa for epa_id, row in rows.items() if epa_id not in {epa.pk for epa in epas}]
-    return [{"epa": epa, "progress": rows.get(epa.pk)} for epa in epas]
+    """Every EPA of the program's set, plus any other EPA the learner was assessed on, each with
+    the learner's progress row from the view (None: never assessed) — in one query."""
+    rows = ResidentEPAProgress.objects.for_company(learner.company_id).filter(learner=learner).order_by()
+    mine = rows.filter(epa_id=OuterRef("pk"))
+    epas = EPA.objects.filter(Q(epa_set_id=learner.program.epa_set_id) | Q(pk__in=rows.values("epa_id"))).annotate(
+        **{f"progress_{name}": Subquery(mine.values(name)[:1]) for name in PROGRESS_FIELDS})
+    return [{"epa": epa, "progress": _progress_of(epa)} for epa in epas]
+
+
+def _progress_of(epa):
+    if getattr(epa, "progress_assessment_count") is None:
+        return None
+    return SimpleNamespace(**{name: getattr(epa, f"progress_{name}") for name in PROGRESS_FIELDS})
 
 
 def learner_assessment_points(*, learner: Learner) -> list[tuple]:

@@ -1,0 +1,85 @@
+"""Writes docs/benchmarks.md from bench/results-*.json (run by bench/run.py)."""
+
+import json
+from pathlib import Path
+
+KEY_PAGES = ("learner progress", "program dashboard", "roster", "schedule grid", "assessment form (GET)")
+
+
+def _load(root):
+    return {path.stem.split("-")[1]: json.loads(path.read_text()) for path in sorted((root / "bench").glob("results-*.json"))}
+
+
+def _verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def _size_section(size, result):
+    floor = result["pages"]["framework floor"]["p50_ms"]
+    lines = [f"## Size {size} — {result['assessments_total']:,} assessment rows in the database",
+             f"Run {result['when']} · {result['cpus']} CPUs · gunicorn {result['gunicorn']} · {result['load']}.", "",
+             "| Page | p50 ms | p95 ms | req/s | errors | p50 ÷ floor | queries | status |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, timing in result["pages"].items():
+        if timing["p50_ms"] is None:
+            lines.append(f"| {label} | — | — | 0 | {timing['errors']} | — | — | failed: {timing['error_sample']} |")
+            continue
+        queries = result["queries"].get(label, {})
+        lines.append(f"| {label} | {timing['p50_ms']} | {timing['p95_ms']} | {timing['rps']} | {timing['errors']} | "
+                     f"{timing['p50_ms'] / floor:.1f}× | {queries.get('queries', '—')} | {queries.get('status', '—')} |")
+    refresh = result["refresh"]
+    lines += ["", f"CONCURRENT refresh of all views: {refresh['total_ms']} ms ({refresh['outcome']}); per view: "
+              + ", ".join(f"{name} {ms} ms" for name, ms in sorted(refresh["views_ms"].items())) + "."]
+    if result["missing_pages"]:
+        lines.append(f"Not measured (route not present when the bench ran): {', '.join(result['missing_pages'])}.")
+    return lines
+
+
+def _targets(results):
+    lines = ["## Targets", "", "| Target | Result | Verdict |", "|---|---|---|"]
+    m, s = results.get("M"), results.get("S")
+    for size, result in (("M", m), ("S", s)):
+        if not result:
+            continue
+        floor = result["pages"]["framework floor"]["p50_ms"]
+        worst = max((result["pages"][p]["p50_ms"] / floor, p) for p in KEY_PAGES
+                    if result["pages"].get(p, {}).get("p50_ms"))
+        lines.append(f"| key pages p50 ≤ 3× floor (target at M; shown at {size}) | worst {worst[1]} "
+                     f"{worst[0]:.1f}× | {_verdict(worst[0] <= 3) if size == 'M' else 'reference'} |")
+        most = max(q["queries"] for q in result["queries"].values())
+        over = ", ".join(f"{page} {q['queries']}" for page, q in result["queries"].items() if q["queries"] > 12)
+        lines.append(f"| ≤ 12 queries per page at {size} | max {most}{f' (over: {over})' if over else ''} | "
+                     f"{_verdict(most <= 12)} |")
+    if m and s:
+        ratio = max((m["pages"][p]["p50_ms"] / s["pages"][p]["p50_ms"], p) for p in KEY_PAGES
+                    if m["pages"].get(p, {}).get("p50_ms") and s["pages"].get(p, {}).get("p50_ms"))
+        lines.append(f"| page p50 at M ≤ 1.5× at S | worst {ratio[1]} {ratio[0]:.2f}× | {_verdict(ratio[0] <= 1.5)} |")
+        same = all(m["queries"][p]["queries"] == s["queries"][p]["queries"] for p in m["queries"] if p in s["queries"])
+        lines.append(f"| same query count at S and M | {'identical' if same else 'differs'} | {_verdict(same)} |")
+    if m:
+        ms = m["refresh"]["views_ms"].get("resident_epa_progress", 0)
+        lines.append(f"| CONCURRENT refresh of resident_epa_progress at M ≤ 30 s | {ms / 1000:.1f} s | "
+                     f"{_verdict(ms <= 30_000)} |")
+    else:
+        lines.append("| M targets (floor ratio, M/S ratio, refresh ≤ 30 s) | **not measured** (no M run) | — |")
+    lines.append("| assessment POST ≥ 300/s, 0 errors | **not measured**: the bench has no POST scenario yet "
+                 "(see docs/analytics.md) | — |")
+    return lines
+
+
+def write_report(root):
+    results = _load(Path(root))
+    lines = ["# Benchmarks", "", "Written by `make bench SIZE=S|M` (bench/run.py → bench/report.py); do not edit by "
+             "hand. Data: `manage.py seed_scale` (COPY, synthetic tenants). Load: threads + http.client against "
+             "gunicorn on 127.0.0.1 with a signed-in program coordinator's session; queries counted with the Django "
+             "test client on a warm second visit (includes the session read/save).", ""]
+    lines += _targets(results) + [""]
+    for size in ("S", "M", "L"):
+        if size in results:
+            lines += _size_section(size, results[size]) + [""]
+    (Path(root) / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n" + _notes(root))
+
+
+def _notes(root):
+    path = Path(root) / "bench" / "NOTES.md"
+    return path.read_text() if path.exists() else ""

@@ -1,0 +1,194 @@
+"""Rounds benchmark: `make bench SIZE=S` (or M). See docs/benchmarks.md for what it measures.
+
+Seeds the size with seed_scale if its companies are missing, starts gunicorn on 127.0.0.1 only,
+signs a session in, measures p50/p95 of key pages with a small threaded http.client load
+generator (bounded request counts and a time limit), counts queries per page with the Django
+test client, times a CONCURRENT refresh of each analytics view, and writes bench/results-<size>.json
+and docs/benchmarks.md (from every results file present)."""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from apps.academics.models import AcademicYear, Learner  # noqa: E402
+from apps.assessments.analytics_services import analytics_refresh  # noqa: E402
+from apps.assessments.models import AnalyticsRefresh  # noqa: E402
+from apps.tenants.models import Company, User  # noqa: E402
+from apps.tenants.scoping import unscoped  # noqa: E402
+
+PREFIXES = {"S": "scale", "M": "scalem", "L": "scalel"}
+TIME_LIMIT_SECONDS = 60  # per page, on top of the request count bound
+
+
+def ensure_data(size):
+    prefix = PREFIXES[size]
+    with unscoped("bench: platform maintenance"):
+        if not Company.objects.filter(subdomain=f"{prefix}-0").exists():
+            started = time.monotonic()
+            call_command("seed_scale", "--size", size, "--company-prefix", prefix)
+            print(f"seeded {size} in {time.monotonic() - started:.1f}s")
+        coordinator = User.objects.get(email=f"coordinator-0-0@{prefix}.example")
+        resident = User.objects.get(email=f"resident-0-0-0@{prefix}.example")
+        faculty = User.objects.get(email=f"faculty-0-0-0@{prefix}.example")
+        learner = Learner.objects.get(user=resident)
+        year = AcademicYear.objects.filter(program=learner.program).first()
+    return {"coordinator": coordinator, "faculty": faculty}, learner, learner.program, year
+
+
+def first_url(candidates):
+    for name, kwargs in candidates:
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def pages(learner, program, year):
+    found = {
+        "framework floor": reverse("analytics_floor"),
+        "learner progress": reverse("analytics_learner_progress", args=[learner.pk]),
+        "program dashboard": reverse("analytics_program_dashboard", args=[program.pk]),
+        "roster": first_url([("academics:roster", {"program_id": program.pk})]),
+        "schedule grid": first_url([("academics:grid", {"program_id": program.pk, "year_id": year.pk})]),
+        "assessment form (GET)": first_url([("assessments:new", {})]),
+    }
+    personas = {"assessment form (GET)": "faculty"}  # the form is for assessors; the rest for the coordinator
+    return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
+            [label for label, url in found.items() if not url])
+
+
+def session_cookie(user):
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def count_queries(users, urls):
+    counts = {}
+    for label, (url, persona) in urls.items():
+        client = Client()
+        client.force_login(users[persona])
+        client.get(url)  # warm caches the way a second visit would find them
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        counts[label] = {"queries": len(captured.captured_queries), "status": status}
+    return counts
+
+
+def load(port, url, cookie, *, requests, threads):
+    latencies, errors, lock = [], [], threading.Lock()
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    per_thread = max(1, requests // threads)
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(per_thread):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            try:
+                conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException) as error:
+                ok, response = False, error
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                (latencies if ok else errors).append(elapsed if ok else str(getattr(response, "status", response)))
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    wall = time.monotonic() - started
+    if not latencies:
+        return {"requests": 0, "errors": len(errors), "p50_ms": None, "p95_ms": None, "rps": 0,
+                "error_sample": errors[:3]}
+    quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+    return {"requests": len(latencies), "errors": len(errors), "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(quantiles[18], 1), "rps": round(len(latencies) / wall, 1)}
+
+
+def start_gunicorn(port, workers):
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", "2", "--worker-class", "gthread", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "DJANGO_DEBUG": "0"})
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/accounts/login/")
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def time_refresh():
+    started = time.monotonic()
+    outcome = analytics_refresh(concurrently=True)
+    total = round((time.monotonic() - started) * 1000)
+    return {"outcome": outcome, "total_ms": total,
+            "views_ms": dict(AnalyticsRefresh.objects.values_list("view_name", "duration_ms"))}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="S", choices=sorted(PREFIXES))
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8150)
+    options = parser.parse_args()
+
+    users, learner, program, year = ensure_data(options.size)
+    urls, missing = pages(learner, program, year)
+    result = {"size": options.size, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "cpus": os.cpu_count(), "gunicorn": f"{options.workers} workers × 2 threads",
+              "load": f"{options.requests} requests/page, {options.threads} client threads",
+              "missing_pages": missing, "queries": count_queries(users, urls), "refresh": time_refresh()}
+    with unscoped("bench: row counts"):
+        from apps.assessments.models import EPAAssessment
+        result["assessments_total"] = EPAAssessment.all_objects.count()
+    server = start_gunicorn(options.port, options.workers)
+    try:
+        cookies = {persona: session_cookie(user) for persona, user in users.items()}
+        result["pages"] = {label: load(options.port, url, cookies[persona], requests=options.requests,
+                                       threads=options.threads) for label, (url, persona) in urls.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    (ROOT / "bench" / f"results-{options.size}.json").write_text(json.dumps(result, indent=2, default=str))
+    from bench.report import write_report
+    write_report(ROOT)
+    print(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
