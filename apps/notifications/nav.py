@@ -2,7 +2,15 @@
 
 from apps.tenants.navigation import register_home_panel, register_nav_item
 
-register_nav_item("Inbox", "notifications:inbox", roles=(), order=90)
+
+
+def _unread(user) -> int:
+    from apps.notifications.selectors import unread_count
+
+    return unread_count(user=user)
+
+
+register_nav_item("Inbox", "notifications:inbox", roles=(), order=90, badge=_unread)
 
 
 def unread_panel(request):

@@ -1,12 +1,15 @@
 from django.contrib.auth.backends import ModelBackend
 
+from apps.tenants.models import User
 from apps.tenants.scoping import unscoped
 
 
 class EmailBackend(ModelBackend):
     """ModelBackend whose session lookup may cross tenants: at that moment no tenant is known
-    yet — the user row *is* how we learn it."""
+    yet — the user row *is* how we learn it. The company comes in the same query, since every
+    page needs it."""
 
     def get_user(self, user_id):
         with unscoped("authentication: session user lookup"):
-            return super().get_user(user_id)
+            user = User.objects.select_related("company").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

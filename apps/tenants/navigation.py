@@ -13,15 +13,16 @@ class NavItem:
     url_name: str
     roles: frozenset  # shown when the user holds any of these; empty = every signed-in tenant user
     order: int = 50
+    badge: Callable | None = None  # badge(user) -> int, e.g. unread notifications; one query at most
 
 
 NAV_ITEMS: list[NavItem] = []
 HOME_PANELS: list[tuple[int, Callable]] = []
 
 
-def register_nav_item(label: str, url_name: str, roles=(), order: int = 50) -> None:
+def register_nav_item(label: str, url_name: str, roles=(), order: int = 50, badge: Callable | None = None) -> None:
     if all(item.url_name != url_name for item in NAV_ITEMS):
-        NAV_ITEMS.append(NavItem(label, url_name, frozenset(roles), order))
+        NAV_ITEMS.append(NavItem(label, url_name, frozenset(roles), order, badge))
 
 
 def register_home_panel(panel: Callable, order: int = 50) -> None:
@@ -33,7 +34,8 @@ def register_home_panel(panel: Callable, order: int = 50) -> None:
 def nav_for(user, roles: set[str]) -> list[dict]:
     items = sorted(NAV_ITEMS, key=lambda item: (item.order, item.label))
     return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name,
+         "badge": item.badge(user) if item.badge else 0}
         for item in items
         if not item.roles or item.roles & roles
     ]
