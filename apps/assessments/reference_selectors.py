@@ -16,9 +16,18 @@ def _program_links(company, field):
 
 def epa_set_list_visible_to(*, company):
     """Current EPA sets, plus any retired set one of the company's programs still assesses against."""
+    return _with_epas_and_levels(
+        EPASet.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=_program_links(company, "epa_set"))))
+
+
+def epa_set_list_all():
+    """Every EPA set, retired ones included (platform superusers)."""
+    return _with_epas_and_levels(EPASet.objects.all())
+
+
+def _with_epas_and_levels(queryset):
     return (
-        EPASet.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=_program_links(company, "epa_set")))
-        .select_related("specialty", "scale")
+        queryset.select_related("specialty", "scale")
         .prefetch_related(
             Prefetch("epas", queryset=EPA.objects.order_by("display_order", "number")),
             Prefetch("scale__levels", queryset=EntrustmentLevel.objects.order_by("number")),
@@ -28,12 +37,25 @@ def epa_set_list_visible_to(*, company):
 
 
 def milestone_set_list_visible_to(*, company):
+    return _with_milestones(
+        MilestoneSet.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=_program_links(company, "milestone_set"))))
+
+
+def milestone_set_list_all():
+    return _with_milestones(MilestoneSet.objects.all())
+
+
+def _with_milestones(queryset):
     return (
-        MilestoneSet.objects.filter(Q(retired_on__isnull=True) | Q(pk__in=_program_links(company, "milestone_set")))
-        .select_related("specialty")
+        queryset.select_related("specialty")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.select_related("competency")))
         .order_by("specialty__name", "version")
     )
+
+
+def milestone_list_visible_to(*, company):
+    visible = milestone_set_list_visible_to(company=company).values("pk")
+    return Milestone.objects.filter(milestone_set__in=visible).order_by("milestone_set_id", "display_order")
 
 
 def competency_list():

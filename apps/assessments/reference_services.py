@@ -6,8 +6,10 @@ Shared rows are never edited from tenant code: a company adds its own rows besid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from apps.assessments.models import EPA, CaseType, EPASet, FeedbackTag, Milestone, MilestoneSet
-from apps.audit.services import audit_log_record
+from apps.assessments import validators
+from apps.assessments.models import EPA, CaseType, EntrustmentLevel, EPASet, FeedbackTag, Milestone, MilestoneSet
+from apps.assessments.reference_selectors import epa_is_used
+from apps.audit.services import audit_log_record, model_changes, snapshot
 from apps.tenants.access import has_role
 from apps.tenants.roles import Role
 
@@ -69,6 +71,99 @@ def _retire(sets, *, on, actor, successor):
         old._history_user = actor
         old._change_reason = f"retired by {successor}"
         old.save(update_fields=["retired_on"])
+
+
+# ---------------------------------------------------------------- single shared rows (superusers, API)
+LOCKED_WHEN_USED = ("epa_set_id", "number", "name")
+
+
+def reference_row_save(*, actor, instance):
+    """Create or update one shared reference row: the model's own rules (full_clean), the acting
+    superuser on the history row and an audit row, in one transaction."""
+    _require_superuser(actor)
+    with transaction.atomic():
+        stored = None
+        if not instance._state.adding:
+            stored = type(instance)._base_manager.select_for_update().filter(pk=instance.pk).first()
+        instance.full_clean()
+        instance._history_user = actor
+        instance.save()
+        verb = "updated" if stored is not None else "created"
+        changes = model_changes(instance, snapshot(stored)) if stored is not None else snapshot(instance)
+        audit_log_record(company=None, actor=actor, action=f"{instance._meta.model_name}.{verb}",
+                         entity=instance, changes=changes)
+    return instance
+
+
+def epa_save(*, actor, epa) -> EPA:
+    """An EPA that assessments or requests point at keeps its set, number and name."""
+    if not epa._state.adding and epa_is_used(epa):
+        stored = EPA.objects.get(pk=epa.pk)
+        locked = {f.removesuffix("_id"): f"{stored} has assessments: this field cannot change."
+                  for f in LOCKED_WHEN_USED if getattr(stored, f) != getattr(epa, f)}
+        if locked:
+            raise ValidationError(locked)
+    return reference_row_save(actor=actor, instance=epa)
+
+
+def epa_delete(*, actor, epa) -> None:
+    _require_superuser(actor)
+    if epa_is_used(epa):
+        raise ValidationError({"non_field_errors": [f"{epa} has assessments and cannot be deleted."]})
+    with transaction.atomic():
+        audit_log_record(company=None, actor=actor, action="epa.deleted", entity=epa, changes=snapshot(epa))
+        epa._history_user = actor
+        epa.delete()
+
+
+def entrustment_scale_save(*, actor, scale, levels=None):
+    """Save a scale and (when given) its levels, matched on number. Levels run 1…n; a stored
+    level is never dropped, because assessments store the level number."""
+    with transaction.atomic():
+        reference_row_save(actor=actor, instance=scale)
+        if levels is None:
+            return scale
+        stored = {level.number: level for level in scale.levels.all()}
+        numbers = [values["number"] for values in levels]
+        _validate_levels(numbers, stored)
+        for values in levels:
+            level = stored.get(values["number"]) or EntrustmentLevel(scale=scale, number=values["number"])
+            if level.pk and all(getattr(level, k) == v for k, v in values.items()):
+                continue  # unchanged: no history row
+            for key, value in values.items():
+                setattr(level, key, value)
+            reference_row_save(actor=actor, instance=level)
+    return scale
+
+
+def _validate_levels(numbers, stored):
+    try:
+        validators.validate_level_numbers(numbers)
+    except ValidationError as error:
+        raise ValidationError({"levels": error.messages}) from error
+    dropped = sorted(set(stored) - set(numbers))
+    if dropped:
+        raise ValidationError({"levels": f"Levels {', '.join(map(str, dropped))} are missing: stored levels "
+                                         "can be relabelled but not removed."})
+
+
+def specialty_save(*, actor, specialty, prerequisites=None):
+    """Save a specialty; its parent and prerequisites may not loop back to it."""
+    parents, graph = validators.specialty_graph()
+    parents.pop(specialty.code, None)
+    graph.pop(specialty.code, None)
+    wanted = None if prerequisites is None else list(prerequisites)
+    stored_prereqs = set() if specialty._state.adding else set(
+        specialty.prerequisites.values_list("code", flat=True))
+    validators.validate_specialty_links(
+        code=specialty.code, parent_code=specialty.parent_id,
+        prerequisite_codes={s.code for s in wanted} if wanted is not None else stored_prereqs,
+        parents=parents, prerequisites=graph)
+    with transaction.atomic():
+        reference_row_save(actor=actor, instance=specialty)
+        if wanted is not None:
+            specialty.prerequisites.set(wanted)
+    return specialty
 
 
 # ---------------------------------------------------------------- private rows (tenant managers)
