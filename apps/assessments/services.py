@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.assessments.models import (
     AssessmentFeedbackTag, AssessmentRequest, CaseType, EntrustmentLevel, EPAAssessment, FeedbackTag,
 )
+from apps.assessments.analytics_tasks import schedule_analytics_refresh
 from apps.assessments.signing import request_link_path
 from apps.audit.services import restore, save_with_audit, soft_delete
 from apps.tenants.access import has_role
@@ -139,6 +140,7 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
             raise
         return existing
     transaction.on_commit(lambda: _notify_learner(assessment))
+    transaction.on_commit(schedule_analytics_refresh)
     return assessment
 
 
@@ -211,6 +213,7 @@ def assessment_edit(*, actor, assessment, tags_went_well=None, tags_needs_work=N
         assessment.edited, assessment.last_edited_at = True, timezone.now()
         save_with_audit(instance=assessment, actor=actor, action="assessment_edited")
         _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
+        transaction.on_commit(schedule_analytics_refresh)
     return assessment
 
 
@@ -228,12 +231,14 @@ def assessment_soft_delete(*, actor, assessment, reason: str) -> EPAAssessment:
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why this assessment is deleted."})
     with transaction.atomic():
+        transaction.on_commit(schedule_analytics_refresh)  # the deleted row leaves every metric
         return soft_delete(instance=assessment, actor=actor, reason=reason)
 
 
 def assessment_restore(*, actor, assessment) -> EPAAssessment:
     _require_manager(actor, assessment)
     with transaction.atomic():
+        transaction.on_commit(schedule_analytics_refresh)
         return restore(instance=assessment, actor=actor)
 
 

@@ -86,13 +86,25 @@ def test_a_second_refresh_while_one_runs_is_skipped(assess):
     assert analytics_refresh(concurrently=False) == "refreshed"
 
 
-def test_schedule_analytics_refresh_refreshes_once_per_debounce_window(assess, epas):
+def test_in_eager_mode_every_scheduled_refresh_runs_at_once(assess, epas):
     assess()
-    assert schedule_analytics_refresh() is True  # eager mode: refreshes at once
+    assert schedule_analytics_refresh() is True
     assert ResidentEPAProgress.objects.unscoped().count() == 1
     assess(epa=epas[1])
-    assert schedule_analytics_refresh() is False  # debounced: the refresh queued earlier picks it up
-    assert ResidentEPAProgress.objects.unscoped().count() == 1
+    assert schedule_analytics_refresh() is True
+    assert ResidentEPAProgress.objects.unscoped().count() == 2
+
+
+def test_with_a_broker_refreshes_are_debounced_to_one_per_minute(monkeypatch):
+    from config.celery import app
+
+    queued = []
+    monkeypatch.setattr("apps.assessments.analytics_tasks.refresh_analytics.apply_async",
+                        lambda **kwargs: queued.append(kwargs))
+    app.conf.task_always_eager = False  # restored by the autouse fixture in tests/conftest.py
+    assert schedule_analytics_refresh() is True
+    assert schedule_analytics_refresh() is False
+    assert queued == [{"countdown": 30}]
 
 
 def test_beat_refreshes_the_views_every_ten_minutes():

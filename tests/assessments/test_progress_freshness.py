@@ -1,0 +1,33 @@
+"""After Faith submits, Riley's analytics page reflects it: at once in eager (demo) mode."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.assessments.test_form import _post
+
+
+@pytest.fixture(autouse=True)
+def _no_debounce():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_rileys_progress_page_shows_faiths_assessment_right_after_she_submits(
+        client, surgery, django_capture_on_commit_callbacks):
+    riley = surgery["riley"]
+    progress_url = reverse("analytics_learner_progress", args=[riley.pk])
+    for level in (2, 3):
+        client.force_login(surgery["faith"])
+        with django_capture_on_commit_callbacks(execute=True):
+            response, _ = _post(client, surgery, entrustment_level=level)
+        assert response.status_code == 302
+        client.force_login(riley.user)
+        page = client.get(progress_url).content.decode()
+        assert "Appendicitis" in page
+    from apps.assessments.models import ResidentEPAProgress
+
+    row = ResidentEPAProgress.objects.for_company(riley.company_id).get(learner_id=riley.pk)
+    assert (row.assessment_count, row.latest_level, row.highest_level) == (2, 3, 3)
