@@ -116,6 +116,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in Redis when there is one (no database round trips per request, and still
+# revocable: logout deletes the key); otherwise in the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache" if env.str("REDIS_URL", default="")
+    else "django.contrib.sessions.backends.db"
+)
 # Idle timeout: the session lives 30 minutes past the last request.
 SESSION_COOKIE_AGE = env.int("ROUNDS_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
