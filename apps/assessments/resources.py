@@ -6,6 +6,7 @@ the cross-row rules below. The admin always runs a dry run first, inside a trans
 means nothing is imported, and the preview lists every bad row with its message."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from import_export import fields, resources, widgets
 
 from apps.academics.models import Specialty
@@ -26,6 +27,49 @@ class ReferenceResource(resources.ModelResource):
         queryset = self._meta.model._default_manager.all()
         # Case types and feedback tags are fail-closed; the platform import reads every company's.
         return queryset.unscoped() if hasattr(queryset, "unscoped") else queryset
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key named by several columns of the same row (``columns``: model lookup →
+    column name); the widget's own column holds the first part. Export writes that first part;
+    the resource exports the other columns as read-only fields, so export → import round-trips."""
+
+    def __init__(self, model, field, columns: dict, describe: str):
+        self.columns, self.describe = columns, describe
+        super().__init__(model, field)
+
+    def get_lookup_kwargs(self, value, row, **kwargs):
+        lookup = {self.field: str(value).strip()}
+        lookup.update({key: str(row.get(column) or "").strip() for key, column in self.columns.items()})
+        return lookup
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            named = ", ".join(f"{k} {v}" for k, v in self.get_lookup_kwargs(value, row).items())
+            raise ValueError(f"No {self.describe} with {named}.") from None
+
+
+class CompetencyWidget(widgets.ForeignKeyWidget):
+    """Competency by abbreviation (PC) or code (patient_care); exported as the abbreviation."""
+
+    def __init__(self):
+        super().__init__(Competency, "abbreviation")
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value or "").strip()
+        if not value:
+            return None
+        found = Competency.objects.filter(Q(abbreviation=value) | Q(code=value)).first()
+        if found is None:
+            raise ValueError(f"No competency with abbreviation or code {value}.")
+        return found
+
+
+def _epa_set_field():
+    widget = NaturalKeyWidget(EPASet, "specialty_id", {"version": "version"}, "EPA set")
+    return fields.Field(attribute="epa_set", column_name="specialty_code", widget=widget)
 
 
 def _add_error(errors, field, message):
@@ -85,6 +129,9 @@ class EntrustmentScaleResource(ReferenceResource):
 
 
 class EntrustmentLevelResource(ReferenceResource):
+    scale = fields.Field(attribute="scale", column_name="scale",
+                         widget=widgets.ForeignKeyWidget(EntrustmentScale, "code"))
+
     class Meta(ReferenceResource.Meta):
         model = EntrustmentLevel
         import_id_fields = ["scale", "number"]
@@ -114,14 +161,19 @@ class EPASetResource(ReferenceResource):
     class Meta(ReferenceResource.Meta):
         model = EPASet
         import_id_fields = ["specialty", "version"]
-        fields = ["id", "specialty", "version", "name", "effective_date", "retired_on", "scale", "source"]
+        fields = ["specialty", "version", "name", "effective_date", "retired_on", "scale", "source"]
 
 
 class EPAResource(ReferenceResource):
+    """The set is named by (specialty_code, version), never by its database id."""
+
+    epa_set = _epa_set_field()
+    version = fields.Field(attribute="epa_set__version", column_name="version", readonly=True)
+
     class Meta(ReferenceResource.Meta):
         model = EPA
         import_id_fields = ["epa_set", "number"]
-        fields = ["epa_set", "number", "name", "short_name", "description", "category", "display_order"]
+        fields = ["epa_set", "version", "number", "name", "short_name", "description", "category", "display_order"]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -136,22 +188,37 @@ class MilestoneSetResource(ReferenceResource):
     class Meta(ReferenceResource.Meta):
         model = MilestoneSet
         import_id_fields = ["specialty", "version"]
-        fields = ["id", "specialty", "version", "name", "effective_date", "retired_on", "source"]
+        fields = ["specialty", "version", "name", "effective_date", "retired_on", "source"]
 
 
 class MilestoneResource(ReferenceResource):
+    """The set is named by (specialty_code, version); the competency by abbreviation or code."""
+
+    milestone_set = fields.Field(
+        attribute="milestone_set", column_name="specialty_code",
+        widget=NaturalKeyWidget(MilestoneSet, "specialty_id", {"version": "version"}, "milestone set"))
+    version = fields.Field(attribute="milestone_set__version", column_name="version", readonly=True)
+    competency = fields.Field(attribute="competency", column_name="competency", widget=CompetencyWidget())
+
     class Meta(ReferenceResource.Meta):
         model = Milestone
         import_id_fields = ["milestone_set", "subcompetency_code"]
-        fields = ["milestone_set", "competency", "subcompetency_code", "title", *Milestone.LEVEL_FIELDS,
+        fields = ["milestone_set", "version", "competency", "subcompetency_code", "title", *Milestone.LEVEL_FIELDS,
                   "display_order"]
 
 
 class CaseTypeResource(ReferenceResource):
+    """The EPA is named by (specialty_code, epa_version, epa_number)."""
+
+    specialty_code = fields.Field(attribute="epa__epa_set__specialty_id", column_name="specialty_code", readonly=True)
+    epa_version = fields.Field(attribute="epa__epa_set__version", column_name="epa_version", readonly=True)
+    epa = fields.Field(attribute="epa", column_name="epa_number", widget=NaturalKeyWidget(
+        EPA, "number", {"epa_set__specialty_id": "specialty_code", "epa_set__version": "epa_version"}, "EPA"))
+
     class Meta(ReferenceResource.Meta):
         model = CaseType
         import_id_fields = ["epa", "company", "code"]
-        fields = ["epa", "company", "code", "name", "typical_minutes", "is_active"]
+        fields = ["specialty_code", "epa_version", "epa", "company", "code", "name", "typical_minutes", "is_active"]
 
 
 class FeedbackTagResource(ReferenceResource):

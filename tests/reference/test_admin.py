@@ -78,13 +78,14 @@ def test_an_epa_with_assessments_keeps_its_number_and_name_and_cannot_be_deleted
 
 
 def test_importing_milestones_with_one_bad_row_shows_that_row_and_imports_nothing(client, sam_the_superuser):
-    milestone_set = MilestoneSetFactory()
-    competency = CompetencyFactory()
-    header = "milestone_set,competency,subcompetency_code,title,level_1,level_2,level_3,level_4,level_5,display_order"
+    MilestoneSetFactory(version="2.0")
+    CompetencyFactory()
+    header = ("specialty_code,version,competency,subcompetency_code,title,level_1,level_2,level_3,level_4,level_5,"
+              "display_order")
     rows = [
-        f"{milestone_set.pk},{competency.pk},PC1,Evaluation,,,,,,1",
-        f"{milestone_set.pk},{competency.pk},PC2,Half written,One,Two,,,,2",
-        f"{milestone_set.pk},{competency.pk},PC3,Complete,One,Two,Three,Four,Five,3",
+        "general_surgery,2.0,PC,PC1,Evaluation,,,,,,1",
+        "general_surgery,2.0,PC,PC2,Half written,One,Two,,,,2",
+        "general_surgery,2.0,patient_care,PC3,Complete,One,Two,Three,Four,Five,3",
     ]
     upload = SimpleUploadedFile("milestones.csv", "\n".join([header, *rows]).encode(), content_type="text/csv")
     response = client.post(reverse("admin:assessments_milestone_import"),
@@ -97,9 +98,10 @@ def test_importing_milestones_with_one_bad_row_shows_that_row_and_imports_nothin
 
 
 def test_importing_shared_case_types_reads_across_companies(client, sam_the_superuser):
-    epa = EPAFactory()
-    upload = SimpleUploadedFile("case_types.csv", f"epa,company,code,name,typical_minutes,is_active\n"
-                                f"{epa.pk},,LAP_CHOLE,Laparoscopic cholecystectomy,,1\n".encode())
+    epa = EPAFactory(epa_set__version="2023")
+    upload = SimpleUploadedFile(
+        "case_types.csv", "specialty_code,epa_version,epa_number,company,code,name,typical_minutes,is_active\n"
+        f"general_surgery,2023,{epa.number},,LAP_CHOLE,Laparoscopic cholecystectomy,,1\n".encode())
     response = client.post(reverse("admin:assessments_casetype_import"), {"import_file": upload, "format": "0"})
     assert response.status_code == 200 and "Confirm import" in response.content.decode()
     assert CaseType.objects.unscoped().count() == 0  # the preview is a dry run
