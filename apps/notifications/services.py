@@ -97,14 +97,24 @@ def notification_mark_read(*, user, notification) -> Notification:
     if notification.user_id != user.pk:
         raise PermissionError("Not your notification")
     if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at", "updated_at"])
+        _mark_read(notification, user)
     return notification
 
 
 def notification_mark_all_read(*, user) -> int:
-    return Notification.objects.for_company(user.company_id).filter(
-        user=user, channel=Channel.IN_APP, read_at__isnull=True).update(read_at=timezone.now())
+    """Saved one by one (not QuerySet.update) so each gets its history row with the reader."""
+    with transaction.atomic():
+        unread = list(Notification.objects.for_company(user.company_id).select_for_update().filter(
+            user=user, channel=Channel.IN_APP, read_at__isnull=True).order_by("pk"))
+        for notification in unread:
+            _mark_read(notification, user)
+    return len(unread)
+
+
+def _mark_read(notification, user) -> None:
+    notification.read_at = timezone.now()
+    notification._history_user = user
+    notification.save(update_fields=["read_at", "updated_at"])
 
 
 def preference_set(*, user, kind, channel, enabled: bool) -> NotificationPreference:

@@ -65,3 +65,22 @@ def test_inbox_queries_do_not_grow(client, northwind, make_user, django_assert_m
     NotificationFactory.create_batch(10, user=nadia)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("notifications:inbox"))
+
+
+@pytest.mark.django_db
+def test_nadia_marks_everything_read_and_each_read_is_in_history_with_her_name(client, northwind, make_user):
+    from apps.notifications.models import Notification
+    from tests.factories import NotificationFactory
+
+    nadia = make_user(northwind)
+    others = make_user(northwind)
+    mine = [NotificationFactory(user=nadia, channel="in_app") for _ in range(3)]
+    theirs = NotificationFactory(user=others, channel="in_app")
+    client.force_login(nadia)
+    response = client.post(reverse("notifications:mark_all_read"))
+    assert response.status_code == 302
+    assert not Notification.objects.for_company(northwind).filter(user=nadia, read_at__isnull=True).exists()
+    for notification in mine:
+        assert notification.history.first().history_user == nadia
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
