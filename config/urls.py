@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.tenants.forms import EmailAuthenticationForm, TenantPasswordResetForm
+from apps.tenants.views import TenantPasswordResetConfirmView
 
 admin.site.site_header = "Rounds administration"
 admin.site.site_title = "Rounds admin"
@@ -14,6 +15,7 @@ accounts = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_reset/", auth_views.PasswordResetView.as_view(form_class=TenantPasswordResetForm),
          name="password_reset"),
+    path("reset/<uidb64>/<token>/", TenantPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("", include("django.contrib.auth.urls")),
 ]
 

@@ -25,12 +25,28 @@ class ProgramSerializer(serializers.ModelSerializer):
 
 
 class LearnerSerializer(serializers.ModelSerializer):
+    """Create: a person (new or of this company) joins a managed program as resident or student, through
+    the same service as the Add person page. Update: learner fields only; who and where stay fixed."""
+
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
     email = serializers.EmailField(source="user.email")
-    name = serializers.CharField(source="user.full_name")
+    first_name = serializers.CharField(source="user.first_name", max_length=100)
+    last_name = serializers.CharField(source="user.last_name", max_length=100)
+    name = serializers.CharField(source="user.full_name", read_only=True)
 
     class Meta:
         model = Learner
-        fields = ["id", "program", "email", "name", "kind", "status", "pgy_level", "track"]
+        fields = ["id", "program", "email", "first_name", "last_name", "name", "kind", *services.LEARNER_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:  # an update never moves a learner or changes who they are
+            for name in ("program", "email", "first_name", "last_name", "kind"):
+                self.fields[name].read_only = True
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "company_id", None):
+            self.fields["program"].queryset = Program.objects.for_company(request.user.company_id).filter(
+                pk__in=_program_ids(request.user, managers_only=True))
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -60,27 +76,68 @@ class AssignmentSerializer(serializers.ModelSerializer):
         self.fields["primary_supervisor"].queryset = Faculty.objects.for_company(company).filter(program__in=managed)
 
 
+def _schema_only(view) -> bool:
+    """drf-spectacular builds the schema without a signed-in user; it only needs the model."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+def _service_errors(error: DjangoValidationError, renames=None) -> ValidationError:
+    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    for old, new in (renames or {}).items():
+        if old in detail:
+            detail[new] = detail.pop(old)
+    return ValidationError(detail)
+
+
 class ProgramViewSet(TenantScopedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgramSerializer
 
     def get_queryset(self):
+        if _schema_only(self):
+            return Program.objects.none()
         return Program.objects.for_company(self.company).filter(pk__in=_program_ids(self.request.user))
 
 
-class LearnerViewSet(TenantScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """The roster of the programs the requester manages."""
+class LearnerViewSet(TenantScopedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    """The roster of the programs the requester manages; create and update go through the services."""
 
     serializer_class = LearnerSerializer
 
     def get_queryset(self):
+        if _schema_only(self):
+            return Learner.objects.none()
         managed = _program_ids(self.request.user, managers_only=True)
         return Learner.objects.for_company(self.company).filter(program__in=managed).select_related("user")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        details = {name: data[name] for name in services.LEARNER_FIELDS if name in data}
+        try:
+            user = services.program_person_add(
+                actor=self.request.user, program=data["program"], email=data["user"]["email"],
+                first_name=data["user"]["first_name"], last_name=data["user"]["last_name"],
+                roles=[data.get("kind") or Learner.Kind.RESIDENT], details=details)
+        except DjangoValidationError as error:
+            raise _service_errors(error, {"roles": "kind"})
+        serializer.instance = data["program"].learners.select_related("user").get(user=user)
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        fields = {name: data[name] for name in services.LEARNER_FIELDS if name in data}
+        try:
+            serializer.instance = services.learner_update(actor=self.request.user, learner=serializer.instance,
+                                                          **fields)
+        except DjangoValidationError as error:
+            raise _service_errors(error)
 
 
 class AssignmentViewSet(TenantScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AssignmentSerializer
 
     def get_queryset(self):
+        if _schema_only(self):
+            return RotationAssignment.objects.none()
         managed = _program_ids(self.request.user, managers_only=True)
         return (RotationAssignment.objects.for_company(self.company).filter(learner__program__in=managed)
                 .order_by("start_date", "learner"))
@@ -93,7 +150,4 @@ class AssignmentViewSet(TenantScopedMixin, mixins.CreateModelMixin, viewsets.Rea
                 start_date=data["start_date"], end_date=data["end_date"], site=data.get("site"),
                 supervisor=data.get("primary_supervisor"))
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            if "supervisor" in detail:
-                detail["primary_supervisor"] = detail.pop("supervisor")
-            raise ValidationError(detail)
+            raise _service_errors(error, {"supervisor": "primary_supervisor"})

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from apps.academics.models import Learner
+from apps.academics.models import Faculty, Learner
 from apps.tenants.roles import Role
 
 
@@ -18,7 +18,10 @@ class RosterFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, widget=forms.TextInput(attrs={"type": "search",
                                                                                        "placeholder": "Name or email"}))
     role = forms.ChoiceField(required=False, choices=[("", "Everyone"), (Role.RESIDENT, "Residents"),
-                                                      (Role.STUDENT, "Students"), (Role.FACULTY, "Faculty")])
+                                                      (Role.STUDENT, "Students"), (Role.FACULTY, "Faculty"),
+                                                      (Role.PRECEPTOR, "Preceptors"), (Role.SUPERVISOR, "Supervisors"),
+                                                      (Role.COORDINATOR, "Coordinators"),
+                                                      (Role.PROGRAM_DIRECTOR, "Program directors")])
     pgy = forms.TypedChoiceField(label="PGY", required=False, coerce=int, empty_value=None,
                                  choices=[("", "Any")] + [(n, n) for n in range(1, 11)])
     status = forms.ChoiceField(required=False, choices=[("", "Any")] + list(Learner.Status.choices)
@@ -96,3 +99,57 @@ class ImportForm(forms.Form):
 class PromotionForm(forms.Form):
     graduation_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     key = forms.CharField(widget=forms.HiddenInput)
+
+
+PERSON_ROLE_CHOICES = [(Role.RESIDENT, "Resident"), (Role.STUDENT, "Student"), (Role.FACULTY, "Faculty"),
+                       (Role.PRECEPTOR, "Preceptor"), (Role.SUPERVISOR, "Supervisor"),
+                       (Role.COORDINATOR, "Coordinator"), (Role.PROGRAM_DIRECTOR, "Program director")]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class LearnerDetailsForm(forms.Form):
+    """Resident and student details (the Add person page and the Edit page share them)."""
+
+    pgy_level = forms.TypedChoiceField(label="PGY", required=False, coerce=int, empty_value=None,
+                                       choices=[("", "—")] + [(n, n) for n in range(1, 11)],
+                                       help_text="Residents only")
+    entry_pgy_level = forms.TypedChoiceField(label="Entry PGY", required=False, coerce=int, empty_value=None,
+                                             choices=[("", "—")] + [(n, n) for n in range(1, 11)])
+    matriculation_date = forms.DateField(required=False, widget=DATE)
+    track = forms.CharField(required=False, max_length=100)
+    degree = forms.ChoiceField(required=False, choices=[("", "—")] + list(Learner.Degree.choices))
+    medical_school = forms.CharField(required=False, max_length=255)
+    student_id = forms.CharField(label="Student ID", required=False, max_length=50, help_text="Students only")
+    class_year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
+    required_clinical_hours = forms.IntegerField(label="Required clinical hours", required=False, min_value=0)
+
+
+class FacultyDetailsForm(forms.Form):
+    rank = forms.ChoiceField(required=False, choices=[("", "—")] + list(Faculty.Rank.choices))
+    department = forms.CharField(required=False, max_length=255)
+    is_core_faculty = forms.BooleanField(label="Core faculty", required=False)
+    teaching_percentage = forms.IntegerField(label="Teaching %", required=False, min_value=0, max_value=100)
+
+
+class PersonAddForm(LearnerDetailsForm, FacultyDetailsForm):
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    roles = forms.MultipleChoiceField(label="Role(s) in this program", choices=PERSON_ROLE_CHOICES,
+                                      widget=forms.CheckboxSelectMultiple)
+    key = forms.CharField(widget=forms.HiddenInput)
+    field_order = ["email", "first_name", "last_name", "roles"]
+
+    def details(self) -> dict:
+        names = list(LearnerDetailsForm.base_fields) + list(FacultyDetailsForm.base_fields)
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class LearnerEditForm(LearnerDetailsForm):
+    status = forms.ChoiceField(choices=Learner.Status.choices)
+    field_order = ["status"]
+
+
+class MembershipEndForm(forms.Form):
+    membership = forms.UUIDField(widget=forms.HiddenInput)
+    ended_on = forms.DateField(label="Ended on", widget=DATE)

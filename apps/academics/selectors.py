@@ -4,17 +4,17 @@ with a fixed number of queries however many learners a program has."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Learner, Program, RotationAssignment,
+    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment,
 )
 from apps.tenants.access import active_memberships
-from apps.tenants.models import Membership, Site
+from apps.tenants.models import Membership, Site, User
 from apps.tenants.roles import PROGRAM_MANAGERS, Role
 
-ROSTER_SORTS = {"name": ("last", "first"), "-name": ("last", "first"), "pgy": ("pgy",), "-pgy": ("pgy",),
-                "role": ("role",), "status": ("status",)}
 
 
 def programs_for_user(*, user):
@@ -28,76 +28,83 @@ def program_roles(*, user, program) -> set[str]:
 
 
 # ---------------------------------------------------------------- roster
+ROSTER_SORTS = {"name": ("last_name", "first_name"), "pgy": ("roster_pgy", "last_name", "first_name"),
+                "role": ("roster_role", "last_name", "first_name"),
+                "status": ("roster_status", "last_name", "first_name")}
+ROLE_LABELS = dict(Role.choices)
+STATUS_LABELS = {**dict(Learner.Status.choices), "inactive": "Inactive"}
+
+
 @dataclass
 class RosterRow:
     user: object
-    role: str
-    role_label: str
+    role: str          # the main role: resident/student, else faculty, else the first other role
+    role_label: str    # every role the person holds in the program
     pgy: int | None = None
     status: str = ""
     status_label: str = ""
     track: str = ""
-    record: object = None
 
-    @property
-    def sort_key(self):
-        return {"last": self.user.last_name.lower(), "first": self.user.first_name.lower(),
-                "pgy": self.pgy or 0, "role": self.role, "status": self.status}
-
-
-def roster_rows(*, program: Program, q: str = "", role: str = "", pgy=None, status: str = "", track: str = "",
-                sort: str = "name") -> list[RosterRow]:
-    """Learners and faculty as one list: two queries, filtered in SQL, merged and sorted here."""
-    rows = []
-    if role in ("", Role.RESIDENT, Role.STUDENT):
-        rows += [_learner_row(l) for l in _learners_filtered(program, q, role, pgy, status, track)]
-    if role in ("", Role.FACULTY) and not pgy and not track and status in ("", "active", "inactive"):
-        rows += [_faculty_row(f) for f in _faculty_filtered(program, q, status)]
-    keys = ROSTER_SORTS.get(sort, ROSTER_SORTS["name"])
-    rows.sort(key=lambda row: tuple(row.sort_key[k] for k in keys) + (row.user.last_name, row.user.first_name),
-              reverse=sort.startswith("-"))
-    return rows
+    @classmethod
+    def of(cls, user):
+        return cls(user=user, role=user.roster_role, pgy=user.roster_pgy, status=user.roster_status,
+                   role_label=", ".join(ROLE_LABELS.get(r, r) for r in sorted(set(user.roster_roles))),
+                   status_label=STATUS_LABELS.get(user.roster_status, user.roster_status),
+                   track=user.roster_track or "")
 
 
-def _search(queryset, q):
+def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, status: str = "", track: str = "",
+                  sort: str = "name"):
+    """One row per person holding a role in the program (or a learner/faculty record there), with
+    their learner and faculty details joined in: a queryset the view pages with LIMIT/OFFSET."""
+    people = _roster_base(program)
     for word in q.split():
-        queryset = queryset.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
-                                   | Q(user__email__icontains=word))
-    return queryset
-
-
-def _learners_filtered(program, q, role, pgy, status, track):
-    learners = _search(program.learners.select_related("user"), q)
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                               | Q(email__icontains=word))
     if role:
-        learners = learners.filter(kind=role)
+        people = people.filter(Exists(_program_memberships(program).filter(user=OuterRef("pk"), role=role)))
     if pgy:
-        learners = learners.filter(pgy_level=pgy)
-    if status in Learner.Status.values:
-        learners = learners.filter(status=status)
+        people = people.filter(roster_pgy=pgy)
+    if status:
+        people = people.filter(roster_status=status)
     if track:
-        learners = learners.filter(track__iexact=track)
-    return learners
+        people = people.filter(roster_track__iexact=track)
+    keys = ROSTER_SORTS.get(sort.lstrip("-"), ROSTER_SORTS["name"])
+    prefix = "-" if sort.startswith("-") else ""
+    return people.order_by(*(prefix + k for k in keys), "pk")
 
 
-def _faculty_filtered(program, q, status):
-    faculty = _search(program.faculty.select_related("user"), q)
-    if status == "active":
-        faculty = faculty.filter(is_active=True)
-    elif status == "inactive":
-        faculty = faculty.filter(is_active=False)
-    return faculty
+def roster_rows(*, program: Program, **filters) -> list[RosterRow]:
+    return [RosterRow.of(user) for user in roster_people(program=program, **filters)]
 
 
-def _learner_row(learner):
-    return RosterRow(user=learner.user, role=learner.kind, role_label=learner.get_kind_display(),
-                     pgy=learner.pgy_level, status=learner.status, status_label=learner.get_status_display(),
-                     track=learner.track, record=learner)
+def _program_memberships(program):
+    return Membership.objects.for_company(program.company_id).filter(program=program)
 
 
-def _faculty_row(faculty):
-    status = "active" if faculty.is_active else "inactive"
-    return RosterRow(user=faculty.user, role=Role.FACULTY, role_label="Faculty", status=status,
-                     status_label=status.title(), record=faculty)
+def _roster_base(program):
+    learner = Learner.objects.for_company(program.company_id).filter(program=program, user=OuterRef("pk"))
+    faculty = Faculty.objects.for_company(program.company_id).filter(program=program, user=OuterRef("pk"))
+    memberships = _program_memberships(program).filter(user=OuterRef("pk"))
+    in_program = Exists(memberships) | Exists(learner) | Exists(faculty)
+    return (User.objects.for_company(program.company_id).filter(in_program).annotate(
+        roster_roles=ArraySubquery(memberships.order_by("role").values("role")),
+        roster_pgy=Subquery(learner.values("pgy_level")[:1]),
+        roster_track=Subquery(learner.values("track")[:1]),
+        roster_status=Coalesce(
+            Subquery(learner.values("status")[:1]),
+            Subquery(faculty.annotate(s=_active_word("is_active")).values("s")[:1]),
+            Subquery(memberships.annotate(s=_active_word("is_active")).order_by("s").values("s")[:1])),
+        roster_role=Coalesce(
+            Subquery(learner.values("kind")[:1]), Subquery(faculty.annotate(r=Value(Role.FACULTY)).values("r")[:1]),
+            Subquery(memberships.order_by("role").values("role")[:1])),
+    ))
+
+
+def _active_word(flag):
+    """'active' sorts before 'inactive', so the first membership says active if any is."""
+    return Case(When(**{flag: True}, then=Value("active")), default=Value("inactive"),
+                output_field=CharField())
 
 
 def roster_tracks(*, program) -> list[str]:

@@ -8,15 +8,17 @@ import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from apps.academics.models import (
     AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment, RotationType,
 )
+from apps.academics.invitations import invitation_send
 from apps.audit.services import audit_log_record, save_with_audit
 from apps.tenants.models import Membership, ParticipationAgreement, Site, User
-from apps.tenants.roles import Role
+from apps.tenants.roles import PROGRAM_ROLES, Role
+from apps.tenants.scoping import unscoped
 
 DEFAULT_PROGRAM_YEARS = 5
 
@@ -197,38 +199,167 @@ def _assignment_delete(*, actor, assignment):
 
 
 # ---------------------------------------------------------------- roster
+OTHER_ORGANIZATION = "This email address is already in use in another organization."
+LEARNER_FIELDS = ("status", "pgy_level", "entry_pgy_level", "matriculation_date", "track", "degree", "medical_school",
+                  "student_id", "class_year", "required_clinical_hours")
+FACULTY_FIELDS = ("rank", "department", "is_core_faculty", "teaching_percentage")
+RECORD_KEYS = ("user", "program", "company")
+
+
 def person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, role: str,
                pgy_level=None, track: str = "", status: str = Learner.Status.ACTIVE) -> Learner | Faculty:
-    """Add a resident, student or faculty member (creating their account if new)."""
+    """The roster import's upsert: add a resident, student or faculty member (inviting them if new)."""
     with transaction.atomic():
-        user = _user_for(actor=actor, company=program.company, email=email, first_name=first_name,
-                         last_name=last_name)
+        user = _user_for(actor=actor, program=program, email=email, first_name=first_name, last_name=last_name)
         if role == Role.FACULTY:
-            record = Faculty.objects.for_company(program.company).filter(program=program, user=user).first()
-            record = record or Faculty(program=program, user=user)
+            record = _faculty_record(program, user)
         else:
-            record = Learner.objects.for_company(program.company).filter(program=program, user=user).first()
-            record = record or Learner(program=program, user=user)
+            record = _learner_record(program, user)
             record.kind = Learner.Kind.RESIDENT if role == Role.RESIDENT else Learner.Kind.STUDENT
             record.pgy_level, record.track, record.status = pgy_level, track, status
             record.entry_pgy_level = record.entry_pgy_level or pgy_level
         action = "roster_added" if record._state.adding else "roster_updated"
         save_with_audit(instance=record, actor=actor, action=action)
-        membership, created = Membership.objects.for_company(program.company).get_or_create(
-            user=user, role=role, program=program, site=None, institution=None, defaults={"company": program.company})
-        if created:
-            audit_log_record(company=program.company, actor=actor, action="membership_created", entity=membership)
+        _membership_open(actor=actor, program=program, user=user, role=role)
         return record
 
 
-def _user_for(*, actor, company, email, first_name, last_name) -> User:
+def program_person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, roles,
+                       details: dict | None = None, key: str = ""):
+    """Add a person to the program in one or more roles (the Add person page, the API). Returns the user.
+
+    ``details`` holds learner fields (LEARNER_FIELDS) and faculty fields (FACULTY_FIELDS). ``key`` is
+    the form's idempotency key: a replayed submit returns the person the first one added."""
+    details = details or {}
+    _check_roles(roles, details)
+    with transaction.atomic():
+        # Serialise adds per program so a double submit sees the first one's rows.
+        Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
+        replay = key and Membership.objects.for_company(program.company_id).filter(
+            program=program, metadata__add_key=key).select_related("user").first()
+        if replay:
+            return replay.user
+        user = _user_for(actor=actor, program=program, email=email, first_name=first_name, last_name=last_name)
+        if Membership.objects.for_company(program.company_id).filter(
+                program=program, user=user, role__in=roles, is_active=True).exists():
+            raise ValidationError({"email": f"{user.email} already has that role in {program}. "
+                                            "Open their page to edit them."})
+        _records_save(actor=actor, program=program, user=user, roles=roles, details=details)
+        for role in roles:
+            _membership_open(actor=actor, program=program, user=user, role=role, key=key)
+        return user
+
+
+def _check_roles(roles, details):
+    if not roles or not set(roles) <= set(PROGRAM_ROLES):
+        raise ValidationError({"roles": "Choose at least one role in this program."})
+    if Role.RESIDENT in roles and Role.STUDENT in roles:
+        raise ValidationError({"roles": "Someone is either a resident or a student in a program, not both."})
+    if Role.RESIDENT in roles and not details.get("pgy_level"):
+        raise ValidationError({"pgy_level": "A resident needs a PGY level (1–10)."})
+
+
+def _records_save(*, actor, program, user, roles, details):
+    if Role.RESIDENT in roles or Role.STUDENT in roles:
+        learner = _learner_record(program, user)
+        learner.kind = Learner.Kind.RESIDENT if Role.RESIDENT in roles else Learner.Kind.STUDENT
+        _record_fill(learner, details, LEARNER_FIELDS)
+        learner.entry_pgy_level = learner.entry_pgy_level or learner.pgy_level
+        save_with_audit(instance=learner, actor=actor, action="roster_added" if learner._state.adding
+                        else "roster_updated")
+    if Role.FACULTY in roles:
+        faculty = _faculty_record(program, user)
+        faculty.is_active, faculty.ended_on = True, None
+        _record_fill(faculty, details, FACULTY_FIELDS)
+        save_with_audit(instance=faculty, actor=actor, action="roster_added" if faculty._state.adding
+                        else "roster_updated")
+
+
+def _record_fill(record, details, names):
+    """Copy the given fields and check them against the model (choices, 1–10, ≤ 100 %)."""
+    for name in names:
+        if name in details:
+            value = details[name]
+            is_text = isinstance(record._meta.get_field(name), models.CharField)
+            setattr(record, name, "" if value is None and is_text else value)
+    record.clean_fields(exclude=[f.name for f in record._meta.fields if f.name not in names])
+
+
+def learner_update(*, actor, learner: Learner, **fields) -> Learner:
+    unknown = set(fields) - set(LEARNER_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    _record_fill(learner, fields, LEARNER_FIELDS)
+    if learner.kind == Learner.Kind.RESIDENT and not learner.pgy_level:
+        raise ValidationError({"pgy_level": "A resident needs a PGY level (1–10)."})
+    with transaction.atomic():
+        return save_with_audit(instance=learner, actor=actor, action="learner_updated")
+
+
+def faculty_update(*, actor, faculty: Faculty, **fields) -> Faculty:
+    unknown = set(fields) - set(FACULTY_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    _record_fill(faculty, fields, FACULTY_FIELDS)
+    with transaction.atomic():
+        return save_with_audit(instance=faculty, actor=actor, action="faculty_updated")
+
+
+def membership_end(*, actor, membership: Membership, ended_on: datetime.date) -> Membership:
+    """End one role in a program (history and audit kept); ending "faculty" also ends the faculty record."""
+    if not membership.is_active:
+        return membership
+    if membership.started_on and ended_on < membership.started_on:
+        raise ValidationError({"ended_on": "A role cannot end before it started."})
+    with transaction.atomic():
+        membership.is_active, membership.ended_on = False, ended_on
+        save_with_audit(instance=membership, actor=actor, action="membership_ended")
+        if membership.role == Role.FACULTY and membership.program_id:
+            faculty = membership.program.faculty.filter(user_id=membership.user_id, is_active=True).first()
+            if faculty is not None:
+                faculty.is_active, faculty.ended_on = False, ended_on
+                save_with_audit(instance=faculty, actor=actor, action="faculty_ended")
+        return membership
+
+
+def _learner_record(program, user) -> Learner:
+    return (Learner.objects.for_company(program.company).filter(program=program, user=user).first()
+            or Learner(program=program, user=user))
+
+
+def _faculty_record(program, user) -> Faculty:
+    return (Faculty.objects.for_company(program.company).filter(program=program, user=user).first()
+            or Faculty(program=program, user=user))
+
+
+def _membership_open(*, actor, program, user, role, key=""):
+    """Create the role, or re-open one that was ended."""
+    membership = Membership.objects.for_company(program.company).filter(
+        user=user, role=role, program=program, site=None, institution=None).first()
+    if membership is not None and membership.is_active:
+        return membership
+    membership = membership or Membership(user=user, role=role, program=program)
+    membership.is_active, membership.ended_on = True, None
+    if key:
+        membership.metadata = {**membership.metadata, "add_key": key}
+    return save_with_audit(instance=membership, actor=actor, action="membership_created")
+
+
+def _user_for(*, actor, program, email, first_name, last_name) -> User:
+    """The company's user with that email, or a new one (unusable password, invited by e-mail).
+    An account of another company is never attached, and the message does not say whose it is."""
     email = email.strip().lower()
-    user = User.objects.for_company(company).filter(email__iexact=email).first()
+    user = User.objects.for_company(program.company_id).filter(email__iexact=email).first()
     if user is not None:
         return user
-    user = User(company=company, email=email, first_name=first_name, last_name=last_name)
+    with unscoped("an email address is unique across every organization"):
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": OTHER_ORGANIZATION})
+    user = User(company=program.company, email=email, first_name=first_name.strip(), last_name=last_name.strip())
     user.set_unusable_password()
-    return save_with_audit(instance=user, actor=actor, action="user_created")
+    save_with_audit(instance=user, actor=actor, action="user_created")
+    invitation_send(user=user, program=program, invited_by=actor)
+    return user
 
 
 # ---------------------------------------------------------------- calendar feeds

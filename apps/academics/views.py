@@ -4,14 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.academics import ical, imports, selectors, services
 from apps.academics.forms import (
-    AcademicYearForm, BlockGenerateForm, CellForm, ImportForm, PromotionForm, RosterFilterForm, apply_service_errors,
+    AcademicYearForm, BlockGenerateForm, CellForm, FacultyDetailsForm, ImportForm, LearnerEditForm, MembershipEndForm,
+    PersonAddForm, PromotionForm, RosterFilterForm, apply_service_errors,
 )
 from apps.academics.models import AcademicYear, Block, CalendarFeed, Learner, Program
 from apps.tenants.access import company_of, get_for_company_or_404, has_role
@@ -71,10 +75,11 @@ def roster(request, program_id):
     program = _get_program_for_user(request, program_id, manage=True)
     form = RosterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.roster_rows(program=program, q=filters.get("q", ""), role=filters.get("role", ""),
-                                 pgy=filters.get("pgy"), status=filters.get("status", ""),
-                                 track=filters.get("track", ""), sort=filters.get("sort") or "name")
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    people = selectors.roster_people(program=program, q=filters.get("q", ""), role=filters.get("role", ""),
+                                     pgy=filters.get("pgy"), status=filters.get("status", ""),
+                                     track=filters.get("track", ""), sort=filters.get("sort") or "name")
+    page = Paginator(people, 25).get_page(request.GET.get("page"))  # COUNT + LIMIT/OFFSET in SQL
+    page.object_list = [selectors.RosterRow.of(user) for user in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     response = render(request, "academics/roster.html" if not request.htmx else "academics/_roster_table.html", {
@@ -82,6 +87,24 @@ def roster(request, program_id):
         "tracks": selectors.roster_tracks(program=program),
     })
     return _vary_on_htmx(response)
+
+
+@login_required
+def person_add(request, program_id):
+    program = _get_program_for_user(request, program_id, manage=True)
+    form = PersonAddForm(request.POST or None, initial={"key": secrets.token_urlsafe(16)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.program_person_add(
+                actor=request.user, program=program, email=data["email"], first_name=data["first_name"],
+                last_name=data["last_name"], roles=data["roles"], details=form.details(), key=data["key"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Added {person} to {program}.")
+            return redirect("academics:person_detail", program_id=program.pk, user_id=person.pk)
+    return render(request, "academics/person_add.html", {"program": program, "form": form})
 
 
 @login_required
@@ -98,7 +121,58 @@ def person_detail(request, program_id, user_id):
         "program": program, "person": user, "learner": learner, "faculty": faculty, "memberships": memberships,
         "assignments": selectors.assignments_of(learner=learner) if learner else [],
         "supervised": selectors.assignments_supervised_by(faculty=faculty) if faculty else [],
+        "can_manage": _can_manage(request.user, program),
     })
+
+
+def _get_person_for_manager(request, program_id, user_id):
+    program = _get_program_for_user(request, program_id, manage=True)
+    user, learner, faculty, memberships = selectors.person_in_program(program=program, user_id=user_id)
+    if user is None:
+        raise Http404("Not in this program")
+    return program, user, learner, faculty, memberships
+
+
+@login_required
+def person_edit(request, program_id, user_id):
+    program, user, learner, faculty, memberships = _get_person_for_manager(request, program_id, user_id)
+    data = request.POST if request.method == "POST" else None
+    learner_form = LearnerEditForm(data, prefix="learner", initial=model_to_dict(learner)) if learner else None
+    faculty_form = FacultyDetailsForm(data, prefix="faculty", initial=model_to_dict(faculty)) if faculty else None
+    forms_ = [f for f in (learner_form, faculty_form) if f is not None]
+    if data is not None and forms_ and all(f.is_valid() for f in forms_):
+        try:
+            with transaction.atomic():  # both records or neither
+                if learner_form:
+                    services.learner_update(actor=request.user, learner=learner, **learner_form.cleaned_data)
+                if faculty_form:
+                    services.faculty_update(actor=request.user, faculty=faculty, **faculty_form.cleaned_data)
+        except ValidationError as error:
+            for f in forms_:
+                apply_service_errors(f, error)
+        else:
+            messages.success(request, f"Saved {user}.")
+            return redirect("academics:person_detail", program_id=program.pk, user_id=user.pk)
+    return render(request, "academics/person_edit.html", {
+        "program": program, "person": user, "learner_form": learner_form, "faculty_form": faculty_form,
+        "memberships": memberships, "end_form": MembershipEndForm(initial={"ended_on": timezone.localdate()})})
+
+
+@login_required
+@require_POST
+def membership_end(request, program_id, user_id):
+    program, user, _learner, _faculty, memberships = _get_person_for_manager(request, program_id, user_id)
+    form = MembershipEndForm(request.POST)
+    membership = next((m for m in memberships if form.is_valid() and m.pk == form.cleaned_data["membership"]), None)
+    if membership is None:
+        raise Http404("No such role")
+    try:
+        services.membership_end(actor=request.user, membership=membership, ended_on=form.cleaned_data["ended_on"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Ended {membership.get_role_display()} for {user}.")
+    return redirect("academics:person_edit", program_id=program.pk, user_id=user.pk)
 
 
 @login_required

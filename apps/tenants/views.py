@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from apps.audit.models import AuditLog
@@ -11,6 +13,7 @@ from apps.tenants.forms import SiteForm
 from apps.tenants.models import Site
 from apps.tenants.navigation import home_panels_for
 from apps.tenants.roles import Role
+from apps.tenants.scoping import unscoped
 
 
 def _get_site_for_user(request, site_id, *, for_edit=False) -> Site:
@@ -66,3 +69,16 @@ def permission_denied(request, exception=None):
     audit_log_record(company=getattr(user, "company_id", None), actor=user, action="permission_denied",
                      status_code=403, severity=AuditLog.Severity.WARNING)
     return render(request, "403.html", status=403)
+
+
+class TenantPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's set-password page (reset and invitation links). The link arrives before any tenant is
+    known: the signed uid alone identifies the person, and the token proves the link is theirs."""
+
+    def get_user(self, uidb64):
+        with unscoped("password reset confirm: the signed uid identifies the person"):
+            user = super().get_user(uidb64)
+        signed_in = self.request.user
+        if user is not None and signed_in.is_authenticated and signed_in.company_id != user.company_id:
+            raise Http404("No such link")  # someone signed in elsewhere learns nothing about this account
+        return user

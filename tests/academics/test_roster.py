@@ -74,3 +74,21 @@ def test_the_program_list_shows_only_my_programs(client, casey, program, sponsor
     body = client.get("/programs/").content.decode()
     assert "Northwind General Surgery" in body and "Northwind Pediatrics" not in body
     assert 'href="/programs/"' in client.get("/").content.decode()  # the nav item
+
+
+def test_a_program_of_60_people_pages_in_the_database_with_coordinators_listed_once(
+        client, casey, program, django_assert_num_queries):
+    from apps.tenants.roles import Role
+    from tests.factories import MembershipFactory
+
+    for _ in range(55):
+        LearnerFactory(program=program)
+    chief = FacultyFactory(program=program, user__last_name="Zzyzx")  # faculty and coordinator: one row
+    MembershipFactory(user=chief.user, role=Role.COORDINATOR, program=program)
+    client.force_login(casey)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/programs/{program.pk}/roster/", {"page": 3}).content.decode()
+    assert "57 people" in body and "Page 3 of 3" in body  # 55 learners, the chief, Casey
+    assert body.count("Zzyzx") == 1 and "Program coordinator, Faculty" in body
+    assert any("LIMIT 7 OFFSET 50" in q["sql"] for q in queries.captured_queries)
+    assert "Casey" in client.get(f"/programs/{program.pk}/roster/", {"role": "coordinator"}).content.decode()

@@ -1,5 +1,8 @@
 import datetime
 
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
 from apps.academics import services
 from apps.tenants.roles import Role
 from tests.factories import (
@@ -51,6 +54,9 @@ SAMPLES = {
     "academics:roster": _program,
     "academics:export_roster": _program,
     "academics:person_detail": lambda w: {"program_id": w["program"].pk, "user_id": w["learner"].user_id},
+    "academics:person_add": _program,
+    "academics:person_edit": lambda w: {"program_id": w["program"].pk, "user_id": w["learner"].user_id},
+    "academics:membership_end": lambda w: {"program_id": w["program"].pk, "user_id": w["faculty"].user_id},
     "academics:import": _program,
     "academics:import_confirm": _program,
     "academics:promotion": _program,
@@ -59,6 +65,10 @@ SAMPLES = {
     "academics:grid": _year,
     "academics:export_schedule": _year,
     "academics:grid_cell": lambda w: {**_year(w), "learner_id": w["learner"].pk, "block_id": w["block"].pk},
+    # Registered here with the invitation e-mail that links to it (config/urls.py routes it to
+    # apps.tenants.views.TenantPasswordResetConfirmView so the unscoped User lookup works).
+    "password_reset_confirm": lambda w: {"uidb64": urlsafe_base64_encode(force_bytes(w["learner"].user_id)),
+                                         "token": "set-password"},
     "academics-program-detail": lambda w: {"pk": w["program"].pk},
     "academics-learner-detail": lambda w: {"pk": w["learner"].pk},
     "academics-assignment-detail": lambda w: {"pk": w["assignment"].pk},
