@@ -7,7 +7,8 @@ from apps.assessments.models import CaseType, FeedbackTag
 from apps.audit.models import AuditLog
 from apps.tenants.roles import Role
 from tests.factories import (
-    CaseTypeFactory, CompetencyFactory, EPAFactory, EPASetFactory, FeedbackTagFactory, ProgramFactory,
+    CaseTypeFactory, CompetencyFactory, EPAFactory, EPASetFactory, FeedbackTagFactory, MilestoneFactory,
+    MilestoneSetFactory, ProgramFactory, SpecialtyFactory,
     scale_with_levels,
 )
 
@@ -123,6 +124,10 @@ def _more_reference_data(company, sets):
             CaseTypeFactory(epa=epa, company=company)
         FeedbackTagFactory()
         FeedbackTagFactory(company=company)
+        MilestoneFactory(milestone_set=MilestoneSetFactory(version=f"grow{sets}_{index}"))
+        specialty = SpecialtyFactory(code=f"fellowship_{sets}_{index}", name=f"Fellowship {sets} {index}",
+                                     parent=SpecialtyFactory())
+        specialty.prerequisites.add(SpecialtyFactory())
 
 
 def test_the_library_page_and_api_query_counts_do_not_grow_with_the_data(
@@ -131,7 +136,9 @@ def test_the_library_page_and_api_query_counts_do_not_grow_with_the_data(
     client.force_login(nora_the_northwind_coordinator)
     _more_reference_data(company, 1)
     urls = [reverse("reference_library"), reverse("reference-epa-set-list"), reverse("reference-case-type-list"),
-            reverse("reference-feedback-tag-list"), reverse("reference-competency-list")]
+            reverse("reference-feedback-tag-list"), reverse("reference-competency-list"),
+            reverse("reference-specialty-list"), reverse("reference-entrustment-scale-list"),
+            reverse("reference-epa-list"), reverse("reference-milestone-set-list"), reverse("reference-milestone-list")]
     counts = {}
     for url in urls:
         client.get(url)  # warm the session/membership caches the same way for both runs
