@@ -82,3 +82,25 @@ def test_password_reset_sends_a_mail_to_a_known_address(client, northwind, make_
     response = client.post(reverse("password_reset"), {"email": "casey@northwind.example"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["casey@northwind.example"]
+
+
+@pytest.mark.django_db
+def test_casey_resets_her_password_through_the_emailed_link_and_signs_in(client, northwind, make_user, mailoutbox):
+    import re
+
+    make_user(northwind, email="casey@northwind.example")
+    client.post(reverse("password_reset"), {"email": "casey@northwind.example"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose your password" in form_page.content.decode()
+    weak = client.post(form_page.redirect_chain[-1][0], {"new_password1": "123", "new_password2": "123"})
+    assert "This password is too short" in weak.content.decode()
+    done = client.post(form_page.redirect_chain[-1][0],
+                       {"new_password1": "a-much-better-passphrase", "new_password2": "a-much-better-passphrase"},
+                       follow=True)
+    assert "Password saved" in done.content.decode()
+    client.logout()
+    signed_in = client.post(reverse("login"), {"username": "casey@northwind.example",
+                                               "password": "a-much-better-passphrase"})
+    assert signed_in.status_code == 302 and signed_in.url == reverse("home")
+    assert "no longer works" in client.get(link, follow=True).content.decode()
