@@ -34,3 +34,20 @@ def test_every_demo_login_reaches_its_home_page_and_seeding_twice_changes_nothin
     response = client.post(reverse("login"), {"username": "admin@rounds.example", "password": DEMO_PASSWORD},
                            follow=True)
     assert response.redirect_chain[-1][0] == reverse("admin:index")
+
+
+@pytest.mark.django_db
+def test_the_demo_residents_dashboard_shows_her_seeded_assessments(client):
+    """The analytics views are refreshed by seed_demo, so the dashboards are not empty on day one."""
+    from apps.academics.models import Learner
+    from apps.assessments.models import ResidentEPAProgress
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    client.post(reverse("login"), {"username": "resident@northwind.example", "password": DEMO_PASSWORD})
+    with unscoped("test: find the demo resident"):
+        riley = Learner.objects.select_related("user").get(user__email="resident@northwind.example",
+                                                           program__name__contains="Surgery")
+    rows = ResidentEPAProgress.objects.for_company(riley.company_id).filter(learner_id=riley.pk)
+    assert sum(row.assessment_count for row in rows) > 20
+    page = client.get(reverse("analytics_learner_progress", args=[riley.pk]))
+    assert page.status_code == 200 and "Appendicitis" in page.content.decode()
