@@ -4,16 +4,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install migrate reference seed serve worker beat stop check clean-db bench
+.PHONY: constraints demo test install migrate reference seed serve worker beat stop check clean-db bench
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Rounds needs Python 3.11+"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]' -c constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make constraints: re-pin every installed package after changing pyproject.toml
+constraints: install
+	(echo "# Exact versions Rounds is tested with (pip freeze). Regenerate: make constraints"; \
+	 $(PY) -m pip freeze --exclude-editable | grep -v '^rounds') > constraints.txt
 
 migrate: install
 	$(PY) manage.py migrate --noinput
