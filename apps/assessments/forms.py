@@ -7,9 +7,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from apps.assessments.models import EPA, AssessmentRequest, CaseType, EntrustmentLevel, FeedbackTag
+from apps.assessments.models import EPA, AssessmentRequest, CaseType, FeedbackTag
 from apps.assessments.models.assessment import CaseUrgency, LocationType
 from apps.tenants.models import Site
+
+
+def _load_choices(field, queryset, objects=None) -> None:
+    """Give a model choice field its queryset (used to validate a POST) and fixed choices built
+    from ``objects`` (or the queryset, read once here): a ModelChoiceField otherwise re-queries
+    each time it renders, and two fields sharing a queryset query twice."""
+    field.queryset = queryset
+    iterator = field.iterator(field)
+    choices = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = choices + [iterator.choice(obj) for obj in (list(queryset) if objects is None else objects)]
 
 
 class AssessmentForm(forms.Form):
@@ -37,22 +47,25 @@ class AssessmentForm(forms.Form):
     narrative_feedback = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                          label="Narrative feedback")
 
-    def __init__(self, *args, learners, epas, scale_id, company_id, case_types, tags, **kwargs):
+    def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, **kwargs):
+        """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
+        their scale's levels) and ``levels`` (the chosen EPA's scale) fill the choices, so the
+        page renders with one query per kind of choice however many options there are."""
         super().__init__(*args, **kwargs)
-        self.fields["learner"].queryset = learners
         self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
-        self.fields["epa"].queryset = epas
+        _load_choices(self.fields["learner"], learners)
+        _load_choices(self.fields["epa"], epas, epa_list)
         self.fields["entrustment_level"].choices = [
-            (level.number, format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",
-                                       level.number, level.label, level.descriptor))
-            for level in EntrustmentLevel.objects.filter(scale_id=scale_id)]
-        self.fields["case_type"].queryset = case_types
+            (level["number"], format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",
+                                          level["number"], level["label"], level["descriptor"]))
+            for level in levels]
         self.fields["case_type"].label_from_instance = lambda c: f"{c.name} (EPA {c.epa.number})"
-        self.fields["site"].queryset = Site.objects.for_company(company_id).filter(is_active=True)
-        self.fields["tags_went_well"].queryset = tags
-        self.fields["tags_needs_work"].queryset = tags
+        _load_choices(self.fields["case_type"], case_types)
+        _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
+        tag_list = list(tags)
         for name in ("tags_went_well", "tags_needs_work"):
             self.fields[name].label_from_instance = lambda tag: tag.name
+            _load_choices(self.fields[name], tags, tag_list)
         self.initial.setdefault("submission_key", uuid.uuid4())
         self.initial.setdefault("assessment_date", timezone.localdate())
 

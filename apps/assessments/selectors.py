@@ -4,11 +4,15 @@ soft-deleted assessments are excluded everywhere (``objects`` is the alive manag
 import statistics
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from apps.academics.models import Learner, Program
-from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, CaseType, EPAAssessment, FeedbackTag
+from apps.assessments.models import (
+    EPA, AssessmentFeedbackTag, AssessmentRequest, CaseType, EntrustmentLevel, EPAAssessment, FeedbackTag,
+)
 from apps.tenants.access import active_memberships, is_org_admin
 from apps.tenants.models import User
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS
@@ -93,6 +97,23 @@ def assessors_for_learner(*, learner):
     ids = Membership.objects.for_company(learner.company_id).filter(
         program=learner.program, role__in=sorted(ASSESSORS), is_active=True).values_list("user_id", flat=True)
     return User.objects.for_company(learner.company_id).filter(pk__in=ids, is_active=True).exclude(pk=learner.user_id)
+
+
+def epas_for_assessor(*, assessor):
+    """EPAs of the sets the assessor's programs use. The memberships (read once per request,
+    program included) give the sets, so this needs no join through programs."""
+    set_ids = {m.program.epa_set_id for m in active_memberships(assessor) if m.role in ASSESSORS and m.program_id}
+    return EPA.objects.filter(epa_set_id__in=set_ids)
+
+
+def epas_with_scale_levels(epas):
+    """The EPAs with their set, each annotated ``scale_levels``: its scale's levels as a list of
+    {number, label, descriptor} by number — the form's radio choices come with the EPA query."""
+    levels = (EntrustmentLevel.objects.filter(scale_id=OuterRef("epa_set__scale_id")).order_by()
+              .values("scale_id").annotate(rows=JSONBAgg(
+                  JSONObject(number="number", label="label", descriptor="descriptor"), order_by="number"))
+              .values("rows"))
+    return epas.select_related("epa_set").annotate(scale_levels=Subquery(levels))
 
 
 def case_types_for_epas(*, company_id, epa_ids):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from apps.academics.assessment_selectors import assignment_on, learners_for_assessor, programs_for_assessor
+from apps.academics.assessment_selectors import assignment_on, learners_for_assessor
 from apps.assessments import selectors, services
 from apps.assessments.charts import trajectory_svg
 from apps.assessments.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
@@ -111,17 +111,15 @@ def acknowledge(request, assessment_id):
 
 
 # ------------------------------------------------------------------ the form
-def _form_kwargs(*, company_id, learners, epas, epa=None):
-    epa_ids = list(epas.values_list("pk", flat=True))
-    scale_id = (epa or epas.select_related("epa_set").first() or EPA()).epa_set.scale_id if epa_ids else None
-    return {"learners": learners, "epas": epas, "scale_id": scale_id, "company_id": company_id,
-            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=epa_ids),
+def _form_kwargs(*, company_id, learners, epas, epa_id=None):
+    """Choices for the assessment form: the entrustment levels are those of the chosen EPA's
+    scale (the posted/given one, else the first EPA's)."""
+    epa_list = list(selectors.epas_with_scale_levels(epas))
+    chosen = next((epa for epa in epa_list if str(epa.pk) == str(epa_id)), epa_list[0] if epa_list else None)
+    return {"learners": learners, "epas": epas, "epa_list": epa_list, "company_id": company_id,
+            "levels": (chosen.scale_levels or []) if chosen else [],
+            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list]),
             "tags": selectors.feedback_tags_for(company_id=company_id)}
-
-
-def _posted_epa(request, epas):
-    epa_id = request.POST.get("epa") or request.GET.get("epa")
-    return epas.filter(pk=epa_id).select_related("epa_set").first() if epa_id and epa_id.isdigit() else None
 
 
 @login_required
@@ -130,10 +128,10 @@ def new(request):
     user = request.user
     search = request.GET.get("q", "").strip()
     learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search)
-    epas = EPA.objects.filter(epa_set__programs__in=programs_for_assessor(assessor=user)).distinct()
     form = AssessmentForm(request.POST or None, initial=_prefill(request, learners),
-                          **_form_kwargs(company_id=user.company_id, learners=learners, epas=epas,
-                                         epa=_posted_epa(request, epas)))
+                          **_form_kwargs(company_id=user.company_id, learners=learners,
+                                         epas=selectors.epas_for_assessor(assessor=user),
+                                         epa_id=request.POST.get("epa") or request.GET.get("epa")))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -223,7 +221,7 @@ def _link_form(request, assessment_request):
         "learner": assessment_request.learner, "epa": assessment_request.epa,
         "assessment_date": assessment_request.case_date, "case_type": assessment_request.case_type},
         **_form_kwargs(company_id=assessment_request.company_id, learners=learners, epas=epas,
-                       epa=assessment_request.epa))
+                       epa_id=assessment_request.epa_id))
     for name in ("learner", "epa"):
         form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -253,7 +251,7 @@ def edit(request, assessment_id):
                    tags_went_well=[l.tag for l in assessment.tag_links.all() if l.tag_type == "went_well"],
                    tags_needs_work=[l.tag for l in assessment.tag_links.all() if l.tag_type == "needs_work"])
     form = AssessmentEditForm(request.POST or None, initial=initial, **_form_kwargs(
-        company_id=assessment.company_id, learners=learners, epas=epas, epa=assessment.epa))
+        company_id=assessment.company_id, learners=learners, epas=epas, epa_id=assessment.epa_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
