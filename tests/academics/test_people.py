@@ -3,7 +3,6 @@ ending a role, invitations, and the same rules through the learners API."""
 
 import datetime
 import re
-from urllib.parse import urlparse
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
