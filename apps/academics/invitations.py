@@ -19,8 +19,10 @@ def invitation_link(user) -> str:
 
 
 def invitation_send(*, user, program, invited_by) -> None:
-    """Queue the e-mail for after the commit: a rolled-back add sends nothing."""
-    transaction.on_commit(lambda: _deliver(user=user, program_name=str(program), inviter=str(invited_by)))
+    """Queue the e-mail for after the commit: a rolled-back add sends nothing. ``robust``: a mail server
+    failure is logged and does not turn the (already committed) add into an error page."""
+    transaction.on_commit(lambda: _deliver(user=user, program_name=str(program), inviter=str(invited_by)),
+                          robust=True)
 
 
 def _deliver(*, user, program_name, inviter):
