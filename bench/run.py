@@ -10,12 +10,15 @@ import argparse
 import http.client
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -25,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -33,12 +37,14 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from apps.academics.models import AcademicYear, Learner  # noqa: E402
 from apps.assessments.analytics_services import analytics_refresh  # noqa: E402
+from apps.assessments.management.commands.seed_scale import synthetic_scale  # noqa: E402
 from apps.assessments.models import AnalyticsRefresh  # noqa: E402
 from apps.tenants.models import Company, User  # noqa: E402
 from apps.tenants.scoping import unscoped  # noqa: E402
 
 PREFIXES = {"S": "scale", "M": "scalem", "L": "scalel"}
 TIME_LIMIT_SECONDS = 60  # per page, on top of the request count bound
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def ensure_data(size):
@@ -48,6 +54,7 @@ def ensure_data(size):
             started = time.monotonic()
             call_command("seed_scale", "--size", size, "--company-prefix", prefix)
             print(f"seeded {size} in {time.monotonic() - started:.1f}s")
+        synthetic_scale(prefix)  # levels, for data seeded before seed_scale created them
         coordinator = User.objects.get(email=f"coordinator-0-0@{prefix}.example")
         resident = User.objects.get(email=f"resident-0-0-0@{prefix}.example")
         faculty = User.objects.get(email=f"faculty-0-0-0@{prefix}.example")
@@ -127,12 +134,103 @@ def load(port, url, cookie, *, requests, threads):
     for thread in workers:
         thread.join()
     wall = time.monotonic() - started
+    return _summary(latencies, errors, wall)
+
+
+def post_choices(faculty):
+    """Learner/EPA/level combinations the faculty member may submit: the form's own selectors."""
+    from django.utils import timezone
+
+    from apps.academics.assessment_selectors import learners_for_assessor
+    from apps.assessments.selectors import epas_for_assessor, epas_with_scale_levels
+
+    learners = list(learners_for_assessor(assessor=faculty, today=timezone.localdate())[:30])
+    epas = [epa for epa in epas_with_scale_levels(epas_for_assessor(assessor=faculty)) if epa.scale_levels]
+    return [{"learner": str(learner.pk), "epa": str(epa.pk), "entrustment_level": str(epa.scale_levels[-1]["number"]),
+             "assessment_date": timezone.localdate().isoformat()}
+            for learner in learners for epa in epas if epa.epa_set_id == learner.program.epa_set_id]
+
+
+def _form_token(port, cookie):
+    """GET the form once: the csrftoken cookie and the masked token of the hidden field."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/assessments/new/", headers={"Cookie": cookie, "Host": "127.0.0.1"})
+    response = conn.getresponse()
+    body = response.read().decode()
+    csrf = next(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [] if c.startswith("csrftoken="))
+    return f"{cookie}; {csrf}", CSRF_INPUT.search(body).group(1)
+
+
+def post_load(port, cookie, choices, *, requests, threads):
+    """Threads POST the real form, each time with a fresh submission_key; 302 = saved."""
+    latencies, errors, keys, lock = [], [], [], threading.Lock()
+    deadline, per_thread = time.monotonic() + TIME_LIMIT_SECONDS, max(1, requests // threads)
+    cookies, token = _form_token(port, cookie)
+    headers = {"Cookie": cookies, "Host": "127.0.0.1", "Content-Type": "application/x-www-form-urlencoded"}
+
+    def worker(offset):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for n in range(per_thread):
+            if time.monotonic() > deadline:
+                break
+            key = str(uuid.uuid4())
+            body = urlencode({**choices[(offset + n) % len(choices)], "csrfmiddlewaretoken": token,
+                              "submission_key": key, "complications_occurred": "unknown",
+                              "narrative_feedback": "Bench: clear plan, safe technique."})
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/assessments/new/", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                status, conn = repr(error), http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                keys.append(key)
+                (latencies if status == 302 else errors).append(elapsed if status == 302 else str(status))
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=worker, args=(i * per_thread,)) for i in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    wall = time.monotonic() - started
+    return {**_summary(latencies, errors, wall), "threads": threads, "posted": len(keys), **_saved(keys)}
+
+
+def _summary(latencies, errors, wall):
     if not latencies:
         return {"requests": 0, "errors": len(errors), "p50_ms": None, "p95_ms": None, "rps": 0,
                 "error_sample": errors[:3]}
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
     return {"requests": len(latencies), "errors": len(errors), "p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(quantiles[18], 1), "rps": round(len(latencies) / wall, 1)}
+            "p95_ms": round(quantiles[18], 1), "rps": round(len(latencies) / wall, 1), "error_sample": errors[:3]}
+
+
+def _saved(keys):
+    """Rows in the database for the posted keys: proves none lost and none duplicated."""
+    from apps.assessments.models import EPAAssessment
+
+    with unscoped("bench: count the assessments it posted"):
+        rows = list(EPAAssessment.all_objects.filter(submission_key__in=keys).values_list("submission_key", flat=True))
+    return {"saved": len(rows), "saved_distinct": len(set(rows))}
+
+
+def start_worker():
+    """With a broker, a Celery worker drains what each POST queues (the learner's e-mail, the
+    debounced refresh), as in production; e-mail goes to the locmem backend. None without Redis."""
+    if not os.environ.get("REDIS_URL"):
+        return None
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle"], cwd=ROOT, stdout=subprocess.DEVNULL,
+        env={**os.environ, "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"})
+
+
+def machine_load():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def start_gunicorn(port, workers):
@@ -165,6 +263,8 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument("--post-requests", type=int, default=1000, help="assessment POSTs in the write test")
+    parser.add_argument("--post-threads", type=int, default=8)
     options = parser.parse_args()
 
     users, learner, program, year = ensure_data(options.size)
@@ -172,7 +272,9 @@ def main():
     result = {"size": options.size, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "cpus": os.cpu_count(), "gunicorn": f"{options.workers} workers × 2 threads",
               "load": f"{options.requests} requests/page, {options.threads} client threads",
-              "missing_pages": missing, "queries": count_queries(users, urls), "refresh": time_refresh()}
+              "missing_pages": missing, "queries": count_queries(users, urls), "refresh": time_refresh(),
+              "sessions": settings.SESSION_ENGINE.rsplit(".", 1)[-1] + (" (Redis)" if settings.REDIS_URL else ""),
+              "uptime_before": machine_load()}
     with unscoped("bench: row counts"):
         from apps.assessments.models import EPAAssessment
         result["assessments_total"] = EPAAssessment.all_objects.count()
@@ -181,9 +283,17 @@ def main():
         cookies = {persona: session_cookie(user) for persona, user in users.items()}
         result["pages"] = {label: load(options.port, url, cookies[persona], requests=options.requests,
                                        threads=options.threads) for label, (url, persona) in urls.items()}
+        worker = start_worker()
+        result["celery_worker"] = "1 worker process (drains e-mail + refresh tasks)" if worker else "none (eager tasks)"
+        result["post"] = post_load(options.port, cookies["faculty"], post_choices(users["faculty"]),
+                                   requests=options.post_requests, threads=options.post_threads)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if "worker" in locals() and worker:
+            worker.terminate()
+            worker.wait(timeout=60)
+    result["uptime_after"] = machine_load()
     (ROOT / "bench" / f"results-{options.size}.json").write_text(json.dumps(result, indent=2, default=str))
     from bench.report import write_report
     write_report(ROOT)

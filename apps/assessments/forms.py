@@ -1,6 +1,7 @@
 """Forms for the phone-first assessment form and the learner's request form. They only shape
 input; every rule lives in apps.assessments.services (the API uses the same service)."""
 
+import functools
 import uuid
 
 from django import forms
@@ -12,14 +13,16 @@ from apps.assessments.models.assessment import CaseUrgency, LocationType
 from apps.tenants.models import Site
 
 
-def _load_choices(field, queryset, objects=None) -> None:
-    """Give a model choice field its queryset (used to validate a POST) and fixed choices built
-    from ``objects`` (or the queryset, read once here): a ModelChoiceField otherwise re-queries
-    each time it renders, and two fields sharing a queryset query twice."""
+def _load_choices(field, queryset, load=None) -> None:
+    """Give a model choice field its queryset (it validates a POST) and choices read at most once,
+    and only when the form is rendered (a valid POST redirects without reading them): a
+    ModelChoiceField otherwise re-queries at each render, and two fields sharing a queryset query
+    twice. ``load`` returns the objects when the caller has them (or shares them between fields)."""
     field.queryset = queryset
     iterator = field.iterator(field)
-    choices = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = choices + [iterator.choice(obj) for obj in (list(queryset) if objects is None else objects)]
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    load = load or functools.cache(lambda: list(queryset))
+    field.choices = functools.cache(lambda: empty + [iterator.choice(obj) for obj in load()])
 
 
 class AssessmentForm(forms.Form):
@@ -54,7 +57,7 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
         _load_choices(self.fields["learner"], learners)
-        _load_choices(self.fields["epa"], epas, epa_list)
+        _load_choices(self.fields["epa"], epas, lambda: epa_list)
         self.fields["entrustment_level"].choices = [
             (level["number"], format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",
                                           level["number"], level["label"], level["descriptor"]))
@@ -62,7 +65,7 @@ class AssessmentForm(forms.Form):
         self.fields["case_type"].label_from_instance = lambda c: f"{c.name} (EPA {c.epa.number})"
         _load_choices(self.fields["case_type"], case_types)
         _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
-        tag_list = list(tags)
+        tag_list = functools.cache(lambda: list(tags))
         for name in ("tags_went_well", "tags_needs_work"):
             self.fields[name].label_from_instance = lambda tag: tag.name
             _load_choices(self.fields[name], tags, tag_list)

@@ -25,7 +25,9 @@ from apps.academics.models import (
     AcademicYear, Block, Faculty, Learner, Program, RotationAssignment, RotationType, Specialty,
 )
 from apps.assessments.analytics_services import analytics_refresh
-from apps.assessments.models import EPA, AssessmentRequest, EntrustmentScale, EPAAssessment, EPASet, FeedbackTag
+from apps.assessments.models import (
+    EPA, AssessmentRequest, EntrustmentLevel, EntrustmentScale, EPAAssessment, EPASet, FeedbackTag,
+)
 from apps.tenants.models import Company, Institution, Membership, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
 from apps.tenants.scoping import unscoped
@@ -151,8 +153,7 @@ class Builder:
         specialty, _ = Specialty.objects.get_or_create(
             code=f"{self.prefix}-synthetic", defaults={"name": f"Synthetic specialty ({self.prefix})",
                                                       "category": Specialty.Category.SURGICAL})
-        scale, _ = EntrustmentScale.objects.get_or_create(code=f"{self.prefix}-5-level",
-                                                          defaults={"name": "Synthetic 5-level scale"})
+        scale = synthetic_scale(self.prefix)
         epa_set, _ = EPASet.objects.get_or_create(specialty=specialty, version="1", defaults={
             "name": "Synthetic EPAs", "effective_date": datetime.date(2023, 7, 1), "scale": scale})
         epa_ids = [EPA.objects.get_or_create(epa_set=epa_set, number=n, defaults={
@@ -297,6 +298,18 @@ class Builder:
                          created + datetime.timedelta(days=2) if done else None))
         Copier(AssessmentRequest, ["id", "company_id", "learner_id", "assessor_id", "epa_id", "case_date",
                                    "created_at", "expires_at", "status", "completed_at"], self.now).copy(cursor, rows)
+
+
+def synthetic_scale(prefix):
+    """The synthetic 1–5 scale with its levels (placeholder wording, not an official scale), so
+    the assessment form offers levels for the synthetic EPAs. Idempotent; bench/run.py calls it
+    for data seeded before the levels existed."""
+    scale, _ = EntrustmentScale.objects.get_or_create(code=f"{prefix}-5-level",
+                                                      defaults={"name": "Synthetic 5-level scale"})
+    for number in range(1, 6):
+        EntrustmentLevel.objects.get_or_create(scale=scale, number=number, defaults={
+            "label": f"Synthetic level {number}", "descriptor": "Placeholder wording for load tests."})
+    return scale
 
 
 def _delete_companies(company_ids, *, log):
