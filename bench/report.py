@@ -17,7 +17,10 @@ def _verdict(ok):
 def _size_section(size, result):
     floor = result["pages"]["framework floor"]["p50_ms"]
     lines = [f"## Size {size} — {result['assessments_total']:,} assessment rows in the database",
-             f"Run {result['when']} · {result['cpus']} CPUs · gunicorn {result['gunicorn']} · {result['load']}.", "",
+             f"Run {result['when']} · {result['cpus']} CPUs · gunicorn {result['gunicorn']} · {result['load']} · "
+             f"sessions: {result.get('sessions', 'db')} · Celery: {result.get('celery_worker', 'n/a')}.",
+             f"Machine load (`uptime`) before: {result.get('uptime_before', 'not captured')}; "
+             f"after: {result.get('uptime_after', 'not captured')}.", "",
              "| Page | p50 ms | p95 ms | req/s | errors | p50 ÷ floor | queries | status |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for label, timing in result["pages"].items():
@@ -27,12 +30,34 @@ def _size_section(size, result):
         queries = result["queries"].get(label, {})
         lines.append(f"| {label} | {timing['p50_ms']} | {timing['p95_ms']} | {timing['rps']} | {timing['errors']} | "
                      f"{timing['p50_ms'] / floor:.1f}× | {queries.get('queries', '—')} | {queries.get('status', '—')} |")
+    lines += _post_lines(result.get("post"))
     refresh = result["refresh"]
     lines += ["", f"CONCURRENT refresh of all views: {refresh['total_ms']} ms ({refresh['outcome']}); per view: "
               + ", ".join(f"{name} {ms} ms" for name, ms in sorted(refresh["views_ms"].items())) + "."]
     if result["missing_pages"]:
         lines.append(f"Not measured (route not present when the bench ran): {', '.join(result['missing_pages'])}.")
     return lines
+
+
+def _post_lines(post):
+    if not post:
+        return ["", "Assessment POST: not measured in this run."]
+    return ["", "| Write test | POSTs/s | p50 ms | p95 ms | saved (302) | errors | rows for the posted keys | distinct |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            f"| assessment form POST, {post['threads']} client threads | {post['rps']} | {post['p50_ms']} | "
+            f"{post['p95_ms']} | {post['requests']} | {post['errors']} | {post['saved']} | {post['saved_distinct']} |"]
+
+
+def _post_target(results):
+    measured = [(size, results[size]["post"]) for size in ("M", "S") if results.get(size, {}).get("post")]
+    if not measured:
+        return "| assessment POST ≥ 300/s, 0 errors | **not measured** | — |"
+    size, post = measured[0]
+    exact = post["saved"] == post["saved_distinct"] == post["requests"]
+    ok = post["rps"] >= 300 and post["errors"] == 0 and exact
+    return (f"| assessment POST ≥ 300/s, 0 errors (at {size}) | {post['rps']}/s, {post['errors']} errors, "
+            f"{post['saved']} rows for {post['requests']} saved responses ({'none lost or duplicated' if exact else 'MISMATCH'}) "
+            f"| {_verdict(ok)} |")
 
 
 def _targets(results):
@@ -62,8 +87,7 @@ def _targets(results):
                      f"{_verdict(ms <= 30_000)} |")
     else:
         lines.append("| M targets (floor ratio, M/S ratio, refresh ≤ 30 s) | **not measured** (no M run) | — |")
-    lines.append("| assessment POST ≥ 300/s, 0 errors | **not measured**: the bench has no POST scenario yet "
-                 "(see docs/analytics.md) | — |")
+    lines.append(_post_target(results))
     return lines
 
 
@@ -71,8 +95,11 @@ def write_report(root):
     results = _load(Path(root))
     lines = ["# Benchmarks", "", "Written by `make bench SIZE=S|M` (bench/run.py → bench/report.py); do not edit by "
              "hand. Data: `manage.py seed_scale` (COPY, synthetic tenants). Load: threads + http.client against "
-             "gunicorn on 127.0.0.1 with a signed-in program coordinator's session; queries counted with the Django "
-             "test client on a warm second visit (includes the session read/save).", ""]
+             "gunicorn on 127.0.0.1 with a signed-in program coordinator's session (a faculty member's for the "
+             "assessment form and its POST); queries counted with the Django test client on a warm second visit "
+             "(with database sessions this includes the session read and save; with Redis sessions there are none). "
+             "The write test GETs the form once for the CSRF token, then POSTs it from N threads, each time with a "
+             "fresh submission_key; any answer but 302 is an error, and the rows for the posted keys are counted.", ""]
     lines += _targets(results) + [""]
     for size in ("S", "M", "L"):
         if size in results:
