@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.tenants.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,9 +123,10 @@ SESSION_ENGINE = (
     "django.contrib.sessions.backends.cache" if env.str("REDIS_URL", default="")
     else "django.contrib.sessions.backends.db"
 )
-# Idle timeout: the session lives 30 minutes past the last request.
+# Idle timeout: the session lives 30 minutes past the last request (SessionIdleTimeoutMiddleware
+# pushes the expiry back at most once a minute instead of saving on every request).
 SESSION_COOKIE_AGE = env.int("ROUNDS_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -49,10 +49,25 @@ class TestSigningIn:
         client.post(reverse("logout"))
         assert AuditLog.objects.for_company(northwind).filter(action="logout", actor=casey).exists()
 
-    def test_the_session_expires_after_thirty_idle_minutes(self, client, northwind, make_user, settings):
+    def test_the_session_expires_after_thirty_idle_minutes(self, client, northwind, make_user, monkeypatch):
+        from django.contrib.sessions.models import Session
+
         client.force_login(make_user(northwind))
+        clock = [1_000_000.0]
+        monkeypatch.setattr("apps.tenants.middleware.time.time", lambda: clock[0])
+
+        def expiry():
+            return Session.objects.get(session_key=client.session.session_key).expire_date
+
         client.get(reverse("home"))
-        assert settings.SESSION_SAVE_EVERY_REQUEST and client.session.get_expiry_age() == 30 * 60
+        first = expiry()
+        clock[0] += 30  # half a minute later: the session is not written again
+        client.get(reverse("home"))
+        assert expiry() == first
+        clock[0] += 61  # a minute on: the idle timeout is pushed back by a fresh 30 minutes
+        client.get(reverse("home"))
+        assert expiry() > first
+        assert client.session.get_expiry_age() == 30 * 60
 
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, db):
         response = client.get(reverse("home"))
