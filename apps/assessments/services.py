@@ -15,6 +15,7 @@ from apps.assessments.models import (
 )
 from apps.assessments.analytics_tasks import schedule_analytics_refresh
 from apps.assessments.signing import request_link_path
+from apps.assessments.tasks import notify_learner_of_assessment
 from apps.audit.services import restore, save_with_audit, soft_delete
 from apps.tenants.access import has_role
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS, Role
@@ -139,7 +140,7 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
         if existing is None:
             raise
         return existing
-    transaction.on_commit(lambda: _notify_learner(assessment))
+    transaction.on_commit(lambda: notify_learner_of_assessment.delay(str(assessment.company_id), str(assessment.pk)))
     transaction.on_commit(schedule_analytics_refresh)
     return assessment
 
@@ -168,6 +169,16 @@ def _request_complete(*, request, actor, via_link) -> None:
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def assessment_notify_learner(*, company_id, assessment_id) -> bool:
+    """Called by the task: False when the assessment is gone (deleted before the worker ran)."""
+    assessment = (EPAAssessment.objects.for_company(company_id).select_related("learner__user", "assessor", "epa")
+                  .filter(pk=assessment_id).first())
+    if assessment is None:
+        return False
+    _notify_learner(assessment)
+    return True
 
 
 def _notify_learner(assessment) -> None:
