@@ -19,8 +19,9 @@ from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS
 
 
 def _with_details(queryset):
+    # The tag prefetch needs no tenant filter of its own: Django scopes it to the parent rows.
     return queryset.select_related("epa", "assessor", "learner__user", "program", "case_type", "site").prefetch_related(
-        Prefetch("tag_links", queryset=AssessmentFeedbackTag.objects.unscoped().select_related("tag")))
+        Prefetch("tag_links", queryset=AssessmentFeedbackTag.objects.select_related("tag")))
 
 
 def managed_program_ids(*, user) -> set:
