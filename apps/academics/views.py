@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
@@ -221,7 +222,8 @@ def year_detail(request, program_id, year_id):
 def grid(request, program_id, year_id):
     year = _get_year_for_user(request, program_id, year_id)
     return render(request, "academics/grid.html",
-                  {"program": year.program, "year": year, "grid": selectors.schedule_grid(year=year)})
+                  {"program": year.program, "year": year, "grid": selectors.schedule_grid(year=year),
+                   "grid_url": _grid_url(year)})
 
 
 def _cell_objects(request, program_id, year_id, learner_id, block_id):
@@ -265,9 +267,14 @@ def grid_cell(request, program_id, year_id, learner_id, block_id):
     return _vary_on_htmx(render(request, template, context))
 
 
+def _grid_url(year) -> str:
+    # Reversed once per page: the grid has a link per cell, and reverse() per cell was most of its time.
+    return reverse("academics:grid", kwargs={"program_id": year.program_id, "year_id": year.pk})
+
+
 def _render_cell(request, year, learner, block, assignment):
-    return render(request, "academics/_cell.html",
-                  {"program": year.program, "year": year, "learner": learner, "block": block, "a": assignment})
+    return render(request, "academics/_cell.html", {"program": year.program, "year": year, "learner": learner,
+                                                    "block": block, "a": assignment, "grid_url": _grid_url(year)})
 
 
 # ---------------------------------------------------------------- import / export
