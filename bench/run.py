@@ -24,6 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+
+def _bench_database_url() -> str:
+    """Each size measures its own database on the embedded server (rounds_bench_s, _m, _l), so S is
+    never measured inside M's rows. DATABASE_URL, when set, wins (an external server)."""
+    from config.database import embedded_database_url
+
+    size = sys.argv[sys.argv.index("--size") + 1] if "--size" in sys.argv else "S"
+    return embedded_database_url(ROOT / "var", f"rounds_bench_{size.lower()}")
+
+
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = _bench_database_url()
+
 import django  # noqa: E402
 
 django.setup()
@@ -267,6 +280,7 @@ def main():
     parser.add_argument("--post-threads", type=int, default=8)
     options = parser.parse_args()
 
+    call_command("migrate", verbosity=0)  # a size's database starts empty the first time
     users, learner, program, year = ensure_data(options.size)
     urls, missing = pages(learner, program, year)
     result = {"size": options.size, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -13,23 +13,24 @@ from urllib.parse import quote
 EMBEDDED_DB_NAME = "rounds"
 
 
-def embedded_database_config(var_dir: Path) -> dict:
+def embedded_database_config(var_dir: Path, name: str = EMBEDDED_DB_NAME) -> dict:
     """Django DATABASES entry for the embedded server (started here if it is not running)."""
     server = _embedded_server(var_dir)
     info = server.get_postmaster_info()
-    _ensure_database(server, EMBEDDED_DB_NAME)
+    _ensure_database(server, name)
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": EMBEDDED_DB_NAME,
+        "NAME": name,
         "USER": "postgres",
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
     }
 
 
-def embedded_database_url(var_dir: Path) -> str:
-    config = embedded_database_config(var_dir)
-    return f"postgres://postgres@{quote(config['HOST'], safe='')}:{config['PORT']}/{EMBEDDED_DB_NAME}"
+def embedded_database_url(var_dir: Path, name: str = EMBEDDED_DB_NAME) -> str:
+    """A DATABASE_URL for another database on the embedded server (the benchmark uses one per size)."""
+    config = embedded_database_config(var_dir, name)
+    return f"postgres://postgres@/{name}?host={quote(config['HOST'])}&port={config['PORT']}"
 
 
 def embedded_server_stop(var_dir: Path) -> bool:
