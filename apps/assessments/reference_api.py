@@ -247,7 +247,8 @@ class ReferenceViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.Retrieve
         return self.tenant_queryset(None)
 
     def tenant_queryset(self, company):
-        raise NotImplementedError
+        """Each reference viewset names the rows a company sees (abstract: every subclass defines it)."""
+        raise NotImplementedError(f"{type(self).__name__} must define tenant_queryset(company)")
 
 
 class SpecialtyViewSet(ReferenceViewSet):
