@@ -11,6 +11,7 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("board/", views.board, name="board"),
     path("case-types/", views.case_types, name="case_types"),
+    path("entrustment-levels/", views.entrustment_levels, name="entrustment_levels"),
     path("link/<str:token>/", views.link, name="link"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<uuid:request_id>/", views.request_detail, name="request_detail"),

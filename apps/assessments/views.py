@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from apps.academics.assessment_selectors import assignment_on, learners_for_assessor
+from apps.academics.models import Learner
 from apps.assessments import selectors, services
 from apps.assessments.charts import trajectory_svg
 from apps.assessments.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
@@ -174,6 +175,22 @@ def case_types(request):
     types = selectors.case_types_for_epas(company_id=request.user.company_id,
                                           epa_ids=[int(epa_id)] if epa_id.isdigit() else [])
     response = render(request, "assessments/case_type_options.html", {"case_types": types})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_roles(*ASSESSORS)
+def entrustment_levels(request):
+    """htmx: the entrustment-level radios of the chosen EPA's scale, so an assessor whose programs
+    use different scales sees the right levels before posting. Without htmx the form still works:
+    the posted EPA's scale validates the level and the error shows beside the field."""
+    epa_id = request.GET.get("epa", "")
+    kwargs = _form_kwargs(company_id=request.user.company_id, learners=Learner.objects.none(),
+                          epas=selectors.epas_for_assessor(assessor=request.user), epa_id=epa_id)
+    if epa_id and not any(str(epa.pk) == epa_id for epa in kwargs["epa_list"]):
+        raise Http404("No such EPA among yours.")
+    response = render(request, "assessments/levels_field.html", {"form": AssessmentForm(**kwargs), "mode": "new"})
     patch_vary_headers(response, ["HX-Request"])
     return response
 

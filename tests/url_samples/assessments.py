@@ -29,6 +29,9 @@ def grant_home_roles(user):
     LearnerFactory(program=program, user=user)  # also makes him a resident there
 
 
+# assessments:entrustment_levels takes its EPA as ?epa= (no path argument): the walk checks that it
+# shows nothing of Northwind, and tests/assessments/test_entrustment_levels.py that Charlie asking
+# for a Northwind EPA gets 404.
 SAMPLES = {
     "assessments:detail": lambda w: {"assessment_id": w["assessment"].pk},
     "assessments:acknowledge": lambda w: {"assessment_id": w["assessment"].pk},
