@@ -145,6 +145,11 @@ class PersonAddForm(LearnerDetailsForm, FacultyDetailsForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
+class PersonNameForm(forms.Form):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+
+
 class LearnerEditForm(LearnerDetailsForm):
     status = forms.ChoiceField(choices=Learner.Status.choices)
     field_order = ["status"]

@@ -7,7 +7,7 @@ field → message dict, so forms show them beside the field and the API answers 
 import datetime
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -17,7 +17,8 @@ from apps.academics.models import (
 from apps.academics.invitations import invitation_send
 from apps.audit.services import audit_log_record, save_with_audit
 from apps.tenants.models import Membership, ParticipationAgreement, Site, User
-from apps.tenants.roles import PROGRAM_ROLES, Role
+from apps.tenants.access import has_role
+from apps.tenants.roles import PROGRAM_MANAGERS, PROGRAM_ROLES, Role
 from apps.tenants.scoping import unscoped
 
 DEFAULT_PROGRAM_YEARS = 5
@@ -303,6 +304,29 @@ def faculty_update(*, actor, faculty: Faculty, **fields) -> Faculty:
     _record_fill(faculty, fields, FACULTY_FIELDS)
     with transaction.atomic():
         return save_with_audit(instance=faculty, actor=actor, action="faculty_updated")
+
+
+def person_name_update(*, actor, program: Program, user: User, first_name: str, last_name: str) -> User:
+    """Correct a person's name (history and audit kept). The name belongs to the account, so only a
+    coordinator/director of a program the person holds a role in may change it, never anyone else's."""
+    if not has_role(actor, PROGRAM_MANAGERS, program=program):
+        raise PermissionDenied("Only the program's coordinators and directors can rename people.")
+    if user.company_id != program.company_id or not _holds_role_in(program, user):
+        raise ValidationError("This person holds no role in this program.")
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name or not last_name:
+        raise ValidationError({name: "Required." for name, value in
+                               (("first_name", first_name), ("last_name", last_name)) if not value})
+    if (user.first_name, user.last_name) == (first_name, last_name):
+        return user  # nothing to record
+    with transaction.atomic():
+        user.first_name, user.last_name = first_name, last_name
+        return save_with_audit(instance=user, actor=actor, action="person_name_updated")
+
+
+def _holds_role_in(program: Program, user: User) -> bool:
+    return (program.memberships.filter(user=user).exists() or program.learners.filter(user=user).exists()
+            or program.faculty.filter(user=user).exists())
 
 
 def membership_end(*, actor, membership: Membership, ended_on: datetime.date) -> Membership:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.academics import ical, imports, selectors, services
 from apps.academics.forms import (
     AcademicYearForm, BlockGenerateForm, CellForm, FacultyDetailsForm, ImportForm, LearnerEditForm, MembershipEndForm,
-    PersonAddForm, PromotionForm, RosterFilterForm, apply_service_errors,
+    PersonAddForm, PersonNameForm, PromotionForm, RosterFilterForm, apply_service_errors,
 )
 from apps.academics.models import AcademicYear, Block, CalendarFeed, Learner, Program
 from apps.tenants.access import company_of, get_for_company_or_404, has_role
@@ -140,10 +140,14 @@ def person_edit(request, program_id, user_id):
     data = request.POST if request.method == "POST" else None
     learner_form = LearnerEditForm(data, prefix="learner", initial=model_to_dict(learner)) if learner else None
     faculty_form = FacultyDetailsForm(data, prefix="faculty", initial=model_to_dict(faculty)) if faculty else None
-    forms_ = [f for f in (learner_form, faculty_form) if f is not None]
-    if data is not None and forms_ and all(f.is_valid() for f in forms_):
+    name_form = PersonNameForm(data, prefix="person", initial={"first_name": user.first_name,
+                                                                "last_name": user.last_name})
+    forms_ = [f for f in (name_form, learner_form, faculty_form) if f is not None]
+    if data is not None and all(f.is_valid() for f in forms_):
         try:
-            with transaction.atomic():  # both records or neither
+            with transaction.atomic():  # every record or none
+                services.person_name_update(actor=request.user, program=program, user=user,
+                                            **name_form.cleaned_data)
                 if learner_form:
                     services.learner_update(actor=request.user, learner=learner, **learner_form.cleaned_data)
                 if faculty_form:
@@ -155,8 +159,9 @@ def person_edit(request, program_id, user_id):
             messages.success(request, f"Saved {user}.")
             return redirect("academics:person_detail", program_id=program.pk, user_id=user.pk)
     return render(request, "academics/person_edit.html", {
-        "program": program, "person": user, "learner_form": learner_form, "faculty_form": faculty_form,
-        "memberships": memberships, "end_form": MembershipEndForm(initial={"ended_on": timezone.localdate()})})
+        "program": program, "person": user, "name_form": name_form, "learner_form": learner_form,
+        "faculty_form": faculty_form, "memberships": memberships,
+        "end_form": MembershipEndForm(initial={"ended_on": timezone.localdate()})})
 
 
 @login_required

@@ -115,7 +115,7 @@ def test_casey_edits_riley_and_a_bad_value_is_refused_beside_the_field(client, c
     client.force_login(casey)
     page = client.get(f"/programs/{program.pk}/people/{riley.user_id}/")
     assert f'/programs/{program.pk}/people/{riley.user_id}/edit/' in page.content.decode()
-    form = {"learner-status": "probation", "learner-pgy_level": "4", "learner-track": "Research",
+    form = {"person-first_name": "Riley", "person-last_name": "Chen", "learner-status": "probation", "learner-pgy_level": "4", "learner-track": "Research",
             "learner-degree": "DO", "learner-class_year": "", "learner-required_clinical_hours": ""}
     assert client.post(f"/programs/{program.pk}/people/{riley.user_id}/edit/", form).status_code == 302
     riley.refresh_from_db()
