@@ -15,13 +15,16 @@ from django.db import transaction
 from apps.academics import selectors, services
 from apps.academics.models import RotationAssignment
 from apps.tenants.models import User
-from apps.tenants.roles import Role
+from apps.tenants.roles import PROGRAM_ROLES, Role
 from apps.tenants.scoping import unscoped
 
 ROSTER_COLUMNS = ["email", "first_name", "last_name", "role", "pgy", "track"]
 SCHEDULE_COLUMNS = ["email", "rotation_code", "start_date", "end_date", "site"]
 COLUMNS = {"roster": ROSTER_COLUMNS, "schedule": SCHEDULE_COLUMNS}
-ROLES = {"resident": Role.RESIDENT, "student": Role.STUDENT, "faculty": Role.FACULTY}
+# Every program role, as the export writes it, so an exported roster re-imports as it is. The Add
+# person page already lets a coordinator/director give each of these roles.
+ROLES = {role.value: role for role in PROGRAM_ROLES}
+ROLE_NAMES = ", ".join(sorted(ROLES))
 MAX_ROWS = 2000
 
 
@@ -92,7 +95,7 @@ def _roster_row_errors(program, row, seen, line):
     seen[email] = line
     role = ROLES.get(row.get("role", "").lower())
     if role is None:
-        yield f"Unknown role “{row.get('role', '')}” (use resident, student or faculty)."
+        yield f"Unknown role “{row.get('role', '')}” (use one of {ROLE_NAMES})."
     if not row.get("first_name") or not row.get("last_name"):
         yield "First and last name are required."
     yield from _pgy_errors(role, row.get("pgy", ""))

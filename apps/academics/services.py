@@ -208,21 +208,24 @@ RECORD_KEYS = ("user", "program", "company")
 
 
 def person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, role: str,
-               pgy_level=None, track: str = "", status: str = Learner.Status.ACTIVE) -> Learner | Faculty:
-    """The roster import's upsert: add a resident, student or faculty member (inviting them if new)."""
+               pgy_level=None, track: str = "", status: str = Learner.Status.ACTIVE) -> Learner | Faculty | User:
+    """The roster import's upsert: add someone in one program role (inviting them if new). Residents,
+    students and faculty also get their learner/faculty record; other roles are the membership only."""
     with transaction.atomic():
         user = _user_for(actor=actor, program=program, email=email, first_name=first_name, last_name=last_name)
+        record = None
         if role == Role.FACULTY:
             record = _faculty_record(program, user)
-        else:
+        elif role in (Role.RESIDENT, Role.STUDENT):
             record = _learner_record(program, user)
             record.kind = Learner.Kind.RESIDENT if role == Role.RESIDENT else Learner.Kind.STUDENT
             record.pgy_level, record.track, record.status = pgy_level, track, status
             record.entry_pgy_level = record.entry_pgy_level or pgy_level
-        action = "roster_added" if record._state.adding else "roster_updated"
-        save_with_audit(instance=record, actor=actor, action=action)
+        if record is not None:
+            action = "roster_added" if record._state.adding else "roster_updated"
+            save_with_audit(instance=record, actor=actor, action=action)
         _membership_open(actor=actor, program=program, user=user, role=role)
-        return record
+        return record or user
 
 
 def program_person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, roles,

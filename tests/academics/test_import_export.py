@@ -92,3 +92,37 @@ def test_casey_exports_the_roster_and_schedule(client, casey, program, year, blo
     schedule = client.get(f"/programs/{program.pk}/years/{year.pk}/export/", {"format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(schedule.content)).active
     assert [c.value for c in sheet[2]][:4] == ["riley@northwind.example", "ACS", "2026-07-01", "2026-07-28"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_casey_re_imports_her_exported_roster_and_the_preview_finds_no_errors(client, casey, program, riley, fmt):
+    """Coordinator-, director- and preceptor-only people export their role; the import accepts it."""
+    from apps.tenants.models import Membership
+    from apps.tenants.roles import Role
+    from tests.factories import FacultyFactory, MembershipFactory, UserFactory
+
+    FacultyFactory(program=program, user__email="faith@northwind.example")
+    for role, email in ((Role.PROGRAM_DIRECTOR, "dana@northwind.example"), (Role.PRECEPTOR, "pat@northwind.example")):
+        MembershipFactory(user=UserFactory(company=program.company, email=email), role=role, program=program)
+    client.force_login(casey)
+    exported = client.get(f"/programs/{program.pk}/roster/export/", {"format": fmt}).content
+    body = exported.decode() if fmt == "csv" else ""
+    assert fmt == "xlsx" or ("coordinator" in body and "program_director" in body and "preceptor" in body)
+    memberships_before = Membership.objects.for_company(program.company).filter(program=program).count()
+
+    preview = client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": SimpleUploadedFile(
+        f"roster.{fmt}", exported)})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "Nothing will be imported" not in page and "Unknown role" not in page
+    token = client.session["academics_import"]["token"]
+    assert client.post(f"/programs/{program.pk}/import/confirm/", {"token": token}).status_code == 302
+    assert Membership.objects.for_company(program.company).filter(program=program).count() == memberships_before
+
+
+def test_a_roster_row_with_an_unknown_role_names_the_roles_the_import_accepts(client, casey, program):
+    client.force_login(casey)
+    body = client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": _csv(
+        "email,first_name,last_name,role,pgy,track\nx@northwind.example,X,Y,janitor,,\n")}).content.decode()
+    assert "Unknown role “janitor” (use one of coordinator, faculty, preceptor, program_director, resident, " \
+           "student, supervisor)." in body
+    assert not Learner.objects.for_company(program.company).exists()
