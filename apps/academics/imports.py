@@ -13,14 +13,15 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from apps.academics import selectors, services
-from apps.academics.models import RotationAssignment
+from apps.academics.models import Learner, RotationAssignment
 from apps.tenants.models import User
 from apps.tenants.roles import PROGRAM_ROLES, Role
 from apps.tenants.scoping import unscoped
 
-ROSTER_COLUMNS = ["email", "first_name", "last_name", "role", "pgy", "track"]
+ROSTER_COLUMNS = ["email", "first_name", "last_name", "role", "pgy", "track", "status"]
 SCHEDULE_COLUMNS = ["email", "rotation_code", "start_date", "end_date", "site"]
 COLUMNS = {"roster": ROSTER_COLUMNS, "schedule": SCHEDULE_COLUMNS}
+OPTIONAL_COLUMNS = ("site", "track", "pgy", "status")  # status blank or absent: keep the stored one
 # Every program role, as the export writes it, so an exported roster re-imports as it is. The Add
 # person page already lets a coordinator/director give each of these roles.
 ROLES = {role.value: role for role in PROGRAM_ROLES}
@@ -54,7 +55,7 @@ def read_rows(upload, kind: str) -> list[dict]:
     except Exception as error:  # tablib raises many types for a malformed file
         raise ImportFileError(f"Could not read the file: {error}")
     headers = [str(h or "").strip().lower() for h in (data.headers or [])]
-    missing = [c for c in COLUMNS[kind] if c not in headers and c not in ("site", "track", "pgy")]
+    missing = [c for c in COLUMNS[kind] if c not in headers and c not in OPTIONAL_COLUMNS]
     if missing:
         raise ImportFileError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS[kind])}.")
     if len(data) > MAX_ROWS:
@@ -99,6 +100,8 @@ def _roster_row_errors(program, row, seen, line):
     if not row.get("first_name") or not row.get("last_name"):
         yield "First and last name are required."
     yield from _pgy_errors(role, row.get("pgy", ""))
+    if row.get("status") and _status(row) is None:
+        yield f"Unknown status “{row['status']}” (use one of {', '.join(Learner.Status.values)}, or leave it blank)."
     with unscoped("import: an email is unique across every organization"):
         elsewhere = User.objects.filter(email__iexact=email).exclude(company=program.company_id).exists()
     if elsewhere:
@@ -185,11 +188,17 @@ def apply(*, actor, program, kind: str, rows: list[dict]) -> int:
     return len(rows)
 
 
+def _status(row):
+    """The row's learner status, by value or label; None when blank (keep what is stored) or unknown."""
+    wanted = row.get("status", "").strip().lower()
+    return next((value for value, label in Learner.Status.choices if wanted in (value, label.lower())), None)
+
+
 def _apply_roster_row(actor, program, row):
     role = ROLES[row["role"].lower()]
     services.person_add(actor=actor, program=program, email=row["email"], first_name=row["first_name"],
                         last_name=row["last_name"], role=role, pgy_level=int(row["pgy"]) if row.get("pgy") else None,
-                        track=row.get("track", ""))
+                        track=row.get("track", ""), status=_status(row))
 
 
 def _schedule_writer(program):
@@ -210,8 +219,8 @@ def _schedule_writer(program):
 
 # ---------------------------------------------------------------- export
 def roster_dataset(*, program) -> tablib.Dataset:
-    data = tablib.Dataset(headers=ROSTER_COLUMNS + ["status"])
-    for row in selectors.roster_rows(program=program):
+    data = tablib.Dataset(headers=ROSTER_COLUMNS)
+    for row in selectors.current_roster_rows(program=program):
         data.append([row.user.email, row.user.first_name, row.user.last_name, row.role,
                      row.pgy or "", row.track, row.status])
     return data

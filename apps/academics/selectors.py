@@ -78,6 +78,13 @@ def roster_rows(*, program: Program, **filters) -> list[RosterRow]:
     return [RosterRow.of(user) for user in roster_people(program=program, **filters)]
 
 
+def current_roster_rows(*, program: Program) -> list[RosterRow]:
+    """People with an active role in the program: the roster an export hands out (ended roles stay
+    visible on the roster page, but re-importing an export must not re-open them)."""
+    active = _program_memberships(program).filter(user=OuterRef("pk"), is_active=True)
+    return [RosterRow.of(user) for user in roster_people(program=program).filter(Exists(active))]
+
+
 def _program_memberships(program):
     return Membership.objects.for_company(program.company_id).filter(program=program)
 

@@ -208,9 +208,10 @@ RECORD_KEYS = ("user", "program", "company")
 
 
 def person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, role: str,
-               pgy_level=None, track: str = "", status: str = Learner.Status.ACTIVE) -> Learner | Faculty | User:
+               pgy_level=None, track: str = "", status: str | None = None) -> Learner | Faculty | User:
     """The roster import's upsert: add someone in one program role (inviting them if new). Residents,
-    students and faculty also get their learner/faculty record; other roles are the membership only."""
+    students and faculty also get their learner/faculty record; other roles are the membership only.
+    ``status=None`` keeps an existing learner's status (a new learner starts active)."""
     with transaction.atomic():
         user = _user_for(actor=actor, program=program, email=email, first_name=first_name, last_name=last_name)
         record = None
@@ -219,7 +220,8 @@ def person_add(*, actor, program: Program, email: str, first_name: str, last_nam
         elif role in (Role.RESIDENT, Role.STUDENT):
             record = _learner_record(program, user)
             record.kind = Learner.Kind.RESIDENT if role == Role.RESIDENT else Learner.Kind.STUDENT
-            record.pgy_level, record.track, record.status = pgy_level, track, status
+            record.pgy_level, record.track = pgy_level, track
+            record.status = status or record.status or Learner.Status.ACTIVE
             record.entry_pgy_level = record.entry_pgy_level or pgy_level
         if record is not None:
             action = "roster_added" if record._state.adding else "roster_updated"

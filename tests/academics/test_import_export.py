@@ -126,3 +126,34 @@ def test_a_roster_row_with_an_unknown_role_names_the_roles_the_import_accepts(cl
     assert "Unknown role “janitor” (use one of coordinator, faculty, preceptor, program_director, resident, " \
            "student, supervisor)." in body
     assert not Learner.objects.for_company(program.company).exists()
+
+
+def test_re_importing_an_export_keeps_leave_of_absence_and_does_not_reopen_ended_roles(client, casey, program, riley):
+    """Riley is on leave; Farid's faculty role ended. Casey exports and re-imports the roster:
+    Riley stays on leave, Farid stays ended (he is not in the export of the current roster)."""
+    from apps.tenants.models import Membership
+    from tests.factories import FacultyFactory
+
+    riley.status = Learner.Status.LEAVE_OF_ABSENCE
+    riley.save()
+    farid = FacultyFactory(program=program, user__email="farid@northwind.example")
+    Membership.objects.for_company(program.company).filter(user=farid.user).update(is_active=False)
+    client.force_login(casey)
+    exported = client.get(f"/programs/{program.pk}/roster/export/", {"format": "csv"}).content
+    assert b"farid@northwind.example" not in exported and b"leave_of_absence" in exported
+
+    client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": SimpleUploadedFile("r.csv", exported)})
+    token = client.session["academics_import"]["token"]
+    assert client.post(f"/programs/{program.pk}/import/confirm/", {"token": token}).status_code == 302
+    riley.refresh_from_db()
+    assert riley.status == Learner.Status.LEAVE_OF_ABSENCE
+    assert not Membership.objects.for_company(program.company).filter(user=farid.user, is_active=True).exists()
+
+
+def test_a_roster_row_with_an_unknown_status_is_refused_on_its_line(client, casey, program):
+    client.force_login(casey)
+    body = client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": _csv(
+        "email,first_name,last_name,role,pgy,track,status\nx@northwind.example,X,Y,resident,1,,on vacation\n")}
+    ).content.decode()
+    assert "Unknown status “on vacation”" in body
+    assert not Learner.objects.for_company(program.company).exists()
