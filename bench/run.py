@@ -53,7 +53,7 @@ from apps.assessments.analytics_services import analytics_refresh  # noqa: E402
 from apps.assessments.management.commands.seed_scale import synthetic_scale  # noqa: E402
 from apps.assessments.models import AnalyticsRefresh  # noqa: E402
 from apps.tenants.models import Company, User  # noqa: E402
-from apps.tenants.scoping import unscoped  # noqa: E402
+from apps.core.scoping import unscoped  # noqa: E402
 
 PREFIXES = {"S": "scale", "M": "scalem", "L": "scalel"}
 TIME_LIMIT_SECONDS = 60  # per page, on top of the request count bound

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "csp",
+    "apps.core",
     "apps.tenants",
     "apps.audit",
     "apps.academics",

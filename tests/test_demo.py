@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.tenants.demo import DEMO_PASSWORD, DEMO_ROLES
 from apps.tenants.models import Membership, User
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 def _counts():

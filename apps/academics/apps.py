@@ -8,7 +8,7 @@ class AcademicsConfig(AppConfig):
 
     def ready(self):
         from apps.academics.panels import programs_panel
-        from apps.tenants.navigation import register_nav_item, register_home_panel
+        from apps.core.navigation import register_nav_item, register_home_panel
         from apps.tenants.roles import Role
 
         register_nav_item("Programs", "academics:program_list",

@@ -12,7 +12,7 @@ from apps.academics.models import (
 )
 from apps.tenants.models import Membership, User
 from apps.tenants.roles import Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 YEAR = ("2026-2027", datetime.date(2026, 7, 1), datetime.date(2027, 6, 30))
 FIRST = ["Avery", "Blake", "Camila", "Dev", "Elena", "Femi", "Grace", "Hiro", "Imani", "Jonah", "Kiran", "Lena",

@@ -16,7 +16,7 @@ from apps.academics import selectors, services
 from apps.academics.models import Learner, RotationAssignment
 from apps.tenants.models import User
 from apps.tenants.roles import PROGRAM_ROLES, Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 ROSTER_COLUMNS = ["email", "first_name", "last_name", "role", "pgy", "track", "status"]
 SCHEDULE_COLUMNS = ["email", "rotation_code", "start_date", "end_date", "site"]

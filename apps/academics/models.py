@@ -8,7 +8,7 @@ from django.db.models import F, Func, Q
 from simple_history.models import HistoricalRecords
 
 from apps.tenants.models import TimestampedModel
-from apps.tenants.scoping import TenantModel
+from apps.core.scoping import TenantModel
 
 
 class InclusiveDateRange(Func):

@@ -19,7 +19,7 @@ from apps.audit.services import audit_log_record, save_with_audit
 from apps.tenants.models import Membership, ParticipationAgreement, Site, User
 from apps.tenants.access import has_role
 from apps.tenants.roles import PROGRAM_MANAGERS, PROGRAM_ROLES, Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 DEFAULT_PROGRAM_YEARS = 5
 

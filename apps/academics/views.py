@@ -377,7 +377,7 @@ def feed_revoke(request, feed_id):
 @require_GET
 def feed_ics(request, token):
     """No login: the secret token is the credential. A revoked token is simply not found."""
-    from apps.tenants.scoping import unscoped
+    from apps.core.scoping import unscoped
 
     with unscoped("calendar feed: the token identifies the tenant"):
         feed = CalendarFeed.objects.select_related("owner", "program").filter(token=token, revoked_at=None).first()

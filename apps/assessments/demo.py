@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from apps.academics.models import RotationAssignment
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, CaseType, EPA, EPAAssessment, FeedbackTag
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 MONTHS, PER_MONTH = 24, 6
 OPENERS = ["Well prepared for the case.", "Knew the patient and the plan.", "Good pre-operative huddle with the team.",

@@ -1,7 +1,7 @@
 """Navigation and home panels of the assessments part (imported by AssessmentsConfig.ready)."""
 
 from apps.tenants.access import has_role
-from apps.tenants.navigation import register_home_panel, register_nav_item
+from apps.core.navigation import register_home_panel, register_nav_item
 from apps.tenants.roles import ASSESSORS, LEARNERS, Role
 
 register_nav_item("Assessments", "assessments:index", roles={

@@ -1,4 +1,4 @@
-from apps.tenants.navigation import register_nav_item
+from apps.core.navigation import register_nav_item
 from apps.tenants.roles import Role
 
 register_nav_item("Reference library", "reference_library",

@@ -5,7 +5,7 @@ import uuid
 
 from django.db import models
 
-from apps.tenants.scoping import TenantManager
+from apps.core.scoping import TenantManager
 
 
 class AuditLog(models.Model):

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.assessments.signing import request_link_path
 from apps.notifications.models import Channel, Kind, Notification
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 def seed(world, log=print):

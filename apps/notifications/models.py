@@ -4,7 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from apps.tenants.models import TimestampedModel
-from apps.tenants.scoping import TenantModel
+from apps.core.scoping import TenantModel
 
 
 class Channel(models.TextChoices):

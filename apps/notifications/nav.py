@@ -1,6 +1,6 @@
 """Inbox navigation and the unread-count home panel (registered by NotificationsConfig.ready)."""
 
-from apps.tenants.navigation import register_home_panel, register_nav_item
+from apps.core.navigation import register_home_panel, register_nav_item
 
 
 

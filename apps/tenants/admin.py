@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.tenants.models import (
     Company, Institution, Membership, ParticipationAgreement, Region, Resource, Site, SponsoringInstitution, User,
 )
-from apps.tenants.scoping import TenantQuerySet
+from apps.core.scoping import TenantQuerySet
 
 
 class PlatformAdmin(SimpleHistoryAdmin):

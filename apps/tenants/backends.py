@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from apps.tenants.models import User
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 class EmailBackend(ModelBackend):

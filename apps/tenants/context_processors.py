@@ -1,5 +1,5 @@
 from apps.tenants.access import roles_of
-from apps.tenants.navigation import nav_for
+from apps.core.navigation import nav_for
 
 
 def navigation(request):

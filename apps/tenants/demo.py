@@ -5,7 +5,7 @@ from datetime import date
 
 from apps.tenants.models import Company, Institution, Membership, Resource, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 DEMO_PASSWORD = "rounds-demo"
 DEMO_ROLES = ["coordinator", "director", "faculty", "resident", "student", "clinician"]

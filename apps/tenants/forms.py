@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from apps.tenants.models import Site, User
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 class SiteForm(forms.ModelForm):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.tenants.roles import COMPANY_ROLES, PROGRAM_ROLES, SITE_ROLES, Role
-from apps.tenants.scoping import TenantModel, TenantQuerySet, unscoped
+from apps.core.scoping import TenantModel, TenantQuerySet, unscoped
 
 
 class TimestampedModel(models.Model):

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_record
 from apps.tenants.models import User
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 @receiver(user_logged_in)

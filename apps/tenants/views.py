@@ -11,9 +11,9 @@ from apps.tenants import selectors, services
 from apps.tenants.access import company_of, get_for_company_or_404, has_role, is_org_admin
 from apps.tenants.forms import SiteForm
 from apps.tenants.models import Site
-from apps.tenants.navigation import home_panels_for
+from apps.core.navigation import home_panels_for
 from apps.tenants.roles import Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 def _get_site_for_user(request, site_id, *, for_edit=False) -> Site:

@@ -5,7 +5,7 @@ from apps.academics.models import Learner, Program, RotationAssignment
 from apps.tenants import demo as tenants_demo
 from apps.tenants.access import has_role
 from apps.tenants.roles import Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 
 @pytest.mark.django_db

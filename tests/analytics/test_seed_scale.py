@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from apps.academics.models import Learner
 from apps.assessments.models import EPAAssessment, ProgramAssessmentMetrics, ResidentEPAProgress
 from apps.tenants.models import Company
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.tenants.models import Site, User
-from apps.tenants.scoping import TenantScopeError, unscoped
+from apps.core.scoping import TenantScopeError, unscoped
 from tests.factories import ResourceFactory, SiteFactory, UserFactory
 
 
@@ -62,7 +62,7 @@ class TestCompanyKeyFollowsTheParent:
     def test_every_tenant_model_has_a_non_null_indexed_company(self):
         from django.apps import apps
 
-        from apps.tenants.scoping import TenantModel
+        from apps.core.scoping import TenantModel
 
         tenant_models = [m for m in apps.get_models() if issubclass(m, TenantModel)]
         assert len(tenant_models) >= 10

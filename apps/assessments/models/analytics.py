@@ -7,7 +7,7 @@ pages can say "as of <time>"."""
 
 from django.db import models
 
-from apps.tenants.scoping import TenantManager
+from apps.core.scoping import TenantManager
 
 # Views refreshed by apps.assessments.analytics_services.analytics_refresh, in this order.
 ANALYTICS_VIEWS = ("resident_epa_progress", "program_assessment_metrics", "program_faculty_engagement")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.tenants.models import TimestampedModel
-from apps.tenants.scoping import SoftDeleteModel, TenantModel
+from apps.core.scoping import SoftDeleteModel, TenantModel
 
 
 class CaseUrgency(models.TextChoices):

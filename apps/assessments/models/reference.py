@@ -7,7 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.assessments import validators
-from apps.tenants.scoping import TenantQuerySet, TenantScopeError, unscoped
+from apps.core.scoping import TenantQuerySet, TenantScopeError, unscoped
 
 
 class Competency(models.Model):

@@ -30,7 +30,7 @@ from apps.assessments.models import (
 )
 from apps.tenants.models import Company, Institution, Membership, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
-from apps.tenants.scoping import unscoped
+from apps.core.scoping import unscoped
 
 SIZES = {"S": 10_000, "M": 1_000_000, "L": 16_000_000}
 PASSWORD = "scale-bench"
