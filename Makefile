@@ -43,7 +43,9 @@ demo: seed
 ## The test database is kept between runs (--reuse-db); make test PYTEST_ARGS=--create-db rebuilds it.
 PYTEST_ARGS ?=
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no test (exit 5) — that is a failure here"; fi; \
+	exit $$status
 
 ## make check: migrations, ruff, import contracts, and check --deploy under production settings
 ## (production needs DATABASE_URL and REDIS_URL: the embedded server's URL and a Redis URL it never dials).
