@@ -39,13 +39,23 @@ demo: seed
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: every test, against real PostgreSQL (embedded unless DATABASE_URL is set)
+## make test: every test, against real PostgreSQL (embedded unless DATABASE_URL is set).
+## The test database is kept between runs (--reuse-db); make test PYTEST_ARGS=--create-db rebuilds it.
+PYTEST_ARGS ?=
 test: install
-	$(PY) -m pytest
+	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no test (exit 5) — that is a failure here"; fi; \
+	exit $$status
 
+## make check: migrations, ruff, import contracts, and check --deploy under production settings
+## (production needs DATABASE_URL and REDIS_URL: the embedded server's URL and a Redis URL it never dials).
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	ROUNDS_PRODUCTION=1 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		DATABASE_URL=$${DATABASE_URL:-$$($(PY) -c 'from pathlib import Path; from config.database import embedded_database_url as url; print(url(Path("var")))')} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 		DJANGO_ALLOWED_HOSTS=rounds.example $(PY) manage.py check --deploy --fail-level WARNING
 
 worker: install

@@ -22,7 +22,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The benchmark configuration: Rounds' settings plus the framework floor route (never in production URLs).
+# Set in the environment, so the gunicorn and Celery processes started below use it too.
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_bench"
 
 
 def _bench_database_url() -> str:
@@ -52,8 +54,8 @@ from apps.academics.models import AcademicYear, Learner  # noqa: E402
 from apps.assessments.analytics_services import analytics_refresh  # noqa: E402
 from apps.assessments.management.commands.seed_scale import synthetic_scale  # noqa: E402
 from apps.assessments.models import AnalyticsRefresh  # noqa: E402
-from apps.tenants.models import Company, User  # noqa: E402
 from apps.core.scoping import unscoped  # noqa: E402
+from apps.tenants.models import Company, User  # noqa: E402
 
 PREFIXES = {"S": "scale", "M": "scalem", "L": "scalel"}
 TIME_LIMIT_SECONDS = 60  # per page, on top of the request count bound
@@ -87,7 +89,7 @@ def first_url(candidates):
 
 def pages(learner, program, year):
     found = {
-        "framework floor": reverse("analytics_floor"),
+        "framework floor": reverse("bench_floor"),
         "learner progress": reverse("analytics_learner_progress", args=[learner.pk]),
         "program dashboard": reverse("analytics_program_dashboard", args=[program.pk]),
         "roster": first_url([("academics:roster", {"program_id": program.pk})]),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.database import embedded_database_config
 
@@ -18,7 +19,24 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 PRODUCTION = env.bool("ROUNDS_PRODUCTION", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="rounds-insecure-development-key-change-me")
+DEVELOPMENT_SECRET_KEY = "rounds-insecure-development-key-change-me"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+DATABASE_URL = env.str("DATABASE_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="")
+
+# Production fails closed: without these Rounds would quietly fall back to development behaviour
+# (start the embedded PostgreSQL, run tasks eagerly inside the request, sign sessions with a known key).
+# manage.py, gunicorn and celery stop before doing anything; the error's one line names what is missing.
+if PRODUCTION:
+    missing = [name for name, present in [
+        ("DATABASE_URL", DATABASE_URL),
+        ("REDIS_URL", REDIS_URL),
+        ("DJANGO_SECRET_KEY (50+ random characters)",
+         SECRET_KEY != DEVELOPMENT_SECRET_KEY and len(SECRET_KEY) >= 50 and len(set(SECRET_KEY)) >= 5),
+    ] if not present]
+    if missing:
+        raise ImproperlyConfigured(f"ROUNDS_PRODUCTION=1 refuses to start without {', '.join(missing)}.")
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("ROUNDS_SITE_URL", default="http://127.0.0.1:8000")
@@ -87,8 +105,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: DATABASE_URL, or the embedded PostgreSQL 18 under var/ -------------------------
-DATABASE_URL = env.str("DATABASE_URL", default="")
+# --- Database: DATABASE_URL, or the embedded PostgreSQL 18 under var/ (never in production) ---
 DATABASES = {"default": env.db_url_config(DATABASE_URL) if DATABASE_URL else embedded_database_config(VAR_DIR)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -101,10 +118,11 @@ AUTH_USER_MODEL = "tenants.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Roles live in role tables (apps.tenants.Membership). django-guardian stays installed for a rare
+# per-object grant but is not an authentication backend: nothing asks it today.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "apps.tenants.backends.EmailBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -138,7 +156,8 @@ AXES_COOLOFF_TIME = env.float("ROUNDS_LOCKOUT_HOURS", default=1.0)
 # Lock the account, not the address: a hospital's staff often share one NAT address, and
 # locking it would lock out a whole site. (Hence axes.W006 is silenced below.)
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# guardian.W001 asks for guardian's backend, which Rounds deliberately leaves out (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -216,8 +235,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Celery: REDIS_URL when set, else tasks run eagerly in-process ----------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
+# --- Celery: REDIS_URL when set, else tasks run eagerly in-process (never in production) ---------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

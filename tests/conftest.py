@@ -1,14 +1,17 @@
 import os
 
 import pytest
+from django.test import override_settings
 
 from tests.factories import CompanyFactory, MembershipFactory, SiteFactory, SponsorFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    # Argon2 is deliberately slow; tests only need *a* hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_hashing():
+    """Argon2 is deliberately slow; tests only need *a* hasher. Session-wide, so that data made once
+    for a whole module (tests/test_demo.py) is hashed the way the tests will check it."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -1,27 +1,51 @@
-"""`make demo` from a fresh database: every demo login reaches its home page, and seeding twice
-changes nothing."""
+"""`make demo` from a fresh database: every demo login reaches its home page, seeding twice changes
+nothing, and each context's demo data is there and wired up.
+
+seed_demo takes seconds, so it runs once for this whole module (``demo``), not once per test."""
+
+import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 
-from apps.tenants.demo import DEMO_PASSWORD, DEMO_ROLES
-from apps.tenants.models import Membership, User
+from apps.academics.models import Learner, Program, RotationAssignment
 from apps.core.scoping import unscoped
+from apps.tenants.access import has_role
+from apps.tenants.demo import DEMO_PASSWORD, DEMO_ROLES
+from apps.tenants.models import Company, Membership, User
+from apps.tenants.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    """One seed_demo for every test in this module, inside a transaction that is rolled back after
+    the last one: the tests in other modules still start from an empty database. Each test runs in
+    a savepoint of it (pytest-django's ``db``), so what one test changes the next does not see."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        # Check the deferred foreign keys now, once; otherwise every test's teardown checks them again.
+        connection.check_constraints()
+        yield
+        transaction.set_rollback(True)
 
 
 def _counts():
     with unscoped("test: counting every tenant's rows"):
-        return User.objects.count(), Membership.objects.count()
+        return {model.__name__: model.objects.count()
+                for model in (User, Membership, Program, Learner, RotationAssignment)}
 
 
-@pytest.mark.django_db
-def test_every_demo_login_reaches_its_home_page_and_seeding_twice_changes_nothing(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_seeding_the_demo_twice_changes_nothing():
     first = _counts()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == first
 
+
+def test_every_demo_login_reaches_its_home_page(client):
     logins = [f"{role}@{tenant}.example" for tenant in ("northwind", "southbay") for role in DEMO_ROLES]
     for email in logins:
         client.logout()
@@ -36,13 +60,31 @@ def test_every_demo_login_reaches_its_home_page_and_seeding_twice_changes_nothin
     assert response.redirect_chain[-1][0] == reverse("admin:index")
 
 
-@pytest.mark.django_db
+def test_the_demo_programs_have_their_people_roles_and_schedules(client):
+    with unscoped("test: looking at both demo tenants"):
+        northwind = Company.objects.get(subdomain="northwind")
+        users = {role: User.objects.get(email=f"{role}@northwind.example") for role in DEMO_ROLES}
+        programs = Program.objects.filter(company=northwind)
+        surgery = programs.get(name="Northwind General Surgery Residency")
+        assert surgery.learners.filter(kind="resident").count() == 26
+        assert surgery.learners.get(user=users["resident"]).pgy_level == 3
+        assert has_role(users["director"], Role.PROGRAM_DIRECTOR, program=surgery)
+        assert programs.count() == 3
+        assert all(has_role(users["coordinator"], Role.COORDINATOR, program=program) for program in programs)
+        assert programs.get(name="Northwind Third-Year Clerkship").learners.filter(user=users["student"]).exists()
+        assert RotationAssignment.objects.for_company(northwind).filter(
+            primary_supervisor__user=users["faculty"]).exists()
+        assert Program.objects.get(name="Southbay General Surgery Residency").learners.count() == 7
+        year = surgery.academic_years.get()
+        assert year.blocks.count() == 13
+    client.force_login(users["coordinator"])
+    assert client.get(f"/programs/{surgery.pk}/years/{year.pk}/grid/").status_code == 200
+
+
 def test_the_demo_residents_dashboard_shows_her_seeded_assessments(client):
     """The analytics views are refreshed by seed_demo, so the dashboards are not empty on day one."""
-    from apps.academics.models import Learner
     from apps.assessments.models import ResidentEPAProgress
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
     client.post(reverse("login"), {"username": "resident@northwind.example", "password": DEMO_PASSWORD})
     with unscoped("test: find the demo resident"):
         riley = Learner.objects.select_related("user").get(user__email="resident@northwind.example",
@@ -51,3 +93,4 @@ def test_the_demo_residents_dashboard_shows_her_seeded_assessments(client):
     assert sum(row.assessment_count for row in rows) > 20
     page = client.get(reverse("analytics_learner_progress", args=[riley.pk]))
     assert page.status_code == 200 and "Appendicitis" in page.content.decode()
+
