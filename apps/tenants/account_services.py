@@ -44,7 +44,7 @@ def user_session_touch(*, request) -> None:
     if not key:
         return
     ip, agent = _client(request)
-    updated = UserSession.objects.filter(session_key=key).update(last_seen=timezone.now(), ip_address=ip)
+    updated = UserSession.objects.filter(session_key=key).update(last_seen=timezone.now())
     if not updated:
         now = timezone.now()
         UserSession.objects.create(user_id=request.user.pk, session_key=key, created_at=now, last_seen=now,
