@@ -36,6 +36,8 @@ demo: seed
 	@echo "  coordinator@northwind.example  director@northwind.example  faculty@northwind.example"
 	@echo "  resident@northwind.example     student@northwind.example   clinician@northwind.example"
 	@echo "  (the same six @southbay.example)   platform superuser: admin@rounds.example"
+	@echo "  clinicians and the superuser also enter a TOTP code: demo authenticator secret"
+	@echo "  OJXXK3TEOMWWIZLNN4WXI33UOAWWWZLZ (README → Demo logins)"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:8000
 

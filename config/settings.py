@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.tenants",
     "apps.audit",
@@ -76,8 +79,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "apps.tenants.middleware.SessionIdleTimeoutMiddleware",
+    "apps.tenants.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.tenants.middleware.SessionIdleTimeoutMiddleware",
+    "apps.tenants.middleware.TenantSuspendedMiddleware",
+    "apps.tenants.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +150,8 @@ SESSION_ENGINE = (
 # pushes the expiry back at most once a minute instead of saving on every request).
 SESSION_COOKIE_AGE = env.int("ROUNDS_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# Absolute lifetime: a session ends this long after the password sign-in, however busy it is.
+SESSION_ABSOLUTE_SECONDS = int(env.float("ROUNDS_SESSION_ABSOLUTE_HOURS", default=12.0) * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -154,14 +162,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 AXES_FAILURE_LIMIT = env.int("ROUNDS_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("ROUNDS_LOCKOUT_HOURS", default=1.0)
 # Lock the account, not the address: a hospital's staff often share one NAT address, and
-# locking it would lock out a whole site. (Hence axes.W006 is silenced below.)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# locking it would lock out a whole site. (Hence axes.W006 is silenced below.) Failures count
+# under the normalised email (stripped, lower-case), as sign-in matches it, plus per client
+# address and email together.
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+AXES_USERNAME_CALLABLE = "apps.tenants.lockout.lockout_username"
 # guardian.W001 asks for guardian's backend, which Rounds deliberately leaves out (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"  # the login form names the email field "username"
+
+# Password-reset mails: at most this many per address, and requests per client address, an hour.
+ROUNDS_PASSWORD_RESET_PER_EMAIL = env.int("ROUNDS_PASSWORD_RESET_PER_EMAIL", default=3)
+ROUNDS_PASSWORD_RESET_PER_IP = env.int("ROUNDS_PASSWORD_RESET_PER_IP", default=20)
+
+# Two-factor sign-in (django-otp, TOTP + recovery codes): required for superusers and clinical roles.
+OTP_TOTP_ISSUER = "Rounds"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -217,7 +235,7 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.tenants.api_auth.TenantTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.tenants import account_views
 from apps.tenants.forms import EmailAuthenticationForm, TenantPasswordResetForm
 from apps.tenants.views import TenantPasswordResetConfirmView
 
@@ -16,6 +17,14 @@ accounts = [
     path("password_reset/", auth_views.PasswordResetView.as_view(form_class=TenantPasswordResetForm),
          name="password_reset"),
     path("reset/<uidb64>/<token>/", TenantPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", account_views.recovery_codes_new, name="recovery_codes_new"),
+    path("two-factor/off/", account_views.two_factor_off, name="two_factor_off"),
+    path("security/", account_views.security, name="security"),
+    path("sessions/", account_views.sessions, name="sessions"),
+    path("sessions/others/end/", account_views.session_end_others, name="session_end_others"),
+    path("sessions/<int:session_id>/end/", account_views.session_end, name="session_end"),
     path("", include("django.contrib.auth.urls")),
 ]
 

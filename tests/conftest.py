@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.factories import CompanyFactory, MembershipFactory, SiteFactory, SponsorFactory, UserFactory
 
@@ -12,6 +12,31 @@ def _fast_hashing():
     for a whole module (tests/test_demo.py) is hashed the way the tests will check it."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+class RoundsClient(Client):
+    """``force_login`` means "fully signed in": for someone who needs a second factor (a superuser, a
+    clinician) the session is also verified with a test authenticator, as after the verify step.
+    ``second_factor=False`` stops after the password. Sign-in tests use the real forms instead."""
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from apps.tenants.two_factor import NEEDS_SECOND_FACTOR
+
+        super().force_login(user, backend)
+        session = self.session
+        if second_factor and (session.get(NEEDS_SECOND_FACTOR) or user.is_superuser):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test authenticator",
+                                                         defaults={"confirmed": True})
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return RoundsClient()
 
 
 @pytest.fixture

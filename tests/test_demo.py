@@ -13,7 +13,7 @@ from django.urls import reverse
 from apps.academics.models import Learner, Program, RotationAssignment
 from apps.core.scoping import unscoped
 from apps.tenants.access import has_role
-from apps.tenants.demo import DEMO_PASSWORD, DEMO_ROLES
+from apps.tenants.demo import DEMO_PASSWORD, DEMO_ROLES, DEMO_TOTP_SECRET
 from apps.tenants.models import Company, Membership, User
 from apps.tenants.roles import Role
 
@@ -33,6 +33,15 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def _demo_code():
+    """What an authenticator app holding the README's demo secret shows now."""
+    import base64
+
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
+
+
 def _counts():
     with unscoped("test: counting every tenant's rows"):
         return {model.__name__: model.objects.count()
@@ -50,6 +59,9 @@ def test_every_demo_login_reaches_its_home_page(client):
     for email in logins:
         client.logout()
         response = client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD}, follow=True)
+        if email.startswith("clinician@"):  # a clinical role: the demo authenticator's code is asked for
+            assert response.redirect_chain[-1][0].startswith(reverse("two_factor_verify")), email
+            response = client.post(response.redirect_chain[-1][0], {"token": _demo_code()}, follow=True)
         assert response.status_code == 200, email
         assert response.redirect_chain[-1][0] == reverse("home"), email
         assert "Your roles" in response.content.decode(), email
@@ -57,7 +69,9 @@ def test_every_demo_login_reaches_its_home_page(client):
     client.logout()
     response = client.post(reverse("login"), {"username": "admin@rounds.example", "password": DEMO_PASSWORD},
                            follow=True)
-    assert response.redirect_chain[-1][0] == reverse("admin:index")
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor_verify"))
+    response = client.post(response.redirect_chain[-1][0], {"token": _demo_code()}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:index") and response.status_code == 200
 
 
 def test_the_demo_programs_have_their_people_roles_and_schedules(client):

@@ -200,7 +200,7 @@ def _assignment_delete(*, actor, assignment):
 
 
 # ---------------------------------------------------------------- roster
-OTHER_ORGANIZATION = "This email address is already in use in another organization."
+OTHER_ORGANIZATION = "This email address cannot be added here. Ask the person for the address they use with you."
 LEARNER_FIELDS = ("status", "pgy_level", "entry_pgy_level", "matriculation_date", "track", "degree", "medical_school",
                   "student_id", "class_year", "required_clinical_hours")
 FACULTY_FIELDS = ("rank", "department", "is_core_faculty", "teaching_percentage")

@@ -7,4 +7,7 @@ class TenantsConfig(AppConfig):
     verbose_name = "Tenants and accounts"
 
     def ready(self):
-        from apps.tenants import signals  # noqa: F401  (login/logout/lockout auditing)
+        from apps.tenants import account_signals, signals  # noqa: F401  (sign-in bookkeeping, auditing)
+        from apps.tenants.admin_two_factor import protect_admin_site
+
+        protect_admin_site()

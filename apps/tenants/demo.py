@@ -1,6 +1,7 @@
 """Demo tenants: Northwind Health and Southbay Medical, each with an institution, a sponsoring
 institution, two sites and one login per role (password ``rounds-demo``)."""
 
+import base64
 from datetime import date
 
 from apps.tenants.models import Company, Institution, Membership, Resource, Site, SponsoringInstitution, User
@@ -8,6 +9,10 @@ from apps.tenants.roles import Role
 from apps.core.scoping import unscoped
 
 DEMO_PASSWORD = "rounds-demo"
+# Demo logins that need a second factor (clinicians, the superuser) get an authenticator with this
+# published secret (README → Demo logins): add it to any TOTP app. Demo data only — never seed it
+# into a real deployment.
+DEMO_TOTP_SECRET = "OJXXK3TEOMWWIZLNN4WXI33UOAWWWZLZ"
 DEMO_ROLES = ["coordinator", "director", "faculty", "resident", "student", "clinician"]
 
 COMPANIES = {
@@ -38,7 +43,8 @@ def seed(log=print) -> dict:
     """Create (or find) the demo tenants; returns {subdomain: {"company", "sponsor", "sites", "users"}}."""
     with unscoped("demo seeding: builds two tenants"):
         world = {subdomain: _seed_company(subdomain, spec) for subdomain, spec in COMPANIES.items()}
-        _superuser()
+        superuser = _superuser()
+        _demo_authenticators([superuser] + [w["users"]["clinician"] for w in world.values()])
     log(f"tenants: {', '.join(spec['name'] for spec in COMPANIES.values())} ready")
     return world
 
@@ -77,7 +83,16 @@ def _demo_user(company, subdomain, role, first, last) -> User:
     return user
 
 
-def _superuser():
-    if not User.objects.filter(email="admin@rounds.example").exists():
-        User.objects.create_superuser("admin@rounds.example", DEMO_PASSWORD, first_name="Platform",
-                                      last_name="Admin")
+def _superuser() -> User:
+    user = User.objects.filter(email="admin@rounds.example").first()
+    return user or User.objects.create_superuser("admin@rounds.example", DEMO_PASSWORD, first_name="Platform",
+                                                 last_name="Admin")
+
+
+def _demo_authenticators(users) -> None:
+    """A confirmed TOTP device with the published DEMO_TOTP_SECRET for each demo login that needs one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    for user in users:
+        TOTPDevice.objects.get_or_create(user=user, name="Demo authenticator", defaults={"key": key, "confirmed": True})

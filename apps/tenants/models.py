@@ -335,3 +335,24 @@ class Membership(TenantModel, TimestampedModel):
     def __str__(self):
         scope = self.program or self.site or self.institution or "organization"
         return f"{self.user} — {self.get_role_display()} at {scope}"
+
+
+class UserSession(models.Model):
+    """Index of a person's signed-in sessions (the "Your sessions" page). One row per session,
+    written at sign-in, touched by the idle-timeout middleware at most once a minute, deleted at
+    sign-out or when ended from the page. Not tenant-owned (superusers have no company): it is read
+    only for ``request.user``. It holds the session key, so it is as sensitive as the session store."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        indexes = [models.Index(fields=["user", "last_seen"], name="usersession_user_seen")]
+
+    def __str__(self):
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -29,3 +29,7 @@ COMPANY_ROLES = frozenset({Role.ORG_ADMIN})
 PROGRAM_MANAGERS = frozenset({Role.PROGRAM_DIRECTOR, Role.COORDINATOR})
 ASSESSORS = frozenset({Role.FACULTY, Role.PRECEPTOR, Role.SUPERVISOR, Role.PROGRAM_DIRECTOR})
 LEARNERS = frozenset({Role.RESIDENT, Role.STUDENT})
+
+# Roles that will touch patient data: holding one of them makes a second factor mandatory
+# (apps.tenants.two_factor.two_factor_required). A future clinical role joins by being listed here.
+CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.CLINIC_STAFF})

@@ -79,7 +79,7 @@ def test_casey_cannot_add_someone_from_southbay_and_is_not_told_whose_they_are(
         response = _add(client, program, email="SAM@southbay.example")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "This email address is already in use in another organization." in body and "Southbay" not in body
+    assert "This email address cannot be added here. Ask the person for the address they use with you." in body and "Southbay" not in body
     assert not program.learners.exists() and not mailoutbox
     assert not Membership.objects.for_company(program.company).filter(program=program, role=Role.RESIDENT).exists()
 
@@ -207,7 +207,7 @@ def test_the_api_refuses_a_southbay_email_and_a_southbay_program(client, casey, 
     base = {"program": str(program.pk), "first_name": "Sam", "last_name": "Lee", "kind": "student"}
     taken = client.post("/api/learners/", {**base, "email": "sam@southbay.example"}, content_type="application/json")
     assert taken.status_code == 400
-    assert taken.json()["email"] == ["This email address is already in use in another organization."]
+    assert taken.json()["email"] == ["This email address cannot be added here. Ask the person for the address they use with you."]
     elsewhere = client.post("/api/learners/", {**base, "email": "new@northwind.example", "program": str(other.pk)},
                             content_type="application/json")
     assert elsewhere.status_code == 400 and "program" in elsewhere.json()
