@@ -40,7 +40,7 @@ def test_every_demo_login_reaches_its_home_page_and_seeding_twice_changes_nothin
 def test_the_demo_residents_dashboard_shows_her_seeded_assessments(client):
     """The analytics views are refreshed by seed_demo, so the dashboards are not empty on day one."""
     from apps.academics.models import Learner
-    from apps.assessments.models import ResidentEPAProgress
+    from apps.analytics.models import ResidentEPAProgress
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     client.post(reverse("login"), {"username": "resident@northwind.example", "password": DEMO_PASSWORD})

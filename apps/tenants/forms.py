@@ -1,16 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from apps.tenants.models import Site, User
+from apps.tenants.models import User
 from apps.core.scoping import unscoped
-
-
-class SiteForm(forms.ModelForm):
-    class Meta:
-        model = Site
-        fields = ["name", "kind", "address", "time_zone", "latitude", "longitude", "geofence_radius_m",
-                  "student_capacity", "is_active"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
 class EmailAuthenticationForm(AuthenticationForm):

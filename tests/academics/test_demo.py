@@ -3,18 +3,21 @@ import pytest
 from apps.academics import demo
 from apps.academics.models import Learner, Program, RotationAssignment
 from apps.tenants import demo as tenants_demo
+from apps.core.scoping import unscoped
 from apps.tenants.access import has_role
 from apps.tenants.roles import Role
-from apps.core.scoping import unscoped
 
 
 @pytest.mark.django_db
 def test_the_demo_seeds_both_tenants_once_and_wires_the_demo_logins(client):
-    world = tenants_demo.seed(log=lambda *_: None)
+    world = {}
+    tenants_demo.seed(world, log=lambda *_: None)
     demo.seed(world, log=lambda *_: None)
     with unscoped("test: counting both tenants"):
         counts = (Program.objects.count(), Learner.objects.count(), RotationAssignment.objects.count())
-        demo.seed(tenants_demo.seed(log=lambda *_: None), log=lambda *_: None)
+        again = {}
+        tenants_demo.seed(again, log=lambda *_: None)
+        demo.seed(again, log=lambda *_: None)
         assert (Program.objects.count(), Learner.objects.count(), RotationAssignment.objects.count()) == counts
     nw = world["northwind"]
     surgery = nw["programs"]["surgery"]
