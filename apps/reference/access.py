@@ -6,9 +6,10 @@ from django.http import Http404
 
 from apps.core.access import company_of
 from apps.tenants.access import has_role
-from apps.tenants.roles import Role
+from apps.tenants.roles import MANAGERS
 
-REFERENCE_MANAGERS = frozenset({Role.COORDINATOR, Role.PROGRAM_DIRECTOR, Role.ORG_ADMIN})
+# Coordinators, program directors and organization admins keep their company's private rows.
+REFERENCE_MANAGERS = MANAGERS
 
 
 def can_manage_private_reference(user) -> bool:
