@@ -286,3 +286,25 @@ class CalendarFeed(TenantModel, TimestampedModel):
 
     def __str__(self):
         return f"Calendar feed of {self.program or self.owner}"
+
+
+class Promotion(TenantModel, TimestampedModel):
+    """One applied end-of-year promotion of a program's residents. Its ``submission_key`` (from the
+    preview page) makes a double-submitted confirm promote once (apps.core.idempotency)."""
+
+    company_from = "program"
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="promotions")
+    graduation_date = models.DateField()
+    applied_by = models.ForeignKey("tenants.User", on_delete=models.PROTECT, related_name="+")
+    promoted = models.PositiveIntegerField(default=0)
+    graduated = models.PositiveIntegerField(default=0)
+    submission_key = models.CharField(max_length=64, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "submission_key"],
+                                               name="promotion_unique_submission_key")]
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Promotion of {self.program} ({self.graduation_date})"

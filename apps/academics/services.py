@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from apps.academics.access import can_manage_program
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment, RotationType,
+    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, Promotion, RotationAssignment, RotationType,
 )
 from apps.academics.tasks import send_invitations
 from apps.audit.services import audit_log_record, save_with_audit
+from apps.core.idempotency import replay_or_create
 from apps.core.scoping import unscoped
 from apps.core.tasks import dispatch
 from apps.tenants.models import Membership, ParticipationAgreement, Site, User
@@ -250,13 +251,16 @@ def program_person_add(*, actor, program: Program, email: str, first_name: str, 
     the form's idempotency key: a replayed submit returns the person the first one added."""
     details = details or {}
     _check_roles(roles, details)
+    opened = Membership.objects.for_company(program.company_id).filter(program=program).select_related("user")
+    membership, _created = replay_or_create(opened, key_field="submission_key", key=key or None, create=lambda: _add(
+        actor=actor, program=program, email=email, first_name=first_name, last_name=last_name, roles=roles,
+        details=details, key=key or None))
+    return membership.user
+
+
+def _add(*, actor, program, email, first_name, last_name, roles, details, key) -> Membership:
+    """Returns the first role opened: it carries the submit's key."""
     with transaction.atomic():
-        # Serialise adds per program so a double submit sees the first one's rows.
-        Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
-        replay = key and Membership.objects.for_company(program.company_id).filter(
-            program=program, metadata__add_key=key).select_related("user").first()
-        if replay:
-            return replay.user
         user, created = _user_for(actor=actor, program=program, email=email, first_name=first_name,
                                   last_name=last_name)
         if Membership.objects.for_company(program.company_id).filter(
@@ -264,11 +268,11 @@ def program_person_add(*, actor, program: Program, email: str, first_name: str, 
             raise ValidationError({"email": f"{user.email} already has that role in {program}. "
                                             "Open their page to edit them."})
         _records_save(actor=actor, program=program, user=user, roles=roles, details=details)
-        for role in roles:
-            _membership_open(actor=actor, program=program, user=user, role=role, key=key)
+        memberships = [_membership_open(actor=actor, program=program, user=user, role=role,
+                                        key=key if index == 0 else None) for index, role in enumerate(roles)]
         if created:
             invitations_send(actor=actor, program=program, user_ids=[user.pk])
-        return user
+        return memberships[0]
 
 
 def _check_roles(roles, details):
@@ -376,7 +380,7 @@ def _faculty_record(program, user) -> Faculty:
             or Faculty(program=program, user=user))
 
 
-def _membership_open(*, actor, program, user, role, key=""):
+def _membership_open(*, actor, program, user, role, key=None):
     """Create the role, or re-open one that was ended."""
     membership = Membership.objects.for_company(program.company).filter(
         user=user, role=role, program=program, site=None, institution=None).first()
@@ -385,7 +389,7 @@ def _membership_open(*, actor, program, user, role, key=""):
     membership = membership or Membership(user=user, role=role, program=program)
     membership.is_active, membership.ended_on = True, None
     if key:
-        membership.metadata = {**membership.metadata, "add_key": key}
+        membership.submission_key = key
     return save_with_audit(instance=membership, actor=actor, action="membership_created")
 
 
@@ -441,14 +445,12 @@ def promotion_plan(*, program: Program) -> list[tuple[Learner, str, int | None]]
             for r in residents]
 
 
-def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, key: str) -> list:
+def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, key: str) -> Promotion:
     """Promote and graduate, saving each learner (one history row each). ``key`` comes from the
-    preview page so a double-submitted confirm promotes once."""
-    with transaction.atomic():
-        program = Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
-        done = program.settings.get("promotion_keys", [])
-        if key in done:
-            raise ValidationError({"key": "This promotion was already applied."})
+    preview page so a double-submitted confirm promotes once: the replay gets the first Promotion."""
+
+    def apply() -> Promotion:
+        Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
         plan = promotion_plan(program=program)
         for learner, step, new_pgy in plan:
             if step == "graduate":
@@ -456,6 +458,11 @@ def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, 
             else:
                 learner.pgy_level = new_pgy
             save_with_audit(instance=learner, actor=actor, action=f"learner_{step}d")
-        program.settings = {**program.settings, "promotion_keys": done[-20:] + [key]}
-        save_with_audit(instance=program, actor=actor, action="promotion_applied")
-        return plan
+        promotion = Promotion(program=program, graduation_date=graduation_date, applied_by=actor, submission_key=key,
+                              promoted=sum(step == "promote" for _, step, _ in plan),
+                              graduated=sum(step == "graduate" for _, step, _ in plan))
+        return save_with_audit(instance=promotion, actor=actor, action="promotion_applied")
+
+    promotion, _created = replay_or_create(Promotion.objects.for_company(program.company_id).filter(program=program),
+                                           key_field="submission_key", key=key, create=apply)
+    return promotion

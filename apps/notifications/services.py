@@ -1,10 +1,11 @@
 """Notification writes: create one row per (message, channel) and dispatch its delivery task.
 Delivery itself (exactly once per row) is ``apps.notifications.jobs``, run by the task."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.idempotency import replay_or_create
 from apps.core.tasks import dispatch
 from apps.notifications.kinds import get_kind
 from apps.notifications.models import Channel, Notification, NotificationPreference
@@ -47,17 +48,18 @@ def _render(kind, context) -> tuple[str, str]:
 
 
 def _notification_get_or_create(*, company_id, user, kind, channel, title, message, action_url, key):
-    if Notification.objects.for_company(company_id).filter(idempotency_key=key).exists():
-        return None
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                company_id=company_id, user=user, kind=kind, channel=channel, title=title[:255], message=message,
-                action_url=action_url[:500], idempotency_key=key)
-            dispatch(deliver_notification, company_id=str(company_id), notification_id=str(notification.pk))
-    except IntegrityError:  # a concurrent call with the same key won the unique constraint
-        return None
-    return notification
+    """The new notification, or None when the key was used before (apps.core.idempotency)."""
+
+    def create() -> Notification:
+        notification = Notification.objects.create(
+            company_id=company_id, user=user, kind=kind, channel=channel, title=title[:255], message=message,
+            action_url=action_url[:500], idempotency_key=key)
+        dispatch(deliver_notification, company_id=str(company_id), notification_id=str(notification.pk))
+        return notification
+
+    notification, created = replay_or_create(Notification.objects.for_company(company_id),
+                                             key_field="idempotency_key", key=key, create=create)
+    return notification if created else None
 
 
 def notification_mark_read(*, user, notification) -> Notification:

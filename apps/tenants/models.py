@@ -318,6 +318,9 @@ class Membership(TenantModel, TimestampedModel):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    # Idempotency key of the Add person submit that opened this role (apps.core.idempotency):
+    # a replayed submit finds this row and returns its person instead of adding them again.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -330,6 +333,7 @@ class Membership(TenantModel, TimestampedModel):
             ),
             models.UniqueConstraint(fields=["company", "user", "role", "program", "site", "institution"],
                                     nulls_distinct=False, name="membership_unique_role_at_scope"),
+            models.UniqueConstraint(fields=["company", "submission_key"], name="membership_unique_submission_key"),
         ]
         indexes = [models.Index(fields=["user", "is_active"], name="membership_user_active")]
 

@@ -89,7 +89,7 @@ class ImportForm(forms.Form):
 
 class PromotionForm(forms.Form):
     graduation_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    key = forms.CharField(widget=forms.HiddenInput)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 PERSON_ROLE_CHOICES = [(Role.RESIDENT, "Resident"), (Role.STUDENT, "Student"), (Role.FACULTY, "Faculty"),
@@ -128,7 +128,7 @@ class PersonAddForm(LearnerDetailsForm, FacultyDetailsForm):
     last_name = forms.CharField(max_length=100)
     roles = forms.MultipleChoiceField(label="Role(s) in this program", choices=PERSON_ROLE_CHOICES,
                                       widget=forms.CheckboxSelectMultiple)
-    key = forms.CharField(widget=forms.HiddenInput)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     field_order = ["email", "first_name", "last_name", "roles"]
 
     def details(self) -> dict:

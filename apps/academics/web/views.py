@@ -379,11 +379,11 @@ def promotion(request, program_id):
     form = PromotionForm(request.POST or None, initial={"key": secrets.token_urlsafe(16)})
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.promotion_apply(actor=request.user, program=program, **form.cleaned_data)
+            promotion = services.promotion_apply(actor=request.user, program=program, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Promotion applied to {len(plan)} residents.")
+            messages.success(request, f"Promotion applied to {promotion.promoted + promotion.graduated} residents.")
             return redirect("academics:roster", program_id=program.pk)
     return render(request, "academics/promotion.html", {
         "program": program, "form": form, "plan": services.promotion_plan(program=program),
