@@ -330,6 +330,18 @@ def faculty_update(*, actor, faculty: Faculty, **fields) -> Faculty:
         return save_with_audit(instance=faculty, actor=actor, action="faculty_updated")
 
 
+def person_update(*, actor, program: Program, user: User, learner: Learner | None, faculty: Faculty | None,
+                  name: dict, learner_fields: dict | None = None, faculty_fields: dict | None = None) -> User:
+    """The Edit person page: name, learner and faculty details — every record or none."""
+    with transaction.atomic():
+        person_name_update(actor=actor, program=program, user=user, **name)
+        if learner is not None and learner_fields is not None:
+            learner_update(actor=actor, learner=learner, **learner_fields)
+        if faculty is not None and faculty_fields is not None:
+            faculty_update(actor=actor, faculty=faculty, **faculty_fields)
+    return user
+
+
 def person_name_update(*, actor, program: Program, user: User, first_name: str, last_name: str) -> User:
     """Correct a person's name (history and audit kept). The name belongs to the account, so only a
     coordinator/director of a program the person holds a role in may change it, never anyone else's."""

@@ -2,9 +2,8 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -123,13 +122,10 @@ def person_edit(request, program_id, user_id):
     forms_ = [f for f in (name_form, learner_form, faculty_form) if f is not None]
     if data is not None and all(f.is_valid() for f in forms_):
         try:
-            with transaction.atomic():  # every record or none
-                services.person_name_update(actor=request.user, program=program, user=user,
-                                            **name_form.cleaned_data)
-                if learner_form:
-                    services.learner_update(actor=request.user, learner=learner, **learner_form.cleaned_data)
-                if faculty_form:
-                    services.faculty_update(actor=request.user, faculty=faculty, **faculty_form.cleaned_data)
+            services.person_update(actor=request.user, program=program, user=user, learner=learner, faculty=faculty,
+                                   name=name_form.cleaned_data,
+                                   learner_fields=learner_form.cleaned_data if learner_form else None,
+                                   faculty_fields=faculty_form.cleaned_data if faculty_form else None)
         except ValidationError as error:
             for f in forms_:
                 apply_service_errors(f, error)
