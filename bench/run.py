@@ -51,8 +51,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from apps.academics.models import AcademicYear, Learner  # noqa: E402
-from apps.assessments.analytics_services import analytics_refresh  # noqa: E402
-from apps.assessments.management.commands.seed_scale import synthetic_scale  # noqa: E402
+from apps.analytics.services import analytics_refresh  # noqa: E402
+from apps.analytics.management.commands.seed_scale import synthetic_scale  # noqa: E402
 from apps.assessments.models import AnalyticsRefresh  # noqa: E402
 from apps.core.scoping import unscoped  # noqa: E402
 from apps.tenants.models import Company, User  # noqa: E402
@@ -156,7 +156,7 @@ def post_choices(faculty):
     """Learner/EPA/level combinations the faculty member may submit: the form's own selectors."""
     from django.utils import timezone
 
-    from apps.academics.assessment_selectors import learners_for_assessor
+    from apps.academics.selectors import learners_for_assessor
     from apps.assessments.selectors import epas_for_assessor, epas_with_scale_levels
 
     learners = list(learners_for_assessor(assessor=faculty, today=timezone.localdate())[:30])

@@ -64,12 +64,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Rounds' contexts in layer order, lowest first (docs/architecture.md; enforced by import-linter).
+    # seed_demo runs each app's demo module in this order.
     "apps.core",
-    "apps.tenants",
     "apps.audit",
+    "apps.tenants",
+    "apps.reference",
+    "apps.notifications",
     "apps.academics",
     "apps.assessments",
-    "apps.notifications",
+    "apps.analytics",
 ]
 
 MIDDLEWARE = [
@@ -241,7 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "apps.tenants.api.exception_handler",
+    "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rounds API",

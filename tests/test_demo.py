@@ -97,7 +97,7 @@ def test_the_demo_programs_have_their_people_roles_and_schedules(client):
 
 def test_the_demo_residents_dashboard_shows_her_seeded_assessments(client):
     """The analytics views are refreshed by seed_demo, so the dashboards are not empty on day one."""
-    from apps.assessments.models import ResidentEPAProgress
+    from apps.analytics.models import ResidentEPAProgress
 
     client.post(reverse("login"), {"username": "resident@northwind.example", "password": DEMO_PASSWORD})
     with unscoped("test: find the demo resident"):

@@ -2,16 +2,11 @@ from django.apps import AppConfig
 
 
 class AcademicsConfig(AppConfig):
+    """Programs, learners, faculty, the academic calendar, the rotation schedule and its feeds."""
+
     name = "apps.academics"
     label = "academics"
     verbose_name = "Academics"
 
     def ready(self):
-        from apps.academics.panels import programs_panel
-        from apps.core.navigation import register_nav_item, register_home_panel
-        from apps.tenants.roles import Role
-
-        register_nav_item("Programs", "academics:program_list",
-                          roles=[Role.COORDINATOR, Role.PROGRAM_DIRECTOR, Role.FACULTY, Role.RESIDENT, Role.STUDENT],
-                          order=20)
-        register_home_panel(programs_panel, order=20)
+        from apps.academics import nav  # noqa: F401 — nav item, home panel and notification kinds

@@ -4,15 +4,17 @@ row is found before it is created, and a program's schedule is only built when i
 import datetime
 import random
 
+from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
 from apps.academics import services
-from apps.academics.models import (
-    AcademicYear, Faculty, Learner, Program, RotationAssignment, RotationType, Specialty,
-)
+from apps.academics.models import AcademicYear, Faculty, Learner, Program, RotationAssignment, RotationType
+from apps.core.scoping import unscoped
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_delivered_in_app
+from apps.reference.models import EPASet, Specialty
 from apps.tenants.models import Membership, User
 from apps.tenants.roles import Role
-from apps.core.scoping import unscoped
 
 YEAR = ("2026-2027", datetime.date(2026, 7, 1), datetime.date(2027, 6, 30))
 FIRST = ["Avery", "Blake", "Camila", "Dev", "Elena", "Femi", "Grace", "Hiro", "Imani", "Jonah", "Kiran", "Lena",
@@ -55,6 +57,7 @@ def seed(world, log=print):
         for program, rotations, spec in ((surgery, SURGERY, nw), (medicine, MEDICINE, nw), (clerkship, CLERKSHIP, nw),
                                          (south, SURGERY[:5], sb)):
             _schedule(spec, program, rotations)
+        _schedule_published(nw)
     nw["programs"] = {"surgery": surgery, "medicine": medicine, "clerkship": clerkship}
     sb["programs"] = {"surgery": south}
     log("academics: 3 Northwind programs, 1 Southbay program, 2026-2027 blocks and schedules ready")
@@ -68,8 +71,6 @@ def _program(spec, name, code, specialty_name, kind, director=None) -> Program:
         company=spec["company"], name=name,
         defaults={"sponsor": spec["sponsor"], "specialty": specialty, "kind": kind, "director": director})
     if program.epa_set_id is None:
-        from apps.assessments.models import EPASet
-
         program.epa_set = EPASet.objects.filter(specialty=specialty).order_by("-effective_date").first()
         if program.epa_set_id:
             program.save()
@@ -159,3 +160,16 @@ def _supervisor(faculty, spec, i, b):
     if demo is not None and i % 6 == 0:
         return demo
     return faculty[(i + b) % len(faculty)]
+
+
+def _schedule_published(nw):
+    """The demo resident's and faculty member's inboxes say the schedule was published (once)."""
+    keys = [f"demo:schedule:{who}:published:in_app" for who in ("resident", "faculty")]
+    if Notification.objects.for_company(nw["company"]).filter(idempotency_key__in=keys).exists():
+        return
+    rows = [notification_delivered_in_app(
+        user=nw["users"][who], kind="schedule_changed", title="Your block schedule was updated",
+        message="The coordinator published the 2026-2027 block schedule. Check your rotations.",
+        action_url=reverse("academics:my_schedule"), key=f"schedule:{who}:published", read=True)
+        for who in ("resident", "faculty")]
+    bulk_create_with_history(rows, Notification, default_user=nw["users"]["coordinator"])

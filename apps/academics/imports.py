@@ -176,11 +176,13 @@ def apply(*, actor, program, kind: str, rows: list[dict]) -> int:
         if not preview.ok:
             raise ValidationError([f"Line {line}: {message}" for line, message in preview.errors])
         writer = _apply_roster_row if kind == "roster" else _schedule_writer(program)
+        new_users = []
         for line, row in enumerate(rows, start=2):
             try:
-                writer(actor, program, row)
+                new_users += writer(actor, program, row) or []
             except ValidationError as error:
                 raise ValidationError([f"Line {line}: {message}" for message in error.messages])
+        services.invitations_send(actor=actor, program=program, user_ids=new_users)
     return len(rows)
 
 
@@ -190,11 +192,14 @@ def _status(row):
     return next((value for value, label in Learner.Status.choices if wanted in (value, label.lower())), None)
 
 
-def _apply_roster_row(actor, program, row):
+def _apply_roster_row(actor, program, row) -> list:
+    """Returns the id of the account the row created (to invite), if any."""
     role = ROLES[row["role"].lower()]
-    services.person_add(actor=actor, program=program, email=row["email"], first_name=row["first_name"],
-                        last_name=row["last_name"], role=role, pgy_level=int(row["pgy"]) if row.get("pgy") else None,
-                        track=row.get("track", ""), status=_status(row))
+    record, created = services.person_add(
+        actor=actor, program=program, email=row["email"], first_name=row["first_name"], last_name=row["last_name"],
+        role=role, pgy_level=int(row["pgy"]) if row.get("pgy") else None, track=row.get("track", ""),
+        status=_status(row))
+    return [getattr(record, "user_id", record.pk)] if created else []
 
 
 def _schedule_writer(program):

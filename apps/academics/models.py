@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import F, Func, Q
 from simple_history.models import HistoricalRecords
 
-from apps.tenants.models import TimestampedModel
 from apps.core.scoping import TenantModel
+from apps.tenants.models import TimestampedModel
 
 
 class InclusiveDateRange(Func):
@@ -21,47 +21,6 @@ class InclusiveDateRange(Func):
         super().__init__(start, end, models.Value("[]"))
 
 
-# ---------------------------------------------------------------- reference data (shared)
-class Specialty(models.Model):
-    """An ACGME specialty or subspecialty. Shared reference data, curated by superusers."""
-
-    class Category(models.TextChoices):
-        SURGICAL = "surgical", "Surgical"
-        MEDICAL = "medical", "Medical"
-        HOSPITAL_BASED = "hospital_based", "Hospital-based"
-        PRIMARY_CARE = "primary_care", "Primary care"
-        PEDIATRIC = "pediatric", "Pediatric"
-
-    class Pathway(models.TextChoices):
-        CATEGORICAL = "categorical", "Categorical"
-        FELLOWSHIP = "fellowship", "Fellowship"
-        INTEGRATED = "integrated", "Integrated"
-
-    code = models.SlugField(max_length=50, primary_key=True)
-    name = models.CharField(max_length=255, unique=True)
-    category = models.CharField(max_length=30, choices=Category.choices)
-    acgme_specialty_code = models.CharField("ACGME specialty code", max_length=20, blank=True)
-    typical_duration_years = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    is_subspecialty = models.BooleanField(default=False)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subspecialties")
-    pathway_type = models.CharField(max_length=20, choices=Pathway.choices, default=Pathway.CATEGORICAL)
-    prerequisites = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="required_by")
-    certifying_board = models.CharField(max_length=255, blank=True)
-    history = HistoricalRecords(m2m_fields=[prerequisites])
-
-    class Meta:
-        verbose_name_plural = "specialties"
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(parent=F("code")), name="specialty_not_own_parent"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
 # ---------------------------------------------------------------- programs and people
 class Program(TenantModel, TimestampedModel):
     class Kind(models.TextChoices):
@@ -72,14 +31,14 @@ class Program(TenantModel, TimestampedModel):
     company_from = "sponsor"
     sponsor = models.ForeignKey("tenants.SponsoringInstitution", on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(max_length=255)
-    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="programs")
+    specialty = models.ForeignKey("reference.Specialty", on_delete=models.PROTECT, related_name="programs")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RESIDENCY)
     acgme_program_id = models.CharField("ACGME program ID", max_length=50, blank=True)
     director = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="directed_programs")
-    epa_set = models.ForeignKey("assessments.EPASet", null=True, blank=True, on_delete=models.PROTECT,
+    epa_set = models.ForeignKey("reference.EPASet", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="programs", help_text="The EPA set version this program assesses against")
-    milestone_set = models.ForeignKey("assessments.MilestoneSet", null=True, blank=True, on_delete=models.PROTECT,
+    milestone_set = models.ForeignKey("reference.MilestoneSet", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="programs")
     # Assessment workflow settings (per program, see issue "EPA assessments end to end").
     assessment_edit_window_hours = models.PositiveIntegerField(default=48, validators=[MaxValueValidator(24 * 60)])
@@ -88,6 +47,9 @@ class Program(TenantModel, TimestampedModel):
     reminder_every_days = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(30)])
     max_open_requests_per_assessor = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
     settings = models.JSONField(default=dict, blank=True)
+    # Participation agreements (PLAs, in tenants) that name this program; an agreement with
+    # ``applies_to_all_programs`` covers every program without being listed here.
+    agreements = models.ManyToManyField("tenants.ParticipationAgreement", blank=True, related_name="covered_programs")
     history = HistoricalRecords()
 
     class Meta:
@@ -171,7 +133,8 @@ class Faculty(TenantModel, TimestampedModel):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="faculty")
     rank = models.CharField(max_length=30, choices=Rank.choices, blank=True)
     department = models.CharField(max_length=255, blank=True)
-    specialty = models.ForeignKey(Specialty, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    specialty = models.ForeignKey("reference.Specialty", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
     is_core_faculty = models.BooleanField(default=False)
     teaching_percentage = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     is_active = models.BooleanField(default=True)
@@ -255,7 +218,7 @@ class RotationType(TenantModel, TimestampedModel):
     minimum_weeks = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(260)])
     colour = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(11)],
                                               help_text="Colour index 0–11 used in the schedule grid")
-    primary_epas = models.ManyToManyField("assessments.EPA", blank=True, related_name="rotation_types")
+    primary_epas = models.ManyToManyField("reference.EPA", blank=True, related_name="rotation_types")
     history = HistoricalRecords()
 
     class Meta:
@@ -323,3 +286,25 @@ class CalendarFeed(TenantModel, TimestampedModel):
 
     def __str__(self):
         return f"Calendar feed of {self.program or self.owner}"
+
+
+class Promotion(TenantModel, TimestampedModel):
+    """One applied end-of-year promotion of a program's residents. Its ``submission_key`` (from the
+    preview page) makes a double-submitted confirm promote once (apps.core.idempotency)."""
+
+    company_from = "program"
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="promotions")
+    graduation_date = models.DateField()
+    applied_by = models.ForeignKey("tenants.User", on_delete=models.PROTECT, related_name="+")
+    promoted = models.PositiveIntegerField(default=0)
+    graduated = models.PositiveIntegerField(default=0)
+    submission_key = models.CharField(max_length=64, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "submission_key"],
+                                               name="promotion_unique_submission_key")]
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Promotion of {self.program} ({self.graduation_date})"

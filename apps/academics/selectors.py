@@ -1,6 +1,7 @@
 """Reads for programs, the roster, the calendar and the schedule grid. Each returns scoped data
 with a fixed number of queries however many learners a program has."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -11,14 +12,13 @@ from django.db.models.functions import Coalesce
 from apps.academics.models import (
     AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment,
 )
-from apps.tenants.access import active_memberships
+from apps.tenants.access import active_memberships, program_ids_with_roles
 from apps.tenants.models import Membership, Site, User
-from apps.tenants.roles import PROGRAM_MANAGERS, Role
-
+from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS, Role
 
 
 def programs_for_user(*, user):
-    program_ids = {m.program_id for m in active_memberships(user) if m.program_id}
+    program_ids = program_ids_with_roles(user)
     return (Program.objects.for_company(user.company_id).filter(pk__in=program_ids)
             .select_related("specialty").annotate(learner_count=Count("learners", distinct=True)))
 
@@ -244,7 +244,7 @@ def program_sites(*, program):
 
 
 def manager_programs(*, user):
-    ids = {m.program_id for m in active_memberships(user) if m.program_id and m.role in PROGRAM_MANAGERS}
+    ids = program_ids_with_roles(user, PROGRAM_MANAGERS)
     return Program.objects.for_company(user.company_id).filter(pk__in=ids)
 
 
@@ -255,3 +255,34 @@ def rotation_type_by_code(*, program):
 def program_blocks(*, program):
     return Block.objects.for_company(program.company_id).filter(academic_year__program=program)
 
+
+# ---------------------------------------------------------------- for the assessment form
+# Whom an assessor can assess, recent assignees first, and the rotation a learner was on for a day.
+RECENT_DAYS = 60
+
+
+def learners_for_assessor(*, assessor, today: datetime.date, search: str = ""):
+    """Active learners of the assessor's programs; those recently on a rotation the assessor
+    supervised come first (annotated ``is_recent``), then everyone else by name."""
+    recent = RotationAssignment.objects.for_company(assessor.company_id).filter(
+        learner=OuterRef("pk"), primary_supervisor__user=assessor, start_date__lte=today,
+        end_date__gte=today - datetime.timedelta(days=RECENT_DAYS))
+    learners = Learner.objects.for_company(assessor.company_id).filter(
+        program_id__in=program_ids_with_roles(assessor, ASSESSORS),
+        status__in=[Learner.Status.ACTIVE, Learner.Status.PROBATION],
+    ).select_related("user", "program").annotate(is_recent=Exists(recent))
+    if search:
+        learners = learners.filter(Q(user__first_name__icontains=search) | Q(user__last_name__icontains=search)
+                                   | Q(user__email__icontains=search))
+    return learners.order_by("-is_recent", "user__last_name", "user__first_name")
+
+
+def assignment_on(*, learner, day: datetime.date):
+    """The learner's rotation on that day (schedule prefill for the case context), or None."""
+    return (RotationAssignment.objects.for_company(learner.company_id)
+            .filter(learner=learner, start_date__lte=day, end_date__gte=day)
+            .select_related("site", "rotation_type").first())
+
+
+def programs_for_assessor(*, assessor):
+    return Program.objects.for_company(assessor.company_id).filter(pk__in=program_ids_with_roles(assessor, ASSESSORS))

@@ -11,15 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from apps.academics.access import can_manage_program
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment, RotationType,
+    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, Promotion, RotationAssignment, RotationType,
 )
-from apps.academics.invitations import invitation_send
+from apps.academics.tasks import send_invitations
 from apps.audit.services import audit_log_record, save_with_audit
-from apps.tenants.models import Membership, ParticipationAgreement, Site, User
-from apps.tenants.access import has_role
-from apps.tenants.roles import PROGRAM_MANAGERS, PROGRAM_ROLES, Role
+from apps.core.idempotency import replay_or_create
 from apps.core.scoping import unscoped
+from apps.core.tasks import dispatch
+from apps.tenants.models import Membership, ParticipationAgreement, Site, User
+from apps.tenants.roles import PROGRAM_ROLES, Role
 
 DEFAULT_PROGRAM_YEARS = 5
 
@@ -188,7 +190,14 @@ def site_covered(*, site: Site, program: Program, start_date, end_date) -> bool:
     if site.agreement_id:
         agreements = agreements | ParticipationAgreement.objects.for_company(site.company_id).filter(
             pk=site.agreement_id)
-    return any(a.covers(program, start_date) and a.covers(program, end_date) for a in agreements.distinct())
+    return any(_agreement_covers(a, program, start_date) and _agreement_covers(a, program, end_date)
+               for a in agreements.distinct())
+
+
+def _agreement_covers(agreement, program, day) -> bool:
+    if not agreement.in_force_on(day):
+        return False
+    return agreement.applies_to_all_programs or program.agreements.filter(pk=agreement.pk).exists()
 
 
 def _assignment_delete(*, actor, assignment):
@@ -208,12 +217,16 @@ RECORD_KEYS = ("user", "program", "company")
 
 
 def person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, role: str,
-               pgy_level=None, track: str = "", status: str | None = None) -> Learner | Faculty | User:
-    """The roster import's upsert: add someone in one program role (inviting them if new). Residents,
-    students and faculty also get their learner/faculty record; other roles are the membership only.
-    ``status=None`` keeps an existing learner's status (a new learner starts active)."""
+               pgy_level=None, track: str = "", status: str | None = None) -> tuple[Learner | Faculty | User, bool]:
+    """The roster import's upsert: add someone in one program role. Residents, students and faculty
+    also get their learner/faculty record; other roles are the membership only. ``status=None``
+    keeps an existing learner's status (a new learner starts active).
+
+    Returns (record, whether the account is new). It sends no invitation: the import invites every
+    new account of its batch with one ``invitations_send``."""
     with transaction.atomic():
-        user = _user_for(actor=actor, program=program, email=email, first_name=first_name, last_name=last_name)
+        user, created = _user_for(actor=actor, program=program, email=email, first_name=first_name,
+                                  last_name=last_name)
         record = None
         if role == Role.FACULTY:
             record = _faculty_record(program, user)
@@ -227,7 +240,7 @@ def person_add(*, actor, program: Program, email: str, first_name: str, last_nam
             action = "roster_added" if record._state.adding else "roster_updated"
             save_with_audit(instance=record, actor=actor, action=action)
         _membership_open(actor=actor, program=program, user=user, role=role)
-        return record or user
+        return record or user, created
 
 
 def program_person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, roles,
@@ -238,22 +251,28 @@ def program_person_add(*, actor, program: Program, email: str, first_name: str, 
     the form's idempotency key: a replayed submit returns the person the first one added."""
     details = details or {}
     _check_roles(roles, details)
+    opened = Membership.objects.for_company(program.company_id).filter(program=program).select_related("user")
+    membership, _created = replay_or_create(opened, key_field="submission_key", key=key or None, create=lambda: _add(
+        actor=actor, program=program, email=email, first_name=first_name, last_name=last_name, roles=roles,
+        details=details, key=key or None))
+    return membership.user
+
+
+def _add(*, actor, program, email, first_name, last_name, roles, details, key) -> Membership:
+    """Returns the first role opened: it carries the submit's key."""
     with transaction.atomic():
-        # Serialise adds per program so a double submit sees the first one's rows.
-        Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
-        replay = key and Membership.objects.for_company(program.company_id).filter(
-            program=program, metadata__add_key=key).select_related("user").first()
-        if replay:
-            return replay.user
-        user = _user_for(actor=actor, program=program, email=email, first_name=first_name, last_name=last_name)
+        user, created = _user_for(actor=actor, program=program, email=email, first_name=first_name,
+                                  last_name=last_name)
         if Membership.objects.for_company(program.company_id).filter(
                 program=program, user=user, role__in=roles, is_active=True).exists():
             raise ValidationError({"email": f"{user.email} already has that role in {program}. "
                                             "Open their page to edit them."})
         _records_save(actor=actor, program=program, user=user, roles=roles, details=details)
-        for role in roles:
-            _membership_open(actor=actor, program=program, user=user, role=role, key=key)
-        return user
+        memberships = [_membership_open(actor=actor, program=program, user=user, role=role,
+                                        key=key if index == 0 else None) for index, role in enumerate(roles)]
+        if created:
+            invitations_send(actor=actor, program=program, user_ids=[user.pk])
+        return memberships[0]
 
 
 def _check_roles(roles, details):
@@ -311,10 +330,22 @@ def faculty_update(*, actor, faculty: Faculty, **fields) -> Faculty:
         return save_with_audit(instance=faculty, actor=actor, action="faculty_updated")
 
 
+def person_update(*, actor, program: Program, user: User, learner: Learner | None, faculty: Faculty | None,
+                  name: dict, learner_fields: dict | None = None, faculty_fields: dict | None = None) -> User:
+    """The Edit person page: name, learner and faculty details — every record or none."""
+    with transaction.atomic():
+        person_name_update(actor=actor, program=program, user=user, **name)
+        if learner is not None and learner_fields is not None:
+            learner_update(actor=actor, learner=learner, **learner_fields)
+        if faculty is not None and faculty_fields is not None:
+            faculty_update(actor=actor, faculty=faculty, **faculty_fields)
+    return user
+
+
 def person_name_update(*, actor, program: Program, user: User, first_name: str, last_name: str) -> User:
     """Correct a person's name (history and audit kept). The name belongs to the account, so only a
     coordinator/director of a program the person holds a role in may change it, never anyone else's."""
-    if not has_role(actor, PROGRAM_MANAGERS, program=program):
+    if not can_manage_program(actor, program):
         raise PermissionDenied("Only the program's coordinators and directors can rename people.")
     if user.company_id != program.company_id or not _holds_role_in(program, user):
         raise ValidationError("This person holds no role in this program.")
@@ -361,7 +392,7 @@ def _faculty_record(program, user) -> Faculty:
             or Faculty(program=program, user=user))
 
 
-def _membership_open(*, actor, program, user, role, key=""):
+def _membership_open(*, actor, program, user, role, key=None):
     """Create the role, or re-open one that was ended."""
     membership = Membership.objects.for_company(program.company).filter(
         user=user, role=role, program=program, site=None, institution=None).first()
@@ -370,25 +401,32 @@ def _membership_open(*, actor, program, user, role, key=""):
     membership = membership or Membership(user=user, role=role, program=program)
     membership.is_active, membership.ended_on = True, None
     if key:
-        membership.metadata = {**membership.metadata, "add_key": key}
+        membership.submission_key = key
     return save_with_audit(instance=membership, actor=actor, action="membership_created")
 
 
-def _user_for(*, actor, program, email, first_name, last_name) -> User:
-    """The company's user with that email, or a new one (unusable password, invited by e-mail).
+def _user_for(*, actor, program, email, first_name, last_name) -> tuple[User, bool]:
+    """(The company's user with that email, False), or (a new one with an unusable password, True).
     An account of another company is never attached, and the message does not say whose it is."""
     email = email.strip().lower()
     user = User.objects.for_company(program.company_id).filter(email__iexact=email).first()
     if user is not None:
-        return user
+        return user, False
     with unscoped("an email address is unique across every organization"):
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError({"email": OTHER_ORGANIZATION})
     user = User(company=program.company, email=email, first_name=first_name.strip(), last_name=last_name.strip())
     user.set_unusable_password()
     save_with_audit(instance=user, actor=actor, action="user_created")
-    invitation_send(user=user, program=program, invited_by=actor)
-    return user
+    return user, True
+
+
+def invitations_send(*, actor, program: Program, user_ids) -> None:
+    """Invite new accounts to set their password: ONE task for the whole batch, published when the
+    transaction commits (a rolled-back add invites nobody; no mail is sent inside the request)."""
+    if user_ids:
+        dispatch(send_invitations, company_id=str(program.company_id), program_id=str(program.pk),
+                 inviter_id=str(actor.pk), user_ids=[str(pk) for pk in user_ids])
 
 
 # ---------------------------------------------------------------- calendar feeds
@@ -419,14 +457,12 @@ def promotion_plan(*, program: Program) -> list[tuple[Learner, str, int | None]]
             for r in residents]
 
 
-def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, key: str) -> list:
+def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, key: str) -> Promotion:
     """Promote and graduate, saving each learner (one history row each). ``key`` comes from the
-    preview page so a double-submitted confirm promotes once."""
-    with transaction.atomic():
-        program = Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
-        done = program.settings.get("promotion_keys", [])
-        if key in done:
-            raise ValidationError({"key": "This promotion was already applied."})
+    preview page so a double-submitted confirm promotes once: the replay gets the first Promotion."""
+
+    def apply() -> Promotion:
+        Program.objects.for_company(program.company_id).select_for_update().get(pk=program.pk)
         plan = promotion_plan(program=program)
         for learner, step, new_pgy in plan:
             if step == "graduate":
@@ -434,6 +470,11 @@ def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, 
             else:
                 learner.pgy_level = new_pgy
             save_with_audit(instance=learner, actor=actor, action=f"learner_{step}d")
-        program.settings = {**program.settings, "promotion_keys": done[-20:] + [key]}
-        save_with_audit(instance=program, actor=actor, action="promotion_applied")
-        return plan
+        promotion = Promotion(program=program, graduation_date=graduation_date, applied_by=actor, submission_key=key,
+                              promoted=sum(step == "promote" for _, step, _ in plan),
+                              graduated=sum(step == "graduate" for _, step, _ in plan))
+        return save_with_audit(instance=promotion, actor=actor, action="promotion_applied")
+
+    promotion, _created = replay_or_create(Promotion.objects.for_company(program.company_id).filter(program=program),
+                                           key_field="submission_key", key=key, create=apply)
+    return promotion

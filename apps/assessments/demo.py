@@ -9,12 +9,17 @@ import datetime
 import random
 import uuid
 
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from apps.academics.models import RotationAssignment
-from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, CaseType, EPA, EPAAssessment, FeedbackTag
+from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.assessments.signing import request_link_path
 from apps.core.scoping import unscoped
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_delivered_in_app
+from apps.reference.models import EPA, CaseType, FeedbackTag
 
 MONTHS, PER_MONTH = 24, 6
 OPENERS = ["Well prepared for the case.", "Knew the patient and the plan.", "Good pre-operative huddle with the team.",
@@ -44,9 +49,12 @@ def seed(world, log=print):
         links = _tag_links(context, assessments)
         AssessmentFeedbackTag.objects.bulk_create(links, batch_size=2000)
         requests = _requests(context)
+        notifications = _received(nw) + _requested(nw)
+        bulk_create_with_history(notifications, Notification, default_user=nw["users"]["coordinator"])
     nw["assessments"] = {"count": len(assessments), "requests": requests}
     log(f"assessments: {len(assessments)} Northwind surgery assessments, {len(links)} feedback tags, "
-        f"{len(requests)} requests ({sum(r.status == 'open' for r in requests)} open)")
+        f"{len(requests)} requests ({sum(r.status == 'open' for r in requests)} open), "
+        f"{len(notifications)} in-app notifications")
 
 
 def _context(nw, program) -> dict:
@@ -164,4 +172,35 @@ def _requests(ctx) -> list:
     for request, age in zip(rows, ages):  # created_at is auto_now_add: backdate so "overdue" means something
         request.created_at = now - datetime.timedelta(days=age, hours=2)
     AssessmentRequest.objects.bulk_update(rows, ["created_at"])
+    return rows
+
+
+# ---------------------------------------------------------------- inboxes
+def _received(nw) -> list:
+    """The demo resident's latest assessments, as already-delivered notifications."""
+    resident = nw["users"]["resident"]
+    latest = (EPAAssessment.objects.for_company(nw["company"]).filter(learner__user=resident)
+              .select_related("epa", "assessor").order_by("-assessment_date", "-submitted_at")[:8])
+    return [notification_delivered_in_app(
+        user=resident, kind="assessment_received", title=f"New assessment: {a.epa.short_name}",
+        message=f"{a.assessor} assessed you on {a.epa} (level {a.entrustment_level}).",
+        action_url=reverse("assessments:detail", kwargs={"assessment_id": a.pk}), key=f"assessment:{a.pk}:received",
+        read=index >= 3) for index, a in enumerate(latest)]
+
+
+def _requested(nw) -> list:
+    """The demo faculty member's open requests (overdue ones as reminders)."""
+    faculty = nw["users"]["faculty"]
+    requests = (AssessmentRequest.objects.for_company(nw["company"])
+                .filter(assessor=faculty, status=AssessmentRequest.Status.OPEN)
+                .select_related("learner__user", "epa").order_by("-created_at"))
+    rows = []
+    for request in requests:
+        overdue = request.reminder_count > 0
+        kind = "assessment_reminder" if overdue else "assessment_requested"
+        verb = "Reminder: " if overdue else ""
+        rows.append(notification_delivered_in_app(
+            user=faculty, kind=kind, title=f"{verb}{request.learner} asks for an assessment of {request.epa.short_name}",
+            message=f"Case on {request.case_date:%B %-d, %Y}. {request.note}", action_url=request_link_path(request),
+            key=f"request:{request.pk}:{kind}"))
     return rows

@@ -10,11 +10,10 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from apps.academics.models import Learner, Program
-from apps.assessments.models import (
-    EPA, AssessmentFeedbackTag, AssessmentRequest, CaseType, EntrustmentLevel, EPAAssessment, FeedbackTag,
-)
-from apps.tenants.access import active_memberships, is_org_admin
-from apps.tenants.models import User
+from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.reference.models import EPA, CaseType, EntrustmentLevel, FeedbackTag
+from apps.tenants.access import active_memberships, is_org_admin, program_ids_with_roles
+from apps.tenants.models import Membership, User
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS
 
 
@@ -25,7 +24,7 @@ def _with_details(queryset):
 
 
 def managed_program_ids(*, user) -> set:
-    return {m.program_id for m in active_memberships(user) if m.role in PROGRAM_MANAGERS and m.program_id}
+    return program_ids_with_roles(user, PROGRAM_MANAGERS)
 
 
 def assessment_visible_to(*, user):
@@ -93,8 +92,6 @@ def learner_records(*, user):
 
 def assessors_for_learner(*, learner):
     """Faculty, preceptors, supervisors and directors of the learner's program."""
-    from apps.tenants.models import Membership
-
     ids = Membership.objects.for_company(learner.company_id).filter(
         program=learner.program, role__in=sorted(ASSESSORS), is_active=True).values_list("user_id", flat=True)
     return User.objects.for_company(learner.company_id).filter(pk__in=ids, is_active=True).exclude(pk=learner.user_id)
@@ -124,19 +121,6 @@ def case_types_for_epas(*, company_id, epa_ids):
 def feedback_tags_for(*, company_id, specialty_id=None):
     tags = FeedbackTag.objects.visible_to(company_id).filter(is_active=True)
     return tags.filter(Q(specialty__isnull=True) | Q(specialty_id=specialty_id))
-
-
-def learner_progress(*, learner) -> list[dict]:
-    """Per EPA of the learner's set: count, latest and highest level, and the (date, level) points."""
-    epas = list(learner.program.epa_set.epas.all()) if learner.program.epa_set_id else []
-    points = defaultdict(list)
-    rows = EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner).order_by(
-        "assessment_date", "submitted_at").values_list("epa_id", "assessment_date", "entrustment_level")
-    for epa_id, day, level in rows:
-        points[epa_id].append((day, level))
-    return [{"epa": epa, "count": len(points[epa.pk]), "points": points[epa.pk],
-             "latest": points[epa.pk][-1][1] if points[epa.pk] else None,
-             "highest": max((level for _, level in points[epa.pk]), default=None)} for epa in epas]
 
 
 def completion_board(*, user) -> dict:
@@ -173,3 +157,13 @@ def _summary(stats) -> dict:
 def managed_programs(*, user):
     programs = Program.objects.for_company(user.company_id)
     return programs if is_org_admin(user) else programs.filter(pk__in=managed_program_ids(user=user))
+
+
+def epa_ids_in_use(epa_ids) -> set:
+    """EPAs that assessments or requests point at, in any company (platform check for the reference
+    library — registered in AssessmentsConfig.ready: reads across tenants on purpose, soft-deleted
+    assessments included, since they still name the EPA)."""
+    epa_ids = list(epa_ids)
+    used = set(EPAAssessment.all_objects.unscoped().filter(epa_id__in=epa_ids).values_list("epa_id", flat=True))
+    used |= set(AssessmentRequest.objects.unscoped().filter(epa_id__in=epa_ids).values_list("epa_id", flat=True))
+    return used

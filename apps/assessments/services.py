@@ -1,40 +1,43 @@
 """Writes for EPA assessments and assessment requests (HackSoft services: keyword-only, actor and
-tenant explicit, atomic, audited; side effects only on commit)."""
+tenant explicit, atomic, audited; side effects dispatched as tasks, published on commit).
+
+The form, the signed link and the API call the same service with the same rules — the rotation
+assignment included: ``assessment_submit`` takes it from the schedule (the learner's rotation on
+the case day) unless the caller gives one."""
 
 import datetime
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
-from apps.assessments.models import (
-    AssessmentFeedbackTag, AssessmentRequest, CaseType, EntrustmentLevel, EPAAssessment, FeedbackTag,
-)
-from apps.assessments.analytics_tasks import schedule_analytics_refresh
-from apps.assessments.signing import request_link_path
-from apps.assessments.tasks import notify_learner_of_assessment
-from apps.audit.services import restore, save_with_audit, soft_delete
-from apps.tenants.access import has_role
-from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS, Role
+from apps.academics.selectors import assignment_on
+from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
+from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.assessments.tasks import notify_assessor_of_request, notify_learner_of_assessment
+from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
+from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
+from apps.core.tasks import dispatch
+from apps.reference.models import CaseType, EntrustmentLevel, FeedbackTag
 
 CASE_FIELDS = ("rotation_assignment", "site", "case_type", "case_urgency", "patient_asa_class",
                "procedure_minutes", "complications_occurred", "location_type", "location_details",
                "narrative_feedback")
 EDITABLE_FIELDS = ("entrustment_level", "assessment_date") + CASE_FIELDS
-MANAGERS = PROGRAM_MANAGERS | {Role.ORG_ADMIN}
+
+# Sent inside the writing transaction whenever assessments are added, changed, deleted or restored
+# (kwargs: company_id). Contexts above assessments subscribe (analytics refreshes its views)
+# instead of assessments importing them.
+assessments_changed = Signal()
+
+
+def _changed(assessment) -> None:
+    assessments_changed.send(sender=EPAAssessment, company_id=assessment.company_id)
 
 
 # ------------------------------------------------------------------ validation
-def assessor_may_assess(*, assessor, learner, request=None) -> bool:
-    """Faculty/preceptor/supervisor/director of the learner's program, or the request's assessor."""
-    if assessor.company_id != learner.company_id:
-        return False
-    if request is not None and request.assessor_id == assessor.pk and request.learner_id == learner.pk:
-        return True
-    return has_role(assessor, ASSESSORS, program=learner.program)
 
 
 def _ids(items) -> list:
@@ -98,50 +101,47 @@ def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_d
 
 
 # ------------------------------------------------------------------ submit
-def _assessment_by_key(company_id, key):
-    return EPAAssessment.all_objects.for_company(company_id).filter(submission_key=key).first()
-
-
-def _submission_key(value) -> uuid.UUID:
+def _key(value) -> uuid.UUID:
     try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
+        return idempotency_key(value)
+    except IdempotencyKeyError:
         raise ValidationError({"submission_key": "Reload the form and submit again."})
 
 
 def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_date, submission_key, entry_method,
                       tags_went_well=(), tags_needs_work=(), request=None, **case_context) -> EPAAssessment:
-    """Record one assessment. Idempotent: the same submission_key returns the first record."""
+    """Record one assessment. Idempotent: the same submission_key returns the first record.
+
+    Without a ``rotation_assignment`` in ``case_context``, it is the learner's rotation on the
+    case day (the schedule), so an assessment lands in the coverage grid whoever entered it."""
     unknown = set(case_context) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown case fields: {sorted(unknown)}")
-    key = _submission_key(submission_key)
-    existing = _assessment_by_key(assessor.company_id, key)
-    if existing is not None:
-        return existing
+    key = _key(submission_key)
+    existing = EPAAssessment.all_objects.for_company(assessor.company_id)
     went_well, needs_work = _ids(tags_went_well), _ids(tags_needs_work)
-    errors = assessment_errors(assessor=assessor, learner=learner, epa=epa, entrustment_level=entrustment_level,
-                               assessment_date=assessment_date, request=request, went_well=went_well,
-                               needs_work=needs_work, case=case_context)
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            assessment = EPAAssessment(
-                learner=learner, assessor=assessor, epa=epa, entrustment_level=int(entrustment_level),
-                assessment_date=assessment_date, submitted_at=timezone.now(), submission_key=key,
-                entry_method=entry_method, request=request, **case_context)
-            if request is not None:
-                _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
-            save_with_audit(instance=assessment, actor=assessor, action="assessment_submitted")
-            _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
-    except IntegrityError:
-        existing = _assessment_by_key(assessor.company_id, key)
-        if existing is None:
-            raise
-        return existing
-    transaction.on_commit(lambda: notify_learner_of_assessment.delay(str(assessment.company_id), str(assessment.pk)))
-    transaction.on_commit(schedule_analytics_refresh)
+
+    def create() -> EPAAssessment:
+        errors = assessment_errors(assessor=assessor, learner=learner, epa=epa, entrustment_level=entrustment_level,
+                                   assessment_date=assessment_date, request=request, went_well=went_well,
+                                   needs_work=needs_work, case=case_context)
+        if errors:
+            raise ValidationError(errors)
+        if "rotation_assignment" not in case_context:
+            case_context["rotation_assignment"] = assignment_on(learner=learner, day=assessment_date)
+        assessment = EPAAssessment(
+            learner=learner, assessor=assessor, epa=epa, entrustment_level=int(entrustment_level),
+            assessment_date=assessment_date, submitted_at=timezone.now(), submission_key=key,
+            entry_method=entry_method, request=request, **case_context)
+        if request is not None:
+            _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
+        save_with_audit(instance=assessment, actor=assessor, action="assessment_submitted")
+        _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
+        dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id), assessment_id=str(assessment.pk))
+        _changed(assessment)
+        return assessment
+
+    assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create)
     return assessment
 
 
@@ -167,47 +167,12 @@ def _request_complete(*, request, actor, via_link) -> None:
     request.status, request.completed_at, request.link_used_at = locked.status, now, locked.link_used_at
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def assessment_notify_learner(*, company_id, assessment_id) -> bool:
-    """Called by the task: False when the assessment is gone (deleted before the worker ran)."""
-    assessment = (EPAAssessment.objects.for_company(company_id).select_related("learner__user", "assessor", "epa")
-                  .filter(pk=assessment_id).first())
-    if assessment is None:
-        return False
-    _notify_learner(assessment)
-    return True
-
-
-def _notify_learner(assessment) -> None:
-    from apps.notifications.models import Channel, Kind
-    from apps.notifications.services import notification_send
-
-    notification_send(
-        company_id=assessment.company_id, user=assessment.learner.user, kind=Kind.ASSESSMENT_RECEIVED,
-        title=f"New assessment: {assessment.epa.short_name}",
-        message=f"{assessment.assessor} assessed you on {assessment.epa} (level {assessment.entrustment_level}).",
-        action_url=reverse("assessments:detail", kwargs={"assessment_id": assessment.pk}),
-        channels=[Channel.IN_APP, Channel.EMAIL], idempotency_key=f"assessment:{assessment.pk}:received")
-
-
 # ------------------------------------------------------------------ edit, delete, restore, acknowledge
-def assessment_edit_deadline(assessment) -> datetime.datetime:
-    return assessment.submitted_at + datetime.timedelta(hours=assessment.program.assessment_edit_window_hours)
-
-
-def assessment_is_editable(*, assessment, user) -> bool:
-    return (assessment.assessor_id == user.pk and not assessment.is_deleted
-            and timezone.now() < assessment_edit_deadline(assessment))
-
-
 def assessment_edit(*, actor, assessment, tags_went_well=None, tags_needs_work=None, **changes) -> EPAAssessment:
     """The assessor may correct an assessment within the program's edit window; then it is locked."""
     if assessment.assessor_id != actor.pk:
         raise PermissionDenied("Only the assessor may edit an assessment")
-    if not assessment_is_editable(assessment=assessment, user=actor):
+    if not can_change_assessment(actor, assessment):
         raise ValidationError({"__all__": "This assessment is locked: the edit window has closed."})
     values = {name: changes.get(name, getattr(assessment, name)) for name in EDITABLE_FIELDS}
     went_well = _ids(tags_went_well) if tags_went_well is not None else _tag_ids(assessment, "went_well")
@@ -224,7 +189,7 @@ def assessment_edit(*, actor, assessment, tags_went_well=None, tags_needs_work=N
         assessment.edited, assessment.last_edited_at = True, timezone.now()
         save_with_audit(instance=assessment, actor=actor, action="assessment_edited")
         _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
-        transaction.on_commit(schedule_analytics_refresh)
+        _changed(assessment)
     return assessment
 
 
@@ -233,7 +198,7 @@ def _tag_ids(assessment, tag_type) -> list:
 
 
 def _require_manager(actor, assessment) -> None:
-    if not has_role(actor, MANAGERS, program=assessment.program):
+    if not can_delete_assessment(actor, assessment):
         raise PermissionDenied("Only the program's coordinator or director may do this")
 
 
@@ -242,14 +207,14 @@ def assessment_soft_delete(*, actor, assessment, reason: str) -> EPAAssessment:
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why this assessment is deleted."})
     with transaction.atomic():
-        transaction.on_commit(schedule_analytics_refresh)  # the deleted row leaves every metric
+        _changed(assessment)  # the deleted row leaves every metric
         return soft_delete(instance=assessment, actor=actor, reason=reason)
 
 
 def assessment_restore(*, actor, assessment) -> EPAAssessment:
     _require_manager(actor, assessment)
     with transaction.atomic():
-        transaction.on_commit(schedule_analytics_refresh)
+        _changed(assessment)
         return restore(instance=assessment, actor=actor)
 
 
@@ -280,100 +245,35 @@ def assessment_request_errors(*, learner_user, learner, assessor, epa, case_date
 
 
 def assessment_request_create(*, learner_user, learner, assessor, epa, case_date, case_type=None,
-                              rotation_assignment=None, note="", submission_key=None) -> AssessmentRequest:
-    if submission_key is not None:
-        existing = AssessmentRequest.objects.for_company(learner_user.company_id).filter(
-            submission_key=submission_key).first()
-        if existing is not None:
-            return existing
-    errors = assessment_request_errors(learner_user=learner_user, learner=learner, assessor=assessor, epa=epa,
-                                       case_date=case_date)
-    if case_type is not None and case_type.epa_id != getattr(epa, "pk", None):
-        errors.setdefault("case_type", "That case type does not belong to this EPA.")
-    if errors:
-        raise ValidationError(errors)
-    expires_at = timezone.now() + datetime.timedelta(days=learner.program.request_expiry_days)
-    request = AssessmentRequest(learner=learner, assessor=assessor, epa=epa, case_date=case_date, case_type=case_type,
-                                rotation_assignment=rotation_assignment, note=note, expires_at=expires_at,
-                                submission_key=submission_key)
-    with transaction.atomic():
+                              note="", submission_key=None) -> AssessmentRequest:
+    """A learner asks ``assessor`` for an assessment; the assessor is notified (a task, on commit).
+    Like a submission, the request's rotation is the learner's rotation on the case day.
+    Idempotent with a ``submission_key`` (the form's): a double submit creates one request."""
+    key = _key(submission_key) if submission_key is not None else None
+
+    def create() -> AssessmentRequest:
+        errors = assessment_request_errors(learner_user=learner_user, learner=learner, assessor=assessor, epa=epa,
+                                           case_date=case_date)
+        if case_type is not None and case_type.epa_id != getattr(epa, "pk", None):
+            errors.setdefault("case_type", "That case type does not belong to this EPA.")
+        if errors:
+            raise ValidationError(errors)
+        expires_at = timezone.now() + datetime.timedelta(days=learner.program.request_expiry_days)
+        request = AssessmentRequest(
+            learner=learner, assessor=assessor, epa=epa, case_date=case_date, case_type=case_type,
+            rotation_assignment=assignment_on(learner=learner, day=case_date), note=note, expires_at=expires_at,
+            submission_key=key)
         save_with_audit(instance=request, actor=learner_user, action="assessment_request_created")
-    transaction.on_commit(lambda: _notify_assessor(request, kind="assessment_requested", key="requested"))
+        dispatch(notify_assessor_of_request, company_id=str(request.company_id), request_id=str(request.pk),
+                 kind="assessment_requested", key="requested")
+        return request
+
+    existing = AssessmentRequest.objects.for_company(learner_user.company_id)
+    request, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create)
     return request
-
-
-def _notify_assessor(request, *, kind, key) -> None:
-    from apps.notifications.models import Channel
-    from apps.notifications.services import notification_send
-
-    link = _absolute(request_link_path(request))
-    verb = "Reminder: " if kind == "assessment_reminder" else ""
-    notification_send(
-        company_id=request.company_id, user=request.assessor, kind=kind,
-        title=f"{verb}{request.learner} asks for an assessment of {request.epa.short_name}",
-        message=f"Case on {request.case_date:%B %-d, %Y}. {request.note}\nAssess now (no sign-in needed): {link}",
-        action_url=link, channels=[Channel.IN_APP, Channel.EMAIL],
-        idempotency_key=f"request:{request.pk}:{key}")
-
-
-def assessment_request_expire_due(*, company_id) -> int:
-    """Expire open requests past their expiry; the learner is told. Returns how many expired."""
-    due = AssessmentRequest.objects.for_company(company_id).filter(
-        status=AssessmentRequest.Status.OPEN, expires_at__lte=timezone.now())
-    expired = 0
-    for request in due.select_related("learner__user", "epa"):
-        with transaction.atomic():
-            locked = AssessmentRequest.objects.for_company(company_id).select_for_update().get(pk=request.pk)
-            if locked.status != AssessmentRequest.Status.OPEN:
-                continue
-            locked.status = AssessmentRequest.Status.EXPIRED
-            save_with_audit(instance=locked, actor=None, action="assessment_request_expired")
-            transaction.on_commit(lambda request=request: _notify_learner_expired(request))
-            expired += 1
-    return expired
-
-
-def _notify_learner_expired(request) -> None:
-    from apps.notifications.models import Channel, Kind
-    from apps.notifications.services import notification_send
-
-    notification_send(
-        company_id=request.company_id, user=request.learner.user, kind=Kind.REQUEST_EXPIRED,
-        title=f"Your request to {request.assessor} expired",
-        message=f"Nobody answered your request for {request.epa} (case on {request.case_date}).",
-        action_url=reverse("assessments:request_detail", kwargs={"request_id": request.pk}),
-        channels=[Channel.IN_APP], idempotency_key=f"request:{request.pk}:expired")
-
-
-def request_reminder_due(request, now) -> bool:
-    program = request.learner.program
-    if request.last_reminded_at is None:
-        return request.created_at <= now - datetime.timedelta(days=program.reminder_first_after_days)
-    return request.last_reminded_at <= now - datetime.timedelta(days=program.reminder_every_days)
-
-
-def assessment_request_remind_due(*, company_id) -> int:
-    """Remind assessors of open requests, first after N days then every M days (program settings)."""
-    now = timezone.now()
-    candidates = AssessmentRequest.objects.for_company(company_id).filter(
-        status=AssessmentRequest.Status.OPEN, expires_at__gt=now).select_related(
-        "learner__program", "learner__user", "assessor", "epa")
-    reminded = 0
-    for request in candidates:
-        if not request_reminder_due(request, now):
-            continue
-        with transaction.atomic():
-            request.last_reminded_at, request.reminder_count = now, request.reminder_count + 1
-            save_with_audit(instance=request, actor=None, action="assessment_request_reminded")
-            transaction.on_commit(lambda request=request, n=request.reminder_count: _notify_assessor(
-                request, kind="assessment_reminder", key=f"reminder:{n}"))
-        reminded += 1
-    return reminded
 
 
 def request_link_opened(*, request, visitor) -> None:
     """Audit each use of a signed link (who opened it, from where: the audit context has the IP)."""
-    from apps.audit.services import audit_log_record
-
     audit_log_record(company=request.company_id, actor=visitor, action="assessment_link_opened", entity=request,
                      changes={"assessor": str(request.assessor_id)})

@@ -1,6 +1,10 @@
-"""Celery tasks of the assessments context. Each takes the company id explicitly."""
+"""Celery tasks of the assessments context (thin: the work is in apps.assessments.jobs). Each
+takes the company id explicitly; the periodic ones walk every active company."""
 
 from celery import shared_task
+
+from apps.assessments import jobs
+from apps.tenants.selectors import active_company_ids
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=True,
@@ -8,6 +12,26 @@ from celery import shared_task
 def notify_learner_of_assessment(company_id, assessment_id):
     """Tell the learner about a new assessment (in-app and e-mail). Runs in the worker, so the
     faculty member's submit does not wait for notification rows; idempotent by key."""
-    from apps.assessments.services import assessment_notify_learner
+    return jobs.assessment_notify_learner(company_id=company_id, assessment_id=assessment_id)
 
-    return assessment_notify_learner(company_id=company_id, assessment_id=assessment_id)
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def notify_assessor_of_request(company_id, request_id, kind, key):
+    return jobs.request_notify_assessor(company_id=company_id, request_id=request_id, kind=kind, key=key)
+
+
+# The periodic tasks keep the names their django-celery-beat rows have used since they lived in
+# apps/notifications/tasks.py: task names stay stable when code moves.
+@shared_task(name="apps.notifications.tasks.send_assessment_reminders", acks_late=True)
+def send_assessment_reminders():
+    """Periodic (django-celery-beat): remind assessors of open requests, company by company."""
+    return {str(company_id): jobs.assessment_request_remind_due(company_id=company_id)
+            for company_id in active_company_ids()}
+
+
+@shared_task(name="apps.notifications.tasks.expire_assessment_requests", acks_late=True)
+def expire_assessment_requests():
+    """Periodic (django-celery-beat): expire open requests past their expiry, company by company."""
+    return {str(company_id): jobs.assessment_request_expire_due(company_id=company_id)
+            for company_id in active_company_ids()}

@@ -3,21 +3,13 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from apps.tenants.models import TimestampedModel
 from apps.core.scoping import TenantModel
+from apps.tenants.models import TimestampedModel
 
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", "In-app"
     EMAIL = "email", "Email"
-
-
-class Kind(models.TextChoices):
-    ASSESSMENT_REQUESTED = "assessment_requested", "Assessment requested"
-    ASSESSMENT_REMINDER = "assessment_reminder", "Assessment reminder"
-    ASSESSMENT_RECEIVED = "assessment_received", "Assessment received"
-    REQUEST_EXPIRED = "request_expired", "Request expired"
-    SCHEDULE_CHANGED = "schedule_changed", "Schedule changed"
 
 
 class Notification(TenantModel, TimestampedModel):
@@ -34,7 +26,7 @@ class Notification(TenantModel, TimestampedModel):
 
     company_from = "user"
     user = models.ForeignKey("tenants.User", on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=40, help_text="A registered kind's key (apps.notifications.kinds)")
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     title = models.CharField(max_length=255)
@@ -64,7 +56,7 @@ class Notification(TenantModel, TimestampedModel):
 class NotificationPreference(TenantModel, TimestampedModel):
     company_from = "user"
     user = models.ForeignKey("tenants.User", on_delete=models.CASCADE, related_name="notification_preferences")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=40, help_text="A registered kind's key (apps.notifications.kinds)")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     enabled = models.BooleanField(default=True)
     history = HistoricalRecords()

@@ -1,15 +1,15 @@
-"""Notification writes: create one row per (message, channel), then deliver each exactly once."""
+"""Notification writes: create one row per (message, channel) and dispatch its delivery task.
+Delivery itself (exactly once per row) is ``apps.notifications.jobs``, run by the task."""
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.idempotency import replay_or_create
+from apps.core.tasks import dispatch
+from apps.notifications.kinds import get_kind
 from apps.notifications.models import Channel, Notification, NotificationPreference
-
-logger = logging.getLogger(__name__)
+from apps.notifications.tasks import deliver_notification
 
 
 def preference_enabled(*, company_id, user, kind, channel) -> bool:
@@ -19,12 +19,18 @@ def preference_enabled(*, company_id, user, kind, channel) -> bool:
     return preference is None or preference.enabled
 
 
-def notification_send(*, company_id, user, kind, title, message, action_url="", channels=(Channel.IN_APP,),
-                      idempotency_key) -> list[Notification]:
+def notification_send(*, company_id, user, kind, idempotency_key, context=None, title=None, message="",
+                      action_url="", channels=None) -> list[Notification]:
     """One Notification per enabled channel, keyed ``idempotency_key:channel`` (unique): calling
-    this twice with the same key creates nothing new and sends nothing twice."""
+    this twice with the same key creates nothing new and sends nothing twice.
+
+    ``kind`` is a registered kind (apps.notifications.kinds): its template renders title and
+    message from ``context`` unless ``title`` is given; ``channels`` default to its channels."""
+    registered = get_kind(kind)
+    if title is None:
+        title, message = _render(registered, context or {})
     created = []
-    for channel in channels:
+    for channel in channels if channels is not None else registered.default_channels:
         if not preference_enabled(company_id=company_id, user=user, kind=kind, channel=channel):
             continue
         notification = _notification_get_or_create(
@@ -35,62 +41,25 @@ def notification_send(*, company_id, user, kind, title, message, action_url="", 
     return created
 
 
+def _render(kind, context) -> tuple[str, str]:
+    text = render_to_string(kind.template, context).strip()
+    title, _, message = text.partition("\n")
+    return title.strip(), message.strip()
+
+
 def _notification_get_or_create(*, company_id, user, kind, channel, title, message, action_url, key):
-    from apps.notifications.tasks import deliver_notification
+    """The new notification, or None when the key was used before (apps.core.idempotency)."""
 
-    if Notification.objects.for_company(company_id).filter(idempotency_key=key).exists():
-        return None
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                company_id=company_id, user=user, kind=kind, channel=channel, title=title[:255], message=message,
-                action_url=action_url[:500], idempotency_key=key)
-            transaction.on_commit(lambda: deliver_notification.delay(str(company_id), str(notification.pk)))
-    except IntegrityError:  # a concurrent call with the same key won the unique constraint
-        return None
-    return notification
+    def create() -> Notification:
+        notification = Notification.objects.create(
+            company_id=company_id, user=user, kind=kind, channel=channel, title=title[:255], message=message,
+            action_url=action_url[:500], idempotency_key=key)
+        dispatch(deliver_notification, company_id=str(company_id), notification_id=str(notification.pk))
+        return notification
 
-
-def notification_deliver(*, company_id, notification_id) -> bool:
-    """Deliver one notification, at most once (True when this call sent it).
-
-    The row is locked (SELECT … FOR UPDATE) for the whole send, so two workers holding the same
-    task (redelivery after a lost ack) serialize; the second sees status=sent and returns. The
-    mail is sent and the row marked sent inside one transaction: if the worker dies before the
-    commit the row stays pending and the redelivered task sends it. The only duplicate left is a
-    crash between the SMTP server accepting the mail and our COMMIT — a window of one round trip,
-    which at-least-once brokers cannot close without the mail server's cooperation.
-    """
-    with transaction.atomic():
-        notification = (Notification.objects.for_company(company_id).select_for_update()
-                        .select_related("user").filter(pk=notification_id).first())
-        if notification is None or notification.status in (Notification.Status.SENT, Notification.Status.SKIPPED):
-            return False
-        notification.attempts += 1
-        if notification.channel == Channel.EMAIL:
-            _email(notification)
-        notification.status, notification.sent_at, notification.last_error = Notification.Status.SENT, timezone.now(), ""
-        notification.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
-    return True
-
-
-def _email(notification) -> None:
-    body = notification.message
-    if notification.action_url:
-        url = notification.action_url
-        body += f"\n\n{url if url.startswith('http') else settings.SITE_URL.rstrip('/') + url}"
-    send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
-
-
-def notification_record_failure(*, company_id, notification_id, error: str) -> None:
-    with transaction.atomic():
-        notification = Notification.objects.for_company(company_id).select_for_update().filter(
-            pk=notification_id).first()
-        if notification is None or notification.status == Notification.Status.SENT:
-            return
-        notification.attempts += 1
-        notification.status, notification.last_error = Notification.Status.FAILED, error[:2000]
-        notification.save(update_fields=["attempts", "status", "last_error", "updated_at"])
+    notification, created = replay_or_create(Notification.objects.for_company(company_id),
+                                             key_field="idempotency_key", key=key, create=create)
+    return notification if created else None
 
 
 def notification_mark_read(*, user, notification) -> Notification:
@@ -118,6 +87,7 @@ def _mark_read(notification, user) -> None:
 
 
 def preference_set(*, user, kind, channel, enabled: bool) -> NotificationPreference:
+    get_kind(kind)
     with transaction.atomic():
         preference, _ = NotificationPreference.objects.for_company(user.company_id).get_or_create(
             user=user, kind=kind, channel=channel, defaults={"enabled": enabled, "company_id": user.company_id})
@@ -126,3 +96,13 @@ def preference_set(*, user, kind, channel, enabled: bool) -> NotificationPrefere
             preference._history_user = user
             preference.save()
     return preference
+
+
+def notification_delivered_in_app(*, user, kind, title, message, action_url, key, read=False) -> Notification:
+    """An unsaved in-app notification that is already delivered, for bulk seeding (the demo's
+    inboxes): the caller bulk-creates them; nothing is e-mailed."""
+    get_kind(kind)
+    now = timezone.now()
+    return Notification(company_id=user.company_id, user=user, kind=kind, channel=Channel.IN_APP, title=title[:255],
+                        message=message, action_url=action_url[:500], status=Notification.Status.SENT, sent_at=now,
+                        read_at=now if read else None, attempts=1, idempotency_key=f"demo:{key}:{Channel.IN_APP}")

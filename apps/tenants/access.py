@@ -1,21 +1,16 @@
-"""Who may see what. Every view fetches objects through these helpers (or a per-type helper
-built on them): outside the user's company or scope the answer is 404, so a URL never reveals
-that an object exists elsewhere."""
+"""Role rules, written once: which roles a person holds and where, and the tenant objects
+(sites) they may see or change. Every other context's ``access.py`` builds on these.
+
+Outside the user's company or scope the answer is 404 (``apps.core.access``), so a URL never
+reveals that an object exists elsewhere; a visible object the user may not change is 403."""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from apps.tenants.models import Membership
+from apps.core.access import company_of, get_for_company_or_404
+from apps.tenants.models import Membership, Site
 from apps.tenants.roles import Role
-
-
-def company_of(user):
-    """The tenant of a signed-in person; platform superusers have none and get 404 on tenant pages."""
-    if not user.is_authenticated or user.company_id is None:
-        raise Http404("No tenant")
-    return user.company
 
 
 def active_memberships(user):
@@ -48,17 +43,17 @@ def has_role(user, roles, *, program=None, site=None) -> bool:
     return False
 
 
+def program_ids_with_roles(user, roles=None) -> set:
+    """Ids of the programs where ``user`` holds one of ``roles`` (any program role when None)."""
+    if not user.is_authenticated or user.company_id is None:
+        return set()
+    wanted = None if roles is None else ({roles} if isinstance(roles, str) else set(roles))
+    return {m.program_id for m in active_memberships(user)
+            if m.program_id and (wanted is None or m.role in wanted)}
+
+
 def is_org_admin(user) -> bool:
     return has_role(user, Role.ORG_ADMIN)
-
-
-def get_for_company_or_404(queryset, user, **lookup):
-    """``queryset`` must be a tenant model's manager/queryset; the row must belong to the user's company."""
-    company = company_of(user)
-    try:
-        return queryset.for_company(company).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
-        raise Http404(f"No {queryset.model._meta.verbose_name} here")
 
 
 def require_roles(*roles):
@@ -76,3 +71,14 @@ def require_roles(*roles):
         return wrapper
 
     return decorator
+
+
+# ---------------------------------------------------------------- sites
+def get_site_for_user(user, site_id) -> Site:
+    """Every site of the user's company is visible to its people (404 elsewhere)."""
+    return get_for_company_or_404(Site.objects.select_related("institution"), user, pk=site_id)
+
+
+def can_change_site(user, site) -> bool:
+    """Sites (address, capacity, geofence…) are the organization's: its administrators change them."""
+    return is_org_admin(user)

@@ -4,9 +4,9 @@ institution, two sites and one login per role (password ``rounds-demo``)."""
 import base64
 from datetime import date
 
+from apps.core.scoping import unscoped
 from apps.tenants.models import Company, Institution, Membership, Resource, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
-from apps.core.scoping import unscoped
 
 DEMO_PASSWORD = "rounds-demo"
 # Demo logins that need a second factor (clinicians, the superuser) get an authenticator with this
@@ -39,14 +39,13 @@ COMPANIES = {
 }
 
 
-def seed(log=print) -> dict:
-    """Create (or find) the demo tenants; returns {subdomain: {"company", "sponsor", "sites", "users"}}."""
+def seed(world, log=print) -> None:
+    """Create (or find) the demo tenants: world[subdomain] = {"company", "sponsor", "sites", "users"}."""
     with unscoped("demo seeding: builds two tenants"):
-        world = {subdomain: _seed_company(subdomain, spec) for subdomain, spec in COMPANIES.items()}
+        world.update({subdomain: _seed_company(subdomain, spec) for subdomain, spec in COMPANIES.items()})
         superuser = _superuser()
-        _demo_authenticators([superuser] + [w["users"]["clinician"] for w in world.values()])
+        _demo_authenticators([superuser] + [w["users"]["clinician"] for w in (world[s] for s in COMPANIES)])
     log(f"tenants: {', '.join(spec['name'] for spec in COMPANIES.values())} ready")
-    return world
 
 
 def _seed_company(subdomain: str, spec: dict) -> dict:

@@ -3,19 +3,11 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import Q
 
 from apps.tenants.account_services import password_reset_allowed
-from apps.tenants.models import Site, User
+from apps.tenants.models import User
 from apps.core.scoping import unscoped
 
 SUSPENDED = ("Your organization's access to Rounds is suspended; contact your organization's administrator "
              "or Rounds support.")
-
-
-class SiteForm(forms.ModelForm):
-    class Meta:
-        model = Site
-        fields = ["name", "kind", "address", "time_zone", "latitude", "longitude", "geofence_radius_m",
-                  "student_capacity", "is_active"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -2,6 +2,7 @@
 Resources; the custom User; and Membership, the role table every access check reads."""
 
 import uuid
+from zoneinfo import available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -12,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from apps.tenants.roles import COMPANY_ROLES, PROGRAM_ROLES, SITE_ROLES, Role
 from apps.core.scoping import TenantModel, TenantQuerySet, unscoped
+from apps.tenants.roles import COMPANY_ROLES, PROGRAM_ROLES, SITE_ROLES, Role
 
 
 class TimestampedModel(models.Model):
@@ -136,8 +137,9 @@ class ParticipationAgreement(TenantModel, TimestampedModel):
     effective_date = models.DateField()
     expiration_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    # Which programs it covers: ``applies_to_all_programs``, or the programs that list this agreement
+    # (``Program.agreements`` in academics: programs sit above tenants, so the link is kept there).
     applies_to_all_programs = models.BooleanField(default=True)
-    covered_programs = models.ManyToManyField("academics.Program", blank=True, related_name="agreements")
     history = HistoricalRecords()
 
     class Meta:
@@ -151,12 +153,11 @@ class ParticipationAgreement(TenantModel, TimestampedModel):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.participant}"
 
-    def covers(self, program, on_date) -> bool:
-        if self.status != self.Status.ACTIVE or on_date < self.effective_date:
+    def in_force_on(self, day) -> bool:
+        """Active, and ``day`` falls between the effective and expiration dates."""
+        if self.status != self.Status.ACTIVE or day < self.effective_date:
             return False
-        if self.expiration_date and on_date > self.expiration_date:
-            return False
-        return self.applies_to_all_programs or self.covered_programs.filter(pk=program.pk).exists()
+        return not (self.expiration_date and day > self.expiration_date)
 
 
 class Site(TenantModel, TimestampedModel):
@@ -200,8 +201,6 @@ class Site(TenantModel, TimestampedModel):
         return self.name
 
     def clean(self):
-        from zoneinfo import available_timezones
-
         if self.time_zone not in available_timezones():
             raise ValidationError({"time_zone": f"“{self.time_zone}” is not a known time zone (e.g. America/Chicago)."})
         if (self.latitude is None) != (self.longitude is None):
@@ -310,6 +309,8 @@ class Membership(TenantModel, TimestampedModel):
     role = models.CharField(max_length=30, choices=Role.choices)
     institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="memberships")
+    # A string reference on purpose: programs live in academics, a layer above tenants. No Python
+    # import goes up; only the migration graph knows (tenants 0002 runs after academics 0001).
     program = models.ForeignKey("academics.Program", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="memberships")
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
@@ -317,6 +318,9 @@ class Membership(TenantModel, TimestampedModel):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    # Idempotency key of the Add person submit that opened this role (apps.core.idempotency):
+    # a replayed submit finds this row and returns its person instead of adding them again.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -329,6 +333,7 @@ class Membership(TenantModel, TimestampedModel):
             ),
             models.UniqueConstraint(fields=["company", "user", "role", "program", "site", "institution"],
                                     nulls_distinct=False, name="membership_unique_role_at_scope"),
+            models.UniqueConstraint(fields=["company", "submission_key"], name="membership_unique_submission_key"),
         ]
         indexes = [models.Index(fields=["user", "is_active"], name="membership_user_active")]
 

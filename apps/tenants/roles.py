@@ -27,6 +27,10 @@ SITE_ROLES = frozenset({Role.CLINICIAN, Role.CLINIC_STAFF})
 COMPANY_ROLES = frozenset({Role.ORG_ADMIN})
 
 PROGRAM_MANAGERS = frozenset({Role.PROGRAM_DIRECTOR, Role.COORDINATOR})
+# Who manages a program's records (assessments, requests): its managers, or the organization admin.
+MANAGERS = PROGRAM_MANAGERS | {Role.ORG_ADMIN}
+# Who may open a program's dashboards and its learners' progress and person pages.
+PROGRAM_VIEWERS = PROGRAM_MANAGERS | {Role.FACULTY}
 ASSESSORS = frozenset({Role.FACULTY, Role.PRECEPTOR, Role.SUPERVISOR, Role.PROGRAM_DIRECTOR})
 LEARNERS = frozenset({Role.RESIDENT, Role.STUDENT})
 

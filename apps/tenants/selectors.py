@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch
 
-from apps.tenants.models import Institution, Membership, Resource, Site
+from apps.tenants.models import Company, Institution, Membership, Resource, Site
 
 
 def site_list(*, company):
@@ -32,3 +32,8 @@ def memberships_of(*, user):
         .select_related("program", "site", "institution")
         .order_by("role")
     )
+
+
+def active_company_ids() -> list:
+    """Every active tenant (periodic tasks walk them one by one)."""
+    return list(Company.objects.filter(is_active=True).values_list("pk", flat=True))

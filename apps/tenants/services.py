@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from apps.audit.services import save_with_audit
-from apps.tenants.models import Site
+from apps.tenants.models import Resource, Site
 
 
 def site_update(*, site: Site, actor, data: dict) -> Site:
@@ -14,8 +14,6 @@ def site_update(*, site: Site, actor, data: dict) -> Site:
 
 
 def resource_create(*, site: Site, actor, name: str, kind: str):
-    from apps.tenants.models import Resource
-
     with transaction.atomic():
         resource = Resource(site=site, name=name, kind=kind)
         return save_with_audit(instance=resource, actor=actor, action="resource_created")

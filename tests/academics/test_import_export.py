@@ -157,3 +157,29 @@ def test_a_roster_row_with_an_unknown_status_is_refused_on_its_line(client, case
     ).content.decode()
     assert "Unknown status “on vacation”" in body
     assert not Learner.objects.for_company(program.company).exists()
+
+
+def test_a_500_person_roster_imports_in_one_request_and_invites_everyone_with_one_task_after_commit(
+        client, casey, program, mailoutbox, monkeypatch, django_capture_on_commit_callbacks):
+    from apps.academics.tasks import send_invitations
+
+    rows = "".join(f"person{n}@northwind.example,Person,Number{n},resident,{1 + n % 5},\n" for n in range(500))
+    client.force_login(casey)
+    client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": _csv(
+        "email,first_name,last_name,role,pgy,track\n" + rows)})
+    token = client.session["academics_import"]["token"]
+    published = []
+    monkeypatch.setattr(send_invitations, "apply_async", lambda kwargs=None, **options: published.append(kwargs))
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(f"/programs/{program.pk}/import/confirm/", {"token": token})
+        assert mailoutbox == []  # nothing is mailed inside the request's transaction
+
+    assert response.status_code == 302 and program.learners.count() == 500
+    assert published == []  # the task is published only when the transaction commits
+    for callback in after_commit:
+        callback()
+    [invitations] = published  # one task for the whole batch
+    assert len(invitations["user_ids"]) == 500 and mailoutbox == []
+    assert send_invitations.run(**invitations) == 500  # the worker sends them
+    assert len(mailoutbox) == 500 and mailoutbox[0].to == ["person0@northwind.example"]

@@ -59,12 +59,26 @@ def test_faith_sees_the_learners_she_supervises(client, program, riley, trauma):
     from tests.factories import AssignmentFactory
 
     faith = FacultyFactory(program=program)
-    other = LearnerFactory(program=program)
     AssignmentFactory(learner=riley, rotation_type=trauma, primary_supervisor=faith)
     client.force_login(faith.user)
     assert "Riley" in client.get(f"/programs/{program.pk}/").content.decode()
     assert client.get(f"/programs/{program.pk}/people/{riley.user_id}/").status_code == 200
-    assert client.get(f"/programs/{program.pk}/people/{other.user_id}/").status_code == 404
+
+
+def test_faculty_open_a_learners_person_page_exactly_when_they_may_open_her_analytics(client, program, sponsor):
+    """One rule (apps.academics.access.can_view_learner) for every page about a learner: herself, and
+    her program's managers and faculty. Faculty of another program, and other learners, get 404."""
+    from tests.factories import ProgramFactory
+
+    learner = LearnerFactory(program=program)
+    colleague = FacultyFactory(program=program).user  # supervises nobody
+    elsewhere = FacultyFactory(program=ProgramFactory(sponsor=sponsor, name="Northwind Pediatrics")).user
+    peer = LearnerFactory(program=program).user
+    for person, expected in ((colleague, 200), (elsewhere, 404), (peer, 404), (learner.user, 200)):
+        client.force_login(person)
+        analytics = client.get(f"/analytics/learners/{learner.pk}/").status_code
+        person_page = client.get(f"/programs/{program.pk}/people/{learner.user_id}/").status_code
+        assert (analytics, person_page) == (expected, expected), person
 
 
 def test_the_program_list_shows_only_my_programs(client, casey, program, sponsor):

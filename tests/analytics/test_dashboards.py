@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.assessments.analytics_services import analytics_refresh
+from apps.analytics.services import analytics_refresh
 from apps.tenants.roles import Role
 from tests.analytics.factories import AnalyticsAssessmentFactory, make_learner
 from tests.factories import AssignmentFactory, MembershipFactory, RotationTypeFactory
@@ -88,12 +88,6 @@ def test_charlie_from_southbay_gets_404_on_every_northwind_dashboard(client, pro
 def test_an_unknown_export_table_is_404(client, program, colin):
     client.force_login(colin)
     assert client.get(reverse("analytics_program_export", args=[program.pk, "salaries"])).status_code == 404
-
-
-def test_the_floor_page_needs_a_login(client, colin):
-    assert client.get(reverse("analytics_floor")).status_code == 302
-    client.force_login(colin)
-    assert client.get(reverse("analytics_floor")).content == b"ok"
 
 
 def _grow(program, rachel, faith, epas, learners):

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.academics.models import Learner
-from apps.assessments.models import EPAAssessment, ProgramAssessmentMetrics, ResidentEPAProgress
+from apps.assessments.models import EPAAssessment
+from apps.analytics.models import ProgramAssessmentMetrics, ResidentEPAProgress
 from apps.tenants.models import Company
 from apps.core.scoping import unscoped
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.assessments.analytics_services import REFRESH_LOCK_KEY, analytics_refresh
-from apps.assessments.analytics_tasks import schedule_analytics_refresh
-from apps.assessments.models import AnalyticsRefresh, ProgramAssessmentMetrics, ResidentEPAProgress
+from apps.analytics.services import REFRESH_LOCK_KEY, analytics_refresh
+from apps.analytics.tasks import schedule_analytics_refresh
+from apps.analytics.models import AnalyticsRefresh, ProgramAssessmentMetrics, ResidentEPAProgress
 from tests.analytics.factories import AnalyticsAssessmentFactory, AnalyticsRequestFactory
 from tests.factories import FeedbackTagFactory
 
@@ -99,7 +99,7 @@ def test_with_a_broker_refreshes_are_debounced_to_one_per_minute(monkeypatch):
     from config.celery import app
 
     queued = []
-    monkeypatch.setattr("apps.assessments.analytics_tasks.refresh_analytics.apply_async",
+    monkeypatch.setattr("apps.analytics.tasks.refresh_analytics.apply_async",
                         lambda **kwargs: queued.append(kwargs))
     app.conf.task_always_eager = False  # restored by the autouse fixture in tests/conftest.py
     assert schedule_analytics_refresh() is True

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.assessments.models import EntrustmentLevel
+from apps.reference.models import EntrustmentLevel
 from tests.factories import (
     EPAFactory, EPASetFactory, FacultyFactory, ProgramFactory, ScaleFactory, SponsorFactory,
 )

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.analytics.services import analytics_refresh
 from apps.assessments import services
 from apps.assessments.models import EPAAssessment
 from apps.audit.models import AuditLog
@@ -56,13 +57,18 @@ def test_riley_acknowledges_his_feedback(client, surgery):
 
 
 @pytest.mark.django_db
-def test_cora_deletes_with_a_reason_and_it_vanishes_then_restores(client, surgery):
-    assessment = _submitted(surgery)
+def test_cora_deletes_with_a_reason_and_it_vanishes_then_restores(client, surgery, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment = _submitted(surgery)
+    client.force_login(surgery["riley"].user)
+    progress = client.get("/assessments/progress/", follow=True)
+    assert progress.context["progress"][0]["progress"].assessment_count == 1
     client.force_login(surgery["cora"])
     refused = client.post(reverse("assessments:delete", args=[assessment.pk]), {"reason": " "})
     assert refused.status_code == 302
     assert EPAAssessment.objects.for_company(assessment.company).exists()
-    client.post(reverse("assessments:delete", args=[assessment.pk]), {"reason": "Entered for the wrong resident"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:delete", args=[assessment.pk]), {"reason": "Entered for the wrong resident"})
     assert not EPAAssessment.objects.for_company(assessment.company).exists()
     assert AuditLog.objects.unscoped().filter(action="soft_deleted", entity_id=str(assessment.pk)).exists()
 
@@ -70,8 +76,8 @@ def test_cora_deletes_with_a_reason_and_it_vanishes_then_restores(client, surger
     assert b"Appendicitis" not in client.get(reverse("assessments:mine")).content
     assert client.get(reverse("assessments:detail", args=[assessment.pk])).status_code == 404
     assert client.get(reverse("epa-assessment-list")).json()["count"] == 0
-    progress = client.get(reverse("assessments:progress"))
-    assert progress.context["rows"][0]["count"] == 0
+    progress = client.get("/assessments/progress/", follow=True)  # the one progress page (analytics)
+    assert progress.context["progress"][0]["progress"] is None  # the view was refreshed on delete
 
     client.force_login(surgery["cora"])
     board = client.get(reverse("assessments:board"))
@@ -93,9 +99,12 @@ def test_riley_sees_his_progress_as_a_chart(client, surgery):
     for days, level in ((30, 1), (10, 3), (1, 2)):
         EPAAssessmentFactory(learner=surgery["riley"], assessor=surgery["faith"], epa=surgery["epa"],
                              entrustment_level=level, assessment_date=timezone.localdate() - datetime.timedelta(days))
+    analytics_refresh(concurrently=False)
     client.force_login(surgery["riley"].user)
-    response = client.get(reverse("assessments:progress"))
-    assert b"latest level 2" in response.content and b"highest 3" in response.content
+    response = client.get("/assessments/progress/", follow=True)  # the old address: one progress page
+    assert response.redirect_chain[-1][0] == reverse("analytics_learner_progress", args=[surgery["riley"].pk])
+    progress = response.context["progress"][0]["progress"]
+    assert (progress.assessment_count, progress.latest_level, progress.highest_level) == (3, 2, 3)
     assert b"<svg" in response.content and b"polyline" in response.content
 
 

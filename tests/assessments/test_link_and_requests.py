@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.assessments import services
+from apps.assessments import jobs, services
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.assessments.signing import request_link_path, request_link_token
 from apps.audit.models import AuditLog
@@ -105,8 +105,8 @@ def test_reminders_follow_the_program_schedule_and_expiry_closes_requests(
     AssessmentRequest.objects.for_company(company_id).filter(pk=stale.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=4))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.assessment_request_remind_due(company_id=company_id) == 1
-        assert services.assessment_request_remind_due(company_id=company_id) == 0, "every 1 day, not every run"
+        assert jobs.assessment_request_remind_due(company_id=company_id) == 1
+        assert jobs.assessment_request_remind_due(company_id=company_id) == 0, "every 1 day, not every run"
     stale.refresh_from_db()
     assert stale.reminder_count == 1 and fresh.reminder_count == 0
     assert Notification.objects.for_company(company_id).filter(kind="assessment_reminder").count() == 2
@@ -114,7 +114,7 @@ def test_reminders_follow_the_program_schedule_and_expiry_closes_requests(
     AssessmentRequest.objects.for_company(company_id).filter(pk=fresh.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.assessment_request_expire_due(company_id=company_id) == 1
+        assert jobs.assessment_request_expire_due(company_id=company_id) == 1
     fresh.refresh_from_db()
     assert fresh.status == "expired"
     assert Notification.objects.for_company(company_id).filter(kind="request_expired",
@@ -125,7 +125,7 @@ def test_reminders_follow_the_program_schedule_and_expiry_closes_requests(
 def test_the_periodic_tasks_run_for_every_company(surgery):
     from django_celery_beat.models import PeriodicTask
 
-    from apps.notifications.tasks import expire_assessment_requests, send_assessment_reminders
+    from apps.assessments.tasks import expire_assessment_requests, send_assessment_reminders
 
     assert PeriodicTask.objects.filter(task="apps.notifications.tasks.send_assessment_reminders").exists()
     request = AssessmentRequestFactory(learner=surgery["riley"], assessor=surgery["faith"], epa=surgery["epa"],

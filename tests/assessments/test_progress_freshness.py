@@ -27,7 +27,7 @@ def test_rileys_progress_page_shows_faiths_assessment_right_after_she_submits(
         client.force_login(riley.user)
         page = client.get(progress_url).content.decode()
         assert "Appendicitis" in page
-    from apps.assessments.models import ResidentEPAProgress
+    from apps.analytics.models import ResidentEPAProgress
 
     row = ResidentEPAProgress.objects.for_company(riley.company_id).get(learner_id=riley.pk)
     assert (row.assessment_count, row.latest_level, row.highest_level) == (2, 3, 3)
@@ -38,7 +38,7 @@ def test_the_learner_is_notified_by_a_task_and_not_at_all_if_the_assessment_was_
         client, surgery, django_capture_on_commit_callbacks):
     import uuid
 
-    from apps.assessments.services import assessment_notify_learner
+    from apps.assessments.jobs import assessment_notify_learner
     from apps.notifications.models import Notification
 
     riley = surgery["riley"]

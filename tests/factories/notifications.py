@@ -1,6 +1,6 @@
 import factory
 
-from apps.notifications.models import Channel, Kind, Notification
+from apps.notifications.models import Channel, Notification
 from tests.factories.tenants import UserFactory
 
 __all__ = ["NotificationFactory"]
@@ -12,7 +12,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     company = factory.SelfAttribute("user.company")
-    kind = Kind.ASSESSMENT_RECEIVED
+    kind = "assessment_received"
     channel = Channel.IN_APP
     title = factory.Sequence(lambda n: f"Notification {n}")
     message = "Hello"

@@ -2,11 +2,11 @@ import datetime
 
 import factory
 
-from apps.academics.models import Specialty
-from apps.tenants.models import User
-from apps.assessments.models import (
+from apps.reference.models import (
     EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    Specialty,
 )
+from apps.tenants.models import User
 
 __all__ = ["SpecialtyFactory", "CompetencyFactory", "ScaleFactory", "LevelFactory", "EPASetFactory", "EPAFactory",
            "MilestoneSetFactory", "MilestoneFactory", "CaseTypeFactory", "FeedbackTagFactory", "scale_with_levels",

@@ -3,7 +3,8 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.notifications.models import Notification, NotificationPreference
-from apps.notifications.services import notification_deliver, notification_send
+from apps.notifications.jobs import notification_deliver
+from apps.notifications.services import notification_send
 from tests.factories import NotificationFactory
 
 

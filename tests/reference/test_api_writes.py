@@ -3,9 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from apps.academics.models import Specialty
-from apps.assessments.models import EPA, CaseType, Competency, EntrustmentScale, EPASet, FeedbackTag, MilestoneSet
 from apps.audit.models import AuditLog
+from apps.reference.models import EPA, CaseType, Competency, EntrustmentScale, EPASet, FeedbackTag, MilestoneSet, Specialty
 from apps.tenants.roles import Role
 from tests.factories import (
     CompetencyFactory, EPAAssessmentFactory, EPAFactory, EPASetFactory, FeedbackTagFactory,

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.assessments import resources
-from apps.assessments.models import EPA, CaseType, EntrustmentLevel, Milestone
+from apps.reference import resources
+from apps.reference.models import EPA, CaseType, EntrustmentLevel, Milestone
 from tests.factories import (
     CaseTypeFactory, CompetencyFactory, EPAFactory, EPASetFactory, MilestoneFactory, MilestoneSetFactory,
     SuperuserFactory, scale_with_levels,
@@ -68,7 +68,7 @@ def test_sam_imports_epas_with_an_unknown_version_and_sees_that_row_refused(clie
            "general_surgery,2023,1,RLQ pain/Appendicitis,Appendicitis,,,1\n"
            "general_surgery,2099,2,Benign or malignant breast disease,Breast disease,,,2\n")
     upload = SimpleUploadedFile("epas.csv", csv.encode(), content_type="text/csv")
-    response = client.post(reverse("admin:assessments_epa_import"), {"import_file": upload, "format": "0"})
+    response = client.post(reverse("admin:reference_epa_import"), {"import_file": upload, "format": "0"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "No EPA set with specialty_id general_surgery, version 2099." in page

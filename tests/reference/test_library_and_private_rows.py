@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.assessments.models import CaseType, FeedbackTag
+from apps.reference.models import CaseType, FeedbackTag
 from apps.audit.models import AuditLog
 from apps.tenants.roles import Role
 from tests.factories import (

@@ -5,9 +5,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from apps.academics.models import Specialty
-from apps.assessments.models import (
+from apps.reference.models import (
     EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    Specialty,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.assessments.models import EPAAssessment, EPASet, MilestoneSet
-from apps.assessments.reference_selectors import epa_is_used
-from apps.assessments.reference_services import epa_set_publish, milestone_set_publish
+from apps.assessments.models import EPAAssessment
+from apps.reference.models import EPASet, MilestoneSet
+from apps.reference.selectors import epa_is_used
+from apps.reference.services import epa_set_publish, milestone_set_publish
 from tests.factories import (
     CompetencyFactory, EPAAssessmentFactory, EPAFactory, EPASetFactory, LearnerFactory, MilestoneSetFactory,
     SpecialtyFactory, SuperuserFactory, UserFactory, scale_with_levels,

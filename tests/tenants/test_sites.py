@@ -74,3 +74,13 @@ def test_a_coordinator_cannot_reach_the_admin(client, site, make_user):
     response = client.get(reverse("admin:tenants_site_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response.url
     assert Site.objects.for_company(site.company).count() == 1
+
+
+@pytest.mark.django_db
+def test_clinic_staff_see_their_site_without_an_edit_button_they_could_not_use(client, site, make_user):
+    """One rule (apps.tenants.access.can_change_site): the button shows exactly when the edit page opens."""
+    for role, scope, can_change in ((Role.CLINIC_STAFF, {"site": site}, False), (Role.ORG_ADMIN, {}, True)):
+        client.force_login(make_user(site.company, role, **scope))
+        page = client.get(reverse("site_detail", args=[site.pk])).content.decode()
+        edit = client.get(reverse("site_edit", args=[site.pk]))
+        assert ("Edit site" in page, edit.status_code) == (can_change, 200 if can_change else 403), role

@@ -1,0 +1,66 @@
+"""Who may see and change programs, their years and schedule, and their people — written once,
+used by the pages (web/) and the API (api/) alike.
+
+* A program is visible to anyone holding a role in it; others get 404.
+* Its managers (coordinator, program director) change it: roster, calendar, schedule, imports.
+* A learner (their person page, their analytics) is visible to themself and to the program's
+  viewers (managers and faculty): one rule for every page about a learner.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from apps.academics.models import AcademicYear, Learner, Program
+from apps.core.access import get_for_company_or_404
+from apps.tenants.access import has_role, program_ids_with_roles
+from apps.tenants.roles import PROGRAM_MANAGERS, PROGRAM_ROLES, PROGRAM_VIEWERS
+
+
+# ---------------------------------------------------------------- programs
+def can_view_program(user, program) -> bool:
+    return has_role(user, PROGRAM_ROLES, program=program)
+
+
+def can_manage_program(user, program) -> bool:
+    return has_role(user, PROGRAM_MANAGERS, program=program)
+
+
+def get_program_for_user(user, program_id, *, manage: bool = False) -> Program:
+    """The program if the user belongs to it (404 otherwise); ``manage`` also needs a manager (403)."""
+    program = get_for_company_or_404(Program.objects.select_related("specialty"), user, pk=program_id)
+    if not can_view_program(user, program):
+        raise Http404("Not your program")
+    if manage and not can_manage_program(user, program):
+        raise PermissionDenied
+    return program
+
+
+def managed_program_ids(user) -> set:
+    return program_ids_with_roles(user, PROGRAM_MANAGERS)
+
+
+def get_year_for_user(user, program_id, year_id, *, manage: bool = True) -> AcademicYear:
+    program = get_program_for_user(user, program_id, manage=manage)
+    return get_for_company_or_404(AcademicYear.objects.select_related("program__specialty"), user,
+                                  pk=year_id, program=program)
+
+
+# ---------------------------------------------------------------- learners and people
+def can_view_learner(user, learner) -> bool:
+    """The learner themself, or a manager or faculty member of the learner's program."""
+    return learner.user_id == user.pk or has_role(user, PROGRAM_VIEWERS, program=learner.program)
+
+
+def get_learner_for_user(user, learner_id) -> Learner:
+    learner = get_for_company_or_404(Learner.objects.select_related("user", "program"), user, pk=learner_id)
+    if not can_view_learner(user, learner):
+        raise Http404("No learner here")
+    return learner
+
+
+def can_view_person(user, *, program, person, learner=None) -> bool:
+    """A person's page in a program: themself, the program's managers, and — when the person is a
+    learner there — whoever may see that learner (``can_view_learner``)."""
+    if person.pk == user.pk or can_manage_program(user, program):
+        return True
+    return learner is not None and can_view_learner(user, learner)

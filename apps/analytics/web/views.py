@@ -1,0 +1,102 @@
+"""Analytics dashboards: a learner's progress and a program's dashboard, with CSV exports.
+Everything program-level reads the materialized views and says when they were refreshed."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from apps.academics.access import get_learner_for_user
+from apps.analytics import access, selectors
+from apps.analytics.charts import bar_chart, trajectory_chart
+from apps.analytics.services import analytics_refreshed_at
+from apps.core.access import company_of
+
+EXPORTS = {
+    "volume": ("Month", "Assessments", "Learners assessed", "Faculty active", "Median days case→submission",
+               "Useful narratives (≥100 chars)", "Tag uses"),
+    "faculty": ("Assessor", "Assessments", "Last 90 days", "Latest", "Median days to submit"),
+    "requests": ("Month", "Requests created", "Completed", "Completion rate"),
+    "behind": ("Learner", "PGY", "Assessments", "Latest", "PGY median", "Why"),
+}
+
+
+@login_required
+def analytics_home(request):
+    company_of(request.user)
+    return render(request, "analytics/home.html", {
+        "programs": selectors.programs_for_dashboards(user=request.user),
+        "learner_records": selectors.learner_records_of(user=request.user),
+    })
+
+
+@login_required
+def my_progress(request):
+    """A learner's own progress (the old /assessments/progress/ comes here): their learner record's page."""
+    company_of(request.user)
+    records = selectors.learner_records_of(user=request.user)
+    if not records:
+        raise PermissionDenied
+    return redirect("analytics_learner_progress", learner_id=records[0].pk)
+
+
+@login_required
+def learner_progress(request, learner_id):
+    learner = get_learner_for_user(request.user, learner_id)
+    progress = selectors.learner_epa_progress(learner=learner)
+    points = selectors.learner_assessment_points(learner=learner)
+    return render(request, "analytics/learner_progress.html", {
+        "learner": learner,
+        "progress": progress,
+        "chart": trajectory_chart([(day, level) for day, level, _, _ in points],
+                                  max_level=selectors.scale_top_level(learner=learner),
+                                  title=f"Entrustment levels of {learner} over time"),
+        "coverage": selectors.learner_coverage_grid(learner=learner, epas=[row["epa"] for row in progress],
+                                                    points=points),
+        "as_of": analytics_refreshed_at(),
+    })
+
+
+@login_required
+def program_dashboard(request, program_id):
+    program = access.get_dashboard_program_for_user(request.user, program_id)
+    months = selectors.program_monthly_metrics(program=program)
+    return render(request, "analytics/program_dashboard.html", {
+        "program": program,
+        "months": months,
+        "chart": bar_chart([(f"{m.month:%b %y}", m.assessments) for m in months],
+                           title=f"Assessments per month, {program}"),
+        "faculty": selectors.program_faculty_engagement(program=program),
+        "behind": selectors.program_learners_behind(program=program),
+        "as_of": analytics_refreshed_at(),
+    })
+
+
+@login_required
+def program_export(request, program_id, table):
+    program = access.get_dashboard_program_for_user(request.user, program_id)
+    if table not in EXPORTS:
+        raise Http404("No such table")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}-{program.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORTS[table])
+    writer.writerows(_export_rows(program, table))
+    return response
+
+
+def _export_rows(program, table):
+    if table == "faculty":
+        return [(row.assessor, row.assessments, row.assessments_last_90_days, row.latest_date,
+                 row.median_days_to_submit) for row in selectors.program_faculty_engagement(program=program)]
+    if table == "behind":
+        return [(row["learner"], row["learner"].pgy_level, row["total"], row["latest"], row["pgy_median"],
+                 row["reasons"]) for row in selectors.program_learners_behind(program=program)]
+    months = selectors.program_monthly_metrics(program=program)
+    if table == "requests":
+        return [(f"{m.month:%Y-%m}", m.requests_created, m.requests_completed, m.request_completion_rate)
+                for m in months]
+    return [(f"{m.month:%Y-%m}", m.assessments, m.learners_assessed, m.faculty_active,
+             m.median_days_case_to_submission, m.useful_narrative_share, m.tag_uses) for m in months]

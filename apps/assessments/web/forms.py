@@ -1,0 +1,112 @@
+"""Forms for the phone-first assessment form and the learner's request form. They only shape
+input; every rule lives in apps.assessments.services (the API uses the same service)."""
+
+import functools
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+
+from apps.assessments.models import CaseUrgency, LocationType
+from apps.reference.models import EPA, CaseType, FeedbackTag
+from apps.tenants.models import Site
+
+
+def _load_choices(field, queryset, load=None) -> None:
+    """Give a model choice field its queryset (it validates a POST) and choices read at most once,
+    and only when the form is rendered (a valid POST redirects without reading them): a
+    ModelChoiceField otherwise re-queries at each render, and two fields sharing a queryset query
+    twice. ``load`` returns the objects when the caller has them (or shares them between fields)."""
+    field.queryset = queryset
+    iterator = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    load = load or functools.cache(lambda: list(queryset))
+    field.choices = functools.cache(lambda: empty + [iterator.choice(obj) for obj in load()])
+
+
+class AssessmentForm(forms.Form):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    learner = forms.ModelChoiceField(queryset=None, empty_label="Choose the learner")
+    epa = forms.ModelChoiceField(queryset=EPA.objects.none(), label="EPA", empty_label="Choose the EPA")
+    entrustment_level = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Entrustment level")
+    assessment_date = forms.DateField(label="Date of the case", widget=forms.DateInput(attrs={"type": "date"}))
+    case_type = forms.ModelChoiceField(queryset=CaseType.objects.none(), required=False, label="Case type")
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    case_urgency = forms.ChoiceField(choices=[("", "—")] + CaseUrgency.choices, required=False, label="Urgency")
+    patient_asa_class = forms.IntegerField(required=False, label="ASA class (1–6)",
+                                           widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    procedure_minutes = forms.IntegerField(required=False, label="Minutes",
+                                           widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    complications_occurred = forms.NullBooleanField(
+        required=False, label="Complications",
+        widget=forms.Select(choices=[("unknown", "—"), ("false", "None"), ("true", "Yes")]))
+    location_type = forms.ChoiceField(choices=[("", "—")] + LocationType.choices, required=False, label="Location")
+    location_details = forms.CharField(required=False, max_length=100, label="Location details")
+    tags_went_well = forms.ModelMultipleChoiceField(queryset=FeedbackTag.objects.none(), required=False,
+                                                    widget=forms.CheckboxSelectMultiple, label="Went well")
+    tags_needs_work = forms.ModelMultipleChoiceField(queryset=FeedbackTag.objects.none(), required=False,
+                                                     widget=forms.CheckboxSelectMultiple, label="Needs work")
+    narrative_feedback = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                         label="Narrative feedback")
+
+    def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, **kwargs):
+        """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
+        their scale's levels) and ``levels`` (the chosen EPA's scale) fill the choices, so the
+        page renders with one query per kind of choice however many options there are."""
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
+        _load_choices(self.fields["learner"], learners)
+        _load_choices(self.fields["epa"], epas, lambda: epa_list)
+        self.fields["entrustment_level"].choices = [
+            (level["number"], format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",
+                                          level["number"], level["label"], level["descriptor"]))
+            for level in levels]
+        self.fields["case_type"].label_from_instance = lambda c: f"{c.name} (EPA {c.epa.number})"
+        _load_choices(self.fields["case_type"], case_types)
+        _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
+        tag_list = functools.cache(lambda: list(tags))
+        for name in ("tags_went_well", "tags_needs_work"):
+            self.fields[name].label_from_instance = lambda tag: tag.name
+            _load_choices(self.fields[name], tags, tag_list)
+        self.initial.setdefault("submission_key", uuid.uuid4())
+        self.initial.setdefault("assessment_date", timezone.localdate())
+
+    def case_context(self) -> dict:
+        data = self.cleaned_data
+        names = ("case_type", "site", "case_urgency", "patient_asa_class", "procedure_minutes",
+                 "complications_occurred", "location_type", "location_details", "narrative_feedback")
+        return {name: data.get(name) for name in names}
+
+
+class AssessmentEditForm(AssessmentForm):
+    """Same screen, learner and EPA fixed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("learner", "epa", "submission_key"):
+            self.fields[name].required = False
+            self.fields[name].disabled = True
+
+
+class AssessmentRequestForm(forms.Form):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    epa = forms.ModelChoiceField(queryset=EPA.objects.none(), label="EPA", empty_label="Choose the EPA")
+    case_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date of the case")
+    assessor = forms.ModelChoiceField(queryset=None, label="Faculty member", empty_label="Choose who assessed you")
+    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="What the case was, so they remember it")
+
+    def __init__(self, *args, epas, assessors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["epa"].queryset = epas
+        self.fields["assessor"].queryset = assessors
+        self.initial.setdefault("submission_key", uuid.uuid4())
+        self.initial.setdefault("case_date", timezone.localdate())
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Recorded in the audit log")
+
+

@@ -1,0 +1,327 @@
+"""Assessment pages: the faculty form (signed in, or through a signed link), the learner's
+assessments, requests with QR codes, and the coordinator's completion board. (A learner's
+progress is the analytics page; /assessments/progress/ redirects there.)"""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from apps.academics.models import Learner
+from apps.academics.selectors import assignment_on, learners_for_assessor
+from apps.assessments import access, selectors, services
+from apps.assessments.models import AssessmentRequest, EPAAssessment
+from apps.assessments.signing import LinkError, request_link_check, request_link_claims, request_link_path
+from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
+from apps.core.access import company_of
+from apps.core.forms import apply_service_errors
+from apps.reference.models import EPA
+from apps.tenants.access import has_role, require_roles
+from apps.tenants.roles import ASSESSORS, LEARNERS, MANAGERS
+
+
+def _entry_method(request) -> str:
+    agent = request.headers.get("User-Agent", "")
+    return EPAAssessment.EntryMethod.MOBILE_WEB if "Mobi" in agent else EPAAssessment.EntryMethod.WEB
+
+
+# ------------------------------------------------------------------ hub and lists
+@login_required
+def index(request):
+    """Faculty "to do" (open requests, recent assessments given), plus links by role."""
+    user = request.user
+    company_of(user)
+    is_assessor = has_role(user, ASSESSORS)
+    return render(request, "assessments/index.html", {
+        "is_assessor": is_assessor, "is_learner": has_role(user, LEARNERS), "is_manager": has_role(user, MANAGERS),
+        "open_requests": selectors.request_list_for_assessor(assessor=user)[:50] if is_assessor else [],
+        "given": selectors.assessment_list_given(assessor=user)[:20] if is_assessor else [],
+        "now": timezone.now(),
+    })
+
+
+@login_required
+def mine(request):
+    company_of(request.user)
+    return render(request, "assessments/mine.html", {
+        "assessments": selectors.assessment_list_for_learner(user=request.user)[:200],
+        "requests": selectors.request_list_for_learner(user=request.user)[:50],
+    })
+
+
+@login_required
+def detail(request, assessment_id):
+    assessment = access.get_assessment_for_user(request.user, assessment_id)
+    return render(request, "assessments/detail.html", {
+        "assessment": assessment,
+        "can_acknowledge": access.can_acknowledge_assessment(request.user, assessment),
+        "can_edit": access.can_change_assessment(request.user, assessment),
+        "edit_deadline": access.assessment_edit_deadline(assessment),
+        "can_delete": access.can_delete_assessment(request.user, assessment),
+        "went_well": [link.tag for link in assessment.tag_links.all() if link.tag_type == "went_well"],
+        "needs_work": [link.tag for link in assessment.tag_links.all() if link.tag_type == "needs_work"],
+        "reason_form": ReasonForm(),
+    })
+
+
+@login_required
+@require_POST
+def acknowledge(request, assessment_id):
+    assessment = access.get_assessment_for_user(request.user, assessment_id)
+    services.assessment_acknowledge(actor=request.user, assessment=assessment)
+    messages.success(request, "Acknowledged. Your faculty member can see you read it.")
+    return redirect("assessments:detail", assessment_id=assessment.pk)
+
+
+# ------------------------------------------------------------------ the form
+def _form_kwargs(*, company_id, learners, epas, epa_id=None):
+    """Choices for the assessment form: the entrustment levels are those of the chosen EPA's
+    scale (the posted/given one, else the first EPA's)."""
+    epa_list = list(selectors.epas_with_scale_levels(epas))
+    chosen = next((epa for epa in epa_list if str(epa.pk) == str(epa_id)), epa_list[0] if epa_list else None)
+    return {"learners": learners, "epas": epas, "epa_list": epa_list, "company_id": company_id,
+            "levels": (chosen.scale_levels or []) if chosen else [],
+            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list]),
+            "tags": selectors.feedback_tags_for(company_id=company_id)}
+
+
+@login_required
+@require_roles(*ASSESSORS)
+def new(request):
+    user = request.user
+    search = request.GET.get("q", "").strip()
+    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search)
+    form = AssessmentForm(request.POST or None, initial=_prefill(request, learners),
+                          **_form_kwargs(company_id=user.company_id, learners=learners,
+                                         epas=selectors.epas_for_assessor(assessor=user),
+                                         epa_id=request.POST.get("epa") or request.GET.get("epa")))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = _submit(form, assessor=user, entry_method=_entry_method(request))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Assessment of {data['learner'].user} saved. They can see it now.")
+            return redirect("assessments:detail", assessment_id=assessment.pk)
+    return render(request, "assessments/form.html", {"form": form, "search": search, "mode": "new"})
+
+
+def _prefill(request, learners) -> dict:
+    """Schedule prefill: the chosen learner's rotation today gives the site."""
+    learner_id = request.GET.get("learner")
+    learner = learners.filter(pk=learner_id).first() if learner_id else None
+    if learner is None:
+        return {}
+    assignment = assignment_on(learner=learner, day=timezone.localdate())
+    return {"learner": learner, "site": assignment.site if assignment else None}
+
+
+def _submit(form, *, assessor, entry_method, request=None):
+    """The form's input into the one submit service (the API calls it the same way)."""
+    data = form.cleaned_data
+    learner = request.learner if request is not None else data["learner"]
+    epa = request.epa if request is not None else data["epa"]
+    return services.assessment_submit(
+        assessor=assessor, learner=learner, epa=epa, entrustment_level=data["entrustment_level"],
+        assessment_date=data["assessment_date"], submission_key=data["submission_key"], entry_method=entry_method,
+        tags_went_well=data["tags_went_well"], tags_needs_work=data["tags_needs_work"], request=request,
+        **form.case_context())
+
+
+def case_types(request):
+    """htmx: the case-type <option>s for one EPA (the form works without it)."""
+    if not request.user.is_authenticated or request.user.company_id is None:
+        raise Http404
+    epa_id = request.GET.get("epa", "")
+    types = selectors.case_types_for_epas(company_id=request.user.company_id,
+                                          epa_ids=[int(epa_id)] if epa_id.isdigit() else [])
+    response = render(request, "assessments/case_type_options.html", {"case_types": types})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_roles(*ASSESSORS)
+def entrustment_levels(request):
+    """htmx: the entrustment-level radios of the chosen EPA's scale, so an assessor whose programs
+    use different scales sees the right levels before posting. Without htmx the form still works:
+    the posted EPA's scale validates the level and the error shows beside the field."""
+    epa_id = request.GET.get("epa", "")
+    kwargs = _form_kwargs(company_id=request.user.company_id, learners=Learner.objects.none(),
+                          epas=selectors.epas_for_assessor(assessor=request.user), epa_id=epa_id)
+    if epa_id and not any(str(epa.pk) == epa_id for epa in kwargs["epa_list"]):
+        raise Http404("No such EPA among yours.")
+    response = render(request, "assessments/levels_field.html", {"form": AssessmentForm(**kwargs), "mode": "new"})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# ------------------------------------------------------------------ signed link
+def _request_for_link(request, token) -> AssessmentRequest:
+    """The signed token authorizes one (request, assessor). A signed-in person who is not that
+    assessor gets 404: the link is not theirs to use."""
+    try:
+        claims = request_link_claims(token)
+        assessment_request = AssessmentRequest.objects.for_company(claims.company_id).select_related(
+            "learner__user", "learner__program__epa_set", "assessor", "epa__epa_set", "case_type").get(
+            pk=claims.request_id, assessor_id=claims.assessor_id)
+    except (LinkError, AssessmentRequest.DoesNotExist, ValueError, ValidationError):
+        raise Http404("This link is not valid.")
+    if request.user.is_authenticated and request.user.pk != assessment_request.assessor_id:
+        raise Http404("This link is for someone else.")
+    assessment_request.claims = claims
+    return assessment_request
+
+
+def link(request, token):
+    assessment_request = _request_for_link(request, token)
+    if request.method == "POST" and _already_answered_with(assessment_request, request.POST.get("submission_key")):
+        return render(request, "assessments/link_done.html", {"request_": assessment_request})
+    try:
+        request_link_check(assessment_request, assessment_request.claims)
+    except LinkError as error:
+        return render(request, "assessments/link_error.html", {"message": str(error)}, status=410)
+    if request.method == "GET":
+        services.request_link_opened(request=assessment_request, visitor=request.user)
+    return _link_form(request, assessment_request)
+
+
+def _already_answered_with(assessment_request, key) -> bool:
+    answered = EPAAssessment.all_objects.for_company(assessment_request.company_id).filter(
+        request=assessment_request).values_list("submission_key", flat=True).first()
+    return answered is not None and str(answered) == str(key)
+
+
+def _link_form(request, assessment_request):
+    learners = assessment_request.learner.program.learners.filter(pk=assessment_request.learner_id)
+    epas = EPA.objects.filter(pk=assessment_request.epa_id)
+    form = AssessmentForm(request.POST or None, initial={
+        "learner": assessment_request.learner, "epa": assessment_request.epa,
+        "assessment_date": assessment_request.case_date, "case_type": assessment_request.case_type},
+        **_form_kwargs(company_id=assessment_request.company_id, learners=learners, epas=epas,
+                       epa_id=assessment_request.epa_id))
+    for name in ("learner", "epa"):
+        form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            _submit(form, assessor=assessment_request.assessor, entry_method=EPAAssessment.EntryMethod.LINK,
+                    request=assessment_request)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return render(request, "assessments/link_done.html", {"request_": assessment_request})
+    return render(request, "assessments/form.html", {"form": form, "mode": "link", "request_": assessment_request})
+
+
+# ------------------------------------------------------------------ edit, delete, restore
+@login_required
+def edit(request, assessment_id):
+    assessment = access.get_assessment_for_user(request.user, assessment_id)
+    if assessment.assessor_id != request.user.pk:
+        raise PermissionDenied
+    if not access.can_change_assessment(request.user, assessment):
+        messages.error(request, "This assessment is locked: the edit window has closed.")
+        return redirect("assessments:detail", assessment_id=assessment.pk)
+    learners = assessment.program.learners.filter(pk=assessment.learner_id)
+    epas = EPA.objects.filter(pk=assessment.epa_id)
+    initial = {name: getattr(assessment, name) for name in services.EDITABLE_FIELDS}
+    initial.update(learner=assessment.learner, epa=assessment.epa, submission_key=assessment.submission_key,
+                   tags_went_well=[l.tag for l in assessment.tag_links.all() if l.tag_type == "went_well"],
+                   tags_needs_work=[l.tag for l in assessment.tag_links.all() if l.tag_type == "needs_work"])
+    form = AssessmentEditForm(request.POST or None, initial=initial, **_form_kwargs(
+        company_id=assessment.company_id, learners=learners, epas=epas, epa_id=assessment.epa_id))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assessment_edit(actor=request.user, assessment=assessment,
+                                     entrustment_level=data["entrustment_level"],
+                                     assessment_date=data["assessment_date"], tags_went_well=data["tags_went_well"],
+                                     tags_needs_work=data["tags_needs_work"], **form.case_context())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Assessment updated.")
+            return redirect("assessments:detail", assessment_id=assessment.pk)
+    return render(request, "assessments/form.html", {"form": form, "mode": "edit", "assessment": assessment})
+
+
+@login_required
+@require_POST
+def delete(request, assessment_id):
+    assessment = access.get_assessment_for_user(request.user, assessment_id)
+    if not access.can_delete_assessment(request.user, assessment):
+        raise PermissionDenied
+    try:
+        services.assessment_soft_delete(actor=request.user, assessment=assessment,
+                                        reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.message_dict.get("reason", error.messages)))
+        return redirect("assessments:detail", assessment_id=assessment.pk)
+    messages.success(request, "Assessment deleted. It no longer counts anywhere; you can restore it from the board.")
+    return redirect("assessments:board")
+
+
+@login_required
+@require_POST
+def restore(request, assessment_id):
+    assessment = access.get_deleted_assessment_for_user(request.user, assessment_id)
+    services.assessment_restore(actor=request.user, assessment=assessment)
+    messages.success(request, "Assessment restored.")
+    return redirect("assessments:detail", assessment_id=assessment.pk)
+
+
+# ------------------------------------------------------------------ learner: requests
+def _learner_for(request):
+    learner = selectors.learner_records(user=request.user).first()
+    if learner is None:
+        raise PermissionDenied
+    return learner
+
+
+@login_required
+@require_roles(*LEARNERS)
+def request_new(request):
+    learner = _learner_for(request)
+    epas = EPA.objects.filter(epa_set_id=learner.program.epa_set_id)
+    form = AssessmentRequestForm(request.POST or None, epas=epas, assessors=selectors.assessors_for_learner(
+        learner=learner))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment_request = services.assessment_request_create(
+                learner_user=request.user, learner=learner, assessor=data["assessor"], epa=data["epa"],
+                case_date=data["case_date"], note=data["note"], submission_key=data["submission_key"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Request sent to {data['assessor']}. Show them the QR code or they can use the emailed link.")
+            return redirect("assessments:request_detail", request_id=assessment_request.pk)
+    return render(request, "assessments/request_form.html", {"form": form, "learner": learner})
+
+
+@login_required
+def request_detail(request, request_id):
+    assessment_request = access.get_request_for_user(request.user, request_id)
+    show_link = (assessment_request.learner.user_id == request.user.pk
+                 and assessment_request.status == AssessmentRequest.Status.OPEN)
+    link_url = request.build_absolute_uri(request_link_path(assessment_request)) if show_link else ""
+    return render(request, "assessments/request_detail.html", {
+        "request_": assessment_request, "link_url": link_url,
+        "qr_data_uri": segno.make(link_url, error="m").svg_data_uri(scale=5) if link_url else "",
+    })
+
+
+# ------------------------------------------------------------------ coordinator
+@login_required
+@require_roles(*MANAGERS)
+def board(request):
+    return render(request, "assessments/board.html", {
+        "board": selectors.completion_board(user=request.user),
+        "deleted": selectors.assessment_deleted_for_manager(user=request.user)[:100],
+    })

@@ -1,0 +1,76 @@
+"""The API base every context builds on: the error format, tenant-scoped views, and the
+"tenants read, superusers curate" viewset used by shared libraries."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.core.access import company_of
+
+
+def service_errors(error: DjangoValidationError, renames: dict | None = None) -> ValidationError:
+    """A service's Django ValidationError as DRF's (400 with field errors). ``renames`` maps a
+    service argument name to the API field name where they differ."""
+    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    for old, new in (renames or {}).items():
+        if old in detail:
+            detail[new] = detail.pop(old)
+    return ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with Django's ValidationError turned into a 400 with field errors."""
+    if isinstance(exc, DjangoValidationError):
+        exc = service_errors(exc)
+    return drf_exception_handler(exc, context)
+
+
+def schema_only(view) -> bool:
+    """drf-spectacular builds the schema without a signed-in user; it only needs the model."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+class TenantScopedMixin:
+    """For DRF views: ``self.company`` is the requester's tenant; querysets must use it."""
+
+    @property
+    def company(self):
+        return company_of(self.request.user)
+
+
+class ReadForTenantsWriteForSuperusers(BasePermission):
+    """Tenant users may list; superusers may do anything the viewset offers. Detail routes are
+    the curation surface, so a tenant user gets 403 there (lists already carry every field)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        return request.method in SAFE_METHODS and view.action == "list"
+
+
+class PlatformCuratedViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Tenant users list ``tenant_queryset(company)``; superusers (no company) see
+    ``platform_queryset()``: every shared row, never a company's private ones."""
+
+    permission_classes = [ReadForTenantsWriteForSuperusers]
+    model = None
+
+    def get_queryset(self):
+        if schema_only(self):
+            return self.model.objects.none()
+        if self.request.user.is_superuser:
+            return self.platform_queryset()
+        return self.tenant_queryset(self.company)
+
+    def platform_queryset(self):
+        return self.tenant_queryset(None)
+
+    def tenant_queryset(self, company):
+        """Each subclass names the rows a company sees (abstract: every subclass defines it)."""
+        raise NotImplementedError(f"{type(self).__name__} must define tenant_queryset(company)")
