@@ -17,6 +17,7 @@ from apps.assessments.analytics_tasks import schedule_analytics_refresh
 from apps.assessments.signing import request_link_path
 from apps.assessments.tasks import notify_learner_of_assessment
 from apps.audit.services import restore, save_with_audit, soft_delete
+from apps.core.tasks import dispatch
 from apps.tenants.access import has_role
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS, Role
 
@@ -135,12 +136,13 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
                 _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
             save_with_audit(instance=assessment, actor=assessor, action="assessment_submitted")
             _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
+            dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id),
+                     assessment_id=str(assessment.pk))
     except IntegrityError:
         existing = _assessment_by_key(assessor.company_id, key)
         if existing is None:
             raise
         return existing
-    transaction.on_commit(lambda: notify_learner_of_assessment.delay(str(assessment.company_id), str(assessment.pk)))
     transaction.on_commit(schedule_analytics_refresh)
     return assessment
 

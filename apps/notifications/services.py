@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.tasks import dispatch
 from apps.notifications.models import Channel, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def _notification_get_or_create(*, company_id, user, kind, channel, title, messa
             notification = Notification.objects.create(
                 company_id=company_id, user=user, kind=kind, channel=channel, title=title[:255], message=message,
                 action_url=action_url[:500], idempotency_key=key)
-            transaction.on_commit(lambda: deliver_notification.delay(str(company_id), str(notification.pk)))
+            dispatch(deliver_notification, company_id=str(company_id), notification_id=str(notification.pk))
     except IntegrityError:  # a concurrent call with the same key won the unique constraint
         return None
     return notification
