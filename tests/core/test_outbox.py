@@ -247,3 +247,13 @@ def test_a_database_error_in_the_worker_retries_the_task_instead_of_losing_it(mo
     finally:
         task.pop_request()
     assert retried == [(OperationalError, 20)]
+
+
+@pytest.mark.django_db
+def test_the_platform_admin_sees_what_waits_for_the_broker(client):
+    from apps.tenants.models import User
+
+    _row("waiting for the broker")
+    client.force_login(User.objects.create_superuser("root@rounds.example", "x"))
+    response = client.get(reverse("admin:core_outboxmessage_changelist") + "?published_at__isempty=1")
+    assert response.status_code == 200 and b"tests.core.record_run" in response.content
