@@ -78,7 +78,7 @@ def outbox_publish(*, message) -> bool:
         try:
             OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1,
                                                                last_error=_error_text(exc))
-        except Exception:  # noqa: BLE001 — the database may be gone too; the row is there already
+        except Exception:  # the database may be gone too; the row is there already
             logger.warning("outbox: could not record the failed publish of %s", message.pk, exc_info=True)
         return False
     try:
@@ -89,7 +89,7 @@ def outbox_publish(*, message) -> bool:
             if row is not None:
                 OutboxMessage.objects.filter(pk=row.pk).update(
                     published_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
-    except Exception:  # noqa: BLE001 — unmarked: the relay publishes a second copy, OutboxTask skips it
+    except Exception:  # unmarked: the relay publishes a second copy, OutboxTask skips it
         logger.warning("outbox: published %s but could not mark it", message.pk, exc_info=True)
     return True
 
@@ -188,6 +188,6 @@ class OutboxTask(Task):
             try:
                 OutboxMessage.objects.filter(pk=message_id, executed_at__isnull=True).update(
                     last_error=_error_text(exc))
-            except Exception:  # noqa: BLE001 — reporting a failure must not fail the worker
+            except Exception:  # reporting a failure must not fail the worker
                 logger.warning("outbox: could not record the failure of %s", task_id, exc_info=True)
         super().on_failure(exc, task_id, args, kwargs, einfo)

@@ -159,7 +159,7 @@ def test_redis_stops_faith_submits_redis_returns_and_riley_is_notified_exactly_o
     relay = [str(ROOT / ".venv/bin/python"), "manage.py", "outbox_relay", "--min-age", "0"]
     try:
         faith = Browser(f"http://127.0.0.1:{web_port}")
-        assert _wait_for(lambda: faith.request("/accounts/login/")[0] == 200, 30, step=0.5), "no server"
+        assert _wait_for(lambda: faith.request("/accounts/login/")[0] == 200, 60, step=0.5), "no server"
         status, headers, _ = faith.request("/accounts/login/", {
             "csrfmiddlewaretoken": faith.csrf("/accounts/login/"), "username": ward["faith"].email,
             "password": PASSWORD})
@@ -170,7 +170,7 @@ def test_redis_stops_faith_submits_redis_returns_and_riley_is_notified_exactly_o
         assert faith.request("/")[0] == 200, "Faith is still signed in (her session is in PostgreSQL)"
         started = time.monotonic()
         during = _submit(faith, ward)
-        assert time.monotonic() - started < 10, "a stopped broker must not hold the request"
+        assert time.monotonic() - started < 15, "a stopped broker must not hold the request"
         assert faith.request(f"/assessments/{during.pk}/")[0] == 200
         waiting = OutboxMessage.objects.get(task_name=NOTIFY, kwargs__assessment_id=str(during.pk))
         assert waiting.published_at is None and waiting.last_error, "the task waits in PostgreSQL"
