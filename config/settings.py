@@ -144,10 +144,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in Redis when there is one (no database round trips per request, and still
-# revocable: logout deletes the key); otherwise in the database.
+# Sessions live in PostgreSQL; with Redis they are also cached there (cached_db: a request reads
+# Redis, not the database; a Redis outage falls back to the database, so nobody is signed out).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache" if env.str("REDIS_URL", default="")
+    "django.contrib.sessions.backends.cached_db" if env.str("REDIS_URL", default="")
     else "django.contrib.sessions.backends.db"
 )
 # Idle timeout: the session lives 30 minutes past the last request (SessionIdleTimeoutMiddleware
@@ -269,11 +269,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that does not answer fails a publish in 2 s; the outbox row waits for the relay.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 
+# The Redis cache turns connection errors and timeouts into misses (apps/core/cache.py).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "apps.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -1,8 +1,10 @@
 """The admin base for tenant-owned models: platform superusers only, and unscoped on purpose
 (the admin is the one place that reads every company's rows)."""
 
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.models import OutboxMessage
 from apps.core.scoping import TenantQuerySet
 
 
@@ -39,3 +41,19 @@ class PlatformAdmin(SimpleHistoryAdmin):
         if isinstance(queryset, TenantQuerySet):
             kwargs.setdefault("queryset", queryset.unscoped())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only view of the task outbox: what waits for the broker, what failed and why."""
+
+    list_display = ("task_name", "created_at", "published_at", "executed_at", "attempts", "last_error")
+    list_filter = ("task_name", ("published_at", admin.EmptyFieldListFilter), ("executed_at", admin.EmptyFieldListFilter))
+    search_fields = ("id", "company_id")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
