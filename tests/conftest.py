@@ -5,6 +5,77 @@ from django.test import Client, override_settings
 
 from tests.factories import CompanyFactory, MembershipFactory, SiteFactory, SponsorFactory, UserFactory
 
+# --- The test database: kept between local runs, and every run starts from "just migrated" ----------
+# `--reuse-db` (addopts) keeps it, so a run does not migrate from scratch. But a run's transactional
+# tests (browser, worker) end with a flush, which also empties the rows data migrations inserted (the
+# beat schedules), and materialized views keep their rows through a flush. So right after migrating,
+# the database is copied to a template (<name>_migrated), and each later run starts from a fresh copy
+# of it (CREATE DATABASE … TEMPLATE, about a second). `--create-db` (CI) rebuilds both.
+
+
+def _test_database_name() -> str:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["TEST"]["NAME"]
+
+
+def _server(dbname="postgres"):
+    import psycopg
+    from django.db import connection
+
+    return psycopg.connect(**{**connection.get_connection_params(), "dbname": dbname}, autocommit=True)
+
+
+def _applied_migrations(dbname) -> int | None:
+    import psycopg
+
+    try:
+        with _server(dbname) as database:
+            return database.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+    except psycopg.Error:  # no such database (or not migrated)
+        return None
+
+
+def _drop_database(name) -> None:
+    from psycopg import sql
+
+    with _server() as server:
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _copy_database(source, target) -> None:
+    from psycopg import sql
+
+    _drop_database(target)
+    with _server() as server:
+        server.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(target),
+                                                                         sql.Identifier(source)))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_keepdb, django_db_createdb):
+    """Before pytest-django sets the test database up: replace a kept one by a copy of the template
+    (without a template yet, drop it: the template must be made from a freshly created database)."""
+    name = _test_database_name()
+    if django_db_keepdb and not django_db_createdb:
+        if _applied_migrations(f"{name}_migrated"):
+            _copy_database(f"{name}_migrated", name)
+        else:
+            _drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """After it (migrations applied): keep the migrated state as the template for the next runs."""
+    from django.db import connections
+
+    name = _test_database_name()
+    if django_db_keepdb and (django_db_createdb
+                             or _applied_migrations(name) != _applied_migrations(f"{name}_migrated")):
+        with django_db_blocker.unblock():
+            connections.close_all()  # a template must have no open connections
+        _copy_database(name, f"{name}_migrated")
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_hashing():
