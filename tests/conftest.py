@@ -5,6 +5,39 @@ import pytest
 from tests.factories import CompanyFactory, MembershipFactory, SiteFactory, SponsorFactory, UserFactory
 
 
+# --- Row-level security (apps/core/rls.py) -----------------------------------------------------
+# The test database is built (and dropped) by the owner; the tests run as the app role. Code that
+# runs outside a request (factories, direct service calls) runs under the bypass; a request made
+# with the test client binds its own tenant (its user's company), exactly as in production.
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    from apps.core import rls
+
+    rls.use_owner_login()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    from apps.core import rls
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Test-only: transactional tests empty the tables with TRUNCATE (which RLS does not bind).
+        cursor.execute("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO rounds_app")
+    rls.use_app_login()
+    yield
+    rls.use_owner_login()
+
+
+@pytest.fixture(autouse=True)
+def _rls_bypass_outside_requests():
+    from apps.core import rls
+
+    with rls.bypass("tests: factories and direct service calls"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is deliberately slow; tests only need *a* hasher.

@@ -377,10 +377,13 @@ def feed_revoke(request, feed_id):
 @require_GET
 def feed_ics(request, token):
     """No login: the secret token is the credential. A revoked token is simply not found."""
+    from apps.core import rls
     from apps.core.scoping import unscoped
 
     with unscoped("calendar feed: the token identifies the tenant"):
         feed = CalendarFeed.objects.select_related("owner", "program").filter(token=token, revoked_at=None).first()
+    if feed is not None:
+        rls.set_request_tenant(request, feed.company_id)  # row-level security: the token's company
     signed_in_elsewhere = request.user.is_authenticated and request.user.company_id != getattr(feed, "company_id", 0)
     if feed is None or signed_in_elsewhere or not feed.owner.is_active:
         raise Http404("No such calendar")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.academics.assessment_selectors import assignment_on, learners_for_assessor
 from apps.academics.models import Learner
 from apps.assessments import selectors, services
+from apps.core import rls
 from apps.assessments.charts import trajectory_svg
 from apps.assessments.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
 from apps.assessments.models import EPA, AssessmentRequest, EntrustmentLevel, EPAAssessment
@@ -201,6 +202,7 @@ def _request_for_link(request, token) -> AssessmentRequest:
     assessor gets 404: the link is not theirs to use."""
     try:
         claims = request_link_claims(token)
+        rls.set_request_tenant(request, claims.company_id)  # row-level security: the signed link's company
         assessment_request = AssessmentRequest.objects.for_company(claims.company_id).select_related(
             "learner__user", "learner__program__epa_set", "assessor", "epa__epa_set", "case_type").get(
             pk=claims.request_id, assessor_id=claims.assessor_id)

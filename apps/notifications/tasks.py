@@ -11,6 +11,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from apps.core import rls
 from apps.tenants.models import Company
 
 logger = logging.getLogger(__name__)
@@ -24,8 +25,13 @@ def deliver_notification(company_id, notification_id):
     return notification_deliver(company_id=company_id, notification_id=notification_id)
 
 
-def _active_company_ids():
-    return list(Company.objects.filter(is_active=True).values_list("pk", flat=True))
+def _for_each_active_company(work):
+    """{company id: work(company_id=…)}, each run as that company (row-level security)."""
+    results = {}
+    for company_id in Company.objects.filter(is_active=True).values_list("pk", flat=True):
+        with rls.tenant(company_id):
+            results[str(company_id)] = work(company_id=company_id)
+    return results
 
 
 @shared_task(acks_late=True)
@@ -33,7 +39,7 @@ def send_assessment_reminders():
     """Periodic (django-celery-beat): remind assessors of open requests, company by company."""
     from apps.assessments.services import assessment_request_remind_due
 
-    return {str(company_id): assessment_request_remind_due(company_id=company_id) for company_id in _active_company_ids()}
+    return _for_each_active_company(assessment_request_remind_due)
 
 
 @shared_task(acks_late=True)
@@ -41,4 +47,4 @@ def expire_assessment_requests():
     """Periodic (django-celery-beat): expire open requests past their expiry, company by company."""
     from apps.assessments.services import assessment_request_expire_due
 
-    return {str(company_id): assessment_request_expire_due(company_id=company_id) for company_id in _active_company_ids()}
+    return _for_each_active_company(assessment_request_expire_due)

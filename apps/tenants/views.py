@@ -13,6 +13,7 @@ from apps.tenants.forms import SiteForm
 from apps.tenants.models import Site
 from apps.core.navigation import home_panels_for
 from apps.tenants.roles import Role
+from apps.core import rls
 from apps.core.scoping import unscoped
 
 
@@ -81,4 +82,6 @@ class TenantPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         signed_in = self.request.user
         if user is not None and signed_in.is_authenticated and signed_in.company_id != user.company_id:
             raise Http404("No such link")  # someone signed in elsewhere learns nothing about this account
+        if user is not None:
+            rls.set_request_tenant(self.request, user.company_id)  # row-level security: the link's company
         return user
