@@ -119,3 +119,10 @@ def embedded_app_database_config(var_dir: Path, owner_config: dict) -> dict:
     if " 2\n" not in present:
         server.psql(roles_sql())
     return {**owner_config, "USER": APP_ROLE}
+
+
+def embedded_app_database_url(var_dir: Path, name: str = EMBEDDED_DB_NAME) -> str:
+    """``embedded_database_url`` for the app role (the benchmark's web processes)."""
+    owner_url = embedded_database_url(var_dir, name)
+    embedded_app_database_config(var_dir, {})
+    return owner_url.replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)
