@@ -128,8 +128,9 @@ def sync_before_query(execute, sql, params, many, context):
             and not (isinstance(sql, str) and sql.startswith("ROLLBACK"))):  # a set_config before ROLLBACK TO SAVEPOINT is undone
         state = wanted_state()
         if connection.rls_state != state:
-            with connection.wrap_database_errors:
-                context["cursor"].cursor.execute(_SYNC_SQL, state)
+            # Its own client cursor: the query's cursor may be a server-side (named) one.
+            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+                cursor.execute(_SYNC_SQL, state)
             connection.rls_state = state
     return execute(sql, params, many, context)
 
@@ -139,12 +140,18 @@ def reset_connections(**kwargs) -> None:
     connection never starts the next unit of work with the last one's tenant."""
     from django.db import connections
 
+    from django.db import DatabaseError
+
     for connection in connections.all(initialized_only=True):
         if (connection.settings_dict.get("ROUNDS_RLS") and connection.connection is not None
-                and connection.rls_state not in (NO_TENANT,) and not connection.needs_rollback):
-            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-                cursor.execute(_SYNC_SQL, NO_TENANT)
-            connection.rls_state = NO_TENANT
+                and connection.rls_state != NO_TENANT and not connection.needs_rollback):
+            try:
+                with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+                    cursor.execute(_SYNC_SQL, NO_TENANT)
+                connection.rls_state = NO_TENANT
+            except DatabaseError:
+                logger.exception("row-level security: could not reset the connection; closing it")
+                connection.close()  # a connection that may still carry a tenant is not reused
 
 
 def check_app_login(connection) -> None:

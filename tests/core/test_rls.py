@@ -204,3 +204,17 @@ def test_a_request_leaves_its_connection_with_no_tenant(client, northwind, make_
     assert connection.rls_state == rls.NO_TENANT
     session = connection.connection.execute("SELECT current_setting('rounds.company_id', true), current_user")
     assert session.fetchall() == [("", "rounds_app")]  # asked without the connection's own sync
+
+
+@pytest.mark.django_db
+def test_an_api_token_signs_in_before_any_tenant_is_known_and_then_binds_its_company(client, northwind, southbay,
+                                                                                    make_user):
+    from rest_framework.authtoken.models import Token
+
+    from apps.tenants.roles import Role
+
+    ours, _ = (ProgramFactory(sponsor=SponsorFactory(institution__company=c)) for c in (northwind, southbay))
+    token = Token.objects.create(user=make_user(northwind, Role.COORDINATOR, program=ours))
+    response = client.get("/api/programs/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [str(ours.pk)]
