@@ -27,17 +27,19 @@ sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_bench"
 
 
-def _bench_database_url() -> str:
+def _bench_database_urls() -> tuple[str, str]:
     """Each size measures its own database on the embedded server (rounds_bench_s, _m, _l), so S is
-    never measured inside M's rows. DATABASE_URL, when set, wins (an external server)."""
-    from config.database import embedded_database_url
+    never measured inside M's rows. DATABASE_URL, when set, wins (an external server).
+    (app role URL, owner URL): pages are measured as the app role, under row-level security."""
+    from config.database import embedded_app_database_url, embedded_database_url
 
     size = sys.argv[sys.argv.index("--size") + 1] if "--size" in sys.argv else "S"
-    return embedded_database_url(ROOT / "var", f"rounds_bench_{size.lower()}")
+    name = f"rounds_bench_{size.lower()}"
+    return embedded_app_database_url(ROOT / "var", name), embedded_database_url(ROOT / "var", name)
 
 
 if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = _bench_database_url()
+    os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = _bench_database_urls()
 
 import django  # noqa: E402
 
@@ -54,6 +56,7 @@ from apps.academics.models import AcademicYear, Learner  # noqa: E402
 from apps.analytics.services import analytics_refresh  # noqa: E402
 from apps.analytics.management.commands.seed_scale import synthetic_scale  # noqa: E402
 from apps.assessments.models import AnalyticsRefresh  # noqa: E402
+from apps.core import rls  # noqa: E402
 from apps.core.scoping import unscoped  # noqa: E402
 from apps.tenants.models import Company, User  # noqa: E402
 
@@ -282,8 +285,10 @@ def main():
     parser.add_argument("--post-threads", type=int, default=8)
     options = parser.parse_args()
 
+    rls.use_owner_login()  # migrate and seed as the owner; measure as the app role
     call_command("migrate", verbosity=0)  # a size's database starts empty the first time
     users, learner, program, year = ensure_data(options.size)
+    rls.use_app_login()
     urls, missing = pages(learner, program, year)
     result = {"size": options.size, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "cpus": os.cpu_count(), "gunicorn": f"{options.workers} workers × 2 threads",
@@ -317,4 +322,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # A platform script: what it does outside a request (sign-ins, counts) runs under the RLS
+    # bypass; the pages it measures bind their own tenant, as in production.
+    with rls.bypass("bench: platform script"):
+        main()

@@ -152,3 +152,35 @@ def _ensure_database(server, name: str) -> None:
 
 def _system_user():
     return "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+
+
+# --- Row-level security: the roles are defined in apps/core/db_roles.py ---------------------------
+from apps.core.db_roles import APP_ROLE, BYPASS_ROLE, roles_sql  # noqa: E402  (no Django needed)
+
+# `manage.py` commands are maintenance and run as the owner, except the web server itself.
+COMMANDS_RUN_AS_APP = {"runserver"}
+
+
+def runs_as_owner(argv: list[str]) -> bool:
+    """True for `manage.py <command>` (migrate, load_reference, seed_demo, rls_setup_roles…);
+    False for web servers, Celery, pytest (whose fixture switches to the owner only to build the
+    test database) and `manage.py runserver`."""
+    return len(argv) > 1 and Path(argv[0]).name == "manage.py" and argv[1] not in COMMANDS_RUN_AS_APP
+
+
+def embedded_app_database_config(var_dir: Path, owner_config: dict) -> dict:
+    """The embedded server's DATABASES entry for the app role, next to the owner's
+    (``embedded_database_config``). The roles are created here when missing (one psql call);
+    table grants and policies come from the post_migrate hook in apps/core/rls.py."""
+    server = _embedded_server(var_dir)
+    present = server.psql(f"SELECT count(*) FROM pg_roles WHERE rolname IN ('{APP_ROLE}', '{BYPASS_ROLE}');")
+    if " 2\n" not in present:
+        server.psql(roles_sql())
+    return {**owner_config, "USER": APP_ROLE}
+
+
+def embedded_app_database_url(var_dir: Path, name: str = EMBEDDED_DB_NAME) -> str:
+    """``embedded_database_url`` for the app role (the benchmark's web processes)."""
+    owner_url = embedded_database_url(var_dir, name)
+    embedded_app_database_config(var_dir, {})
+    return owner_url.replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)

@@ -3,13 +3,14 @@
 Every variable is listed with its default and meaning in README.md → Configuration.
 """
 
+import sys
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.database import embedded_database_config
+from config.database import embedded_app_database_config, embedded_database_config, runs_as_owner
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.rls.request_middleware",  # first: every query of the request runs as its user's company
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,7 +118,23 @@ TEMPLATES = [
 ]
 
 # --- Database: DATABASE_URL, or the embedded PostgreSQL 18 under var/ (never in production) ---
-DATABASES = {"default": env.db_url_config(DATABASE_URL) if DATABASE_URL else embedded_database_config(VAR_DIR)}
+# Two logins to one database (row-level security, apps/core/rls.py): web and worker processes
+# connect as the app role (DATABASE_URL / the embedded `rounds_app`), which RLS binds to a
+# tenant; `manage.py` maintenance commands (migrate, load_reference, seed_demo…) connect as the
+# owner (DATABASE_OWNER_URL, default DATABASE_URL / the embedded `postgres`).
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="") or DATABASE_URL
+if DATABASE_URL:
+    ROUNDS_DATABASE_OWNER = env.db_url_config(DATABASE_OWNER_URL)
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+else:
+    ROUNDS_DATABASE_OWNER = embedded_database_config(VAR_DIR)
+    DATABASES = {"default": embedded_app_database_config(VAR_DIR, ROUNDS_DATABASE_OWNER)}
+DATABASES["default"]["ENGINE"] = "apps.core.postgresql_rls"  # the PostgreSQL backend + the RLS tenant sync
+DATABASES["default"]["ROUNDS_RLS"] = True  # this connection is bound to a tenant; False = owner
+ROUNDS_DATABASE_APP = {key: DATABASES["default"].get(key, "") for key in ("USER", "PASSWORD", "HOST", "PORT")}
+if runs_as_owner(sys.argv):
+    DATABASES["default"].update({key: ROUNDS_DATABASE_OWNER[key] for key in ("USER", "PASSWORD", "HOST", "PORT")
+                                 if key in ROUNDS_DATABASE_OWNER}, ROUNDS_RLS=False)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

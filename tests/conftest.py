@@ -55,7 +55,11 @@ def _copy_database(source, target) -> None:
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings, django_db_keepdb, django_db_createdb):
     """Before pytest-django sets the test database up: replace a kept one by a copy of the template
-    (without a template yet, drop it: the template must be made from a freshly created database)."""
+    (without a template yet, drop it: the template must be made from a freshly created database).
+    The test database is built (and dropped) by the owner login (row-level security, apps/core/rls.py)."""
+    from apps.core import rls
+
+    rls.use_owner_login()
     name = _test_database_name()
     if django_db_keepdb and not django_db_createdb:
         if _applied_migrations(f"{name}_migrated"):
@@ -66,15 +70,34 @@ def django_db_modify_db_settings(django_db_modify_db_settings, django_db_keepdb,
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb):
-    """After it (migrations applied): keep the migrated state as the template for the next runs."""
-    from django.db import connections
+    """After it (migrations applied): keep the migrated state as the template for the next runs.
+    Then the tests run as the app role, bound by row-level security, as web and worker processes are."""
+    from django.db import connection, connections
 
+    from apps.core import rls
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Test-only: transactional tests empty the tables with TRUNCATE (which RLS does not bind).
+        cursor.execute("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO rounds_app")
     name = _test_database_name()
     if django_db_keepdb and (django_db_createdb
                              or _applied_migrations(name) != _applied_migrations(f"{name}_migrated")):
         with django_db_blocker.unblock():
             connections.close_all()  # a template must have no open connections
         _copy_database(name, f"{name}_migrated")
+    rls.use_app_login()
+    yield
+    rls.use_owner_login()
+
+
+# Code that runs outside a request (factories, direct service calls) runs under the bypass; a request
+# made with the test client binds its own tenant (its user's company), exactly as in production.
+@pytest.fixture(autouse=True)
+def _rls_bypass_outside_requests():
+    from apps.core import rls
+
+    with rls.bypass("tests: factories and direct service calls"):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

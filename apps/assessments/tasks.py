@@ -4,6 +4,7 @@ takes the company id explicitly; the periodic ones walk every active company."""
 from celery import shared_task
 
 from apps.assessments import jobs
+from apps.core import rls
 from apps.tenants.selectors import active_company_ids
 
 
@@ -26,12 +27,19 @@ def notify_assessor_of_request(company_id, request_id, kind, key):
 @shared_task(name="apps.notifications.tasks.send_assessment_reminders", acks_late=True)
 def send_assessment_reminders():
     """Periodic (django-celery-beat): remind assessors of open requests, company by company."""
-    return {str(company_id): jobs.assessment_request_remind_due(company_id=company_id)
-            for company_id in active_company_ids()}
+    return _for_each_active_company(jobs.assessment_request_remind_due)
 
 
 @shared_task(name="apps.notifications.tasks.expire_assessment_requests", acks_late=True)
 def expire_assessment_requests():
     """Periodic (django-celery-beat): expire open requests past their expiry, company by company."""
-    return {str(company_id): jobs.assessment_request_expire_due(company_id=company_id)
-            for company_id in active_company_ids()}
+    return _for_each_active_company(jobs.assessment_request_expire_due)
+
+
+def _for_each_active_company(work):
+    """{company id: work(company_id=…)}, each run as that company (row-level security)."""
+    results = {}
+    for company_id in active_company_ids():
+        with rls.tenant(company_id):
+            results[str(company_id)] = work(company_id=company_id)
+    return results

@@ -24,6 +24,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.core import rls
+
 logger = logging.getLogger(__name__)
 
 RELAY_BATCH = 500
@@ -51,11 +53,19 @@ def _message_id(task_id) -> uuid.UUID | None:
 
 
 # ------------------------------------------------------------------ writes
+def _infrastructure():
+    """The outbox is infrastructure across tenants (the relay and the purge see every company's
+    rows; a message may have no company): its own rows are read and written under the RLS bypass.
+    The task body itself runs as its tenant (apps/core/rls.py binds ``company_id``)."""
+    return rls.bypass("outbox: infrastructure rows of every tenant")
+
+
 def outbox_message_create(*, task_name: str, kwargs: dict):
     """Record a task in the current transaction. ``kwargs`` must be JSON (pass ids as str)."""
     from apps.core.models import OutboxMessage
 
-    return OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs, company_id=kwargs.get("company_id"))
+    with _infrastructure():
+        return OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs, company_id=kwargs.get("company_id"))
 
 
 def _send(message) -> None:
@@ -67,7 +77,7 @@ def _error_text(exc) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def outbox_publish(*, message) -> bool:
+def _outbox_publish(*, message) -> bool:
     """Publish one committed message now (the on-commit step). Never raises: the write that
     dispatched it is committed whatever happens here, and the relay retries what fails."""
     from apps.core.models import OutboxMessage
@@ -96,7 +106,7 @@ def outbox_publish(*, message) -> bool:
     return True
 
 
-def outbox_relay(*, batch_size: int = RELAY_BATCH, min_age_seconds: float = RELAY_MIN_AGE_SECONDS) -> int:
+def _outbox_relay(*, batch_size: int = RELAY_BATCH, min_age_seconds: float = RELAY_MIN_AGE_SECONDS) -> int:
     """Publish messages that are neither published nor executed and older than
     ``min_age_seconds``, oldest first. Stops at the first broker error (it is down: the next run
     retries). Concurrent relays skip each other's rows. Returns how many were published."""
@@ -126,7 +136,7 @@ def outbox_relay(*, batch_size: int = RELAY_BATCH, min_age_seconds: float = RELA
     return published
 
 
-def outbox_purge(*, now=None) -> int:
+def _outbox_purge(*, now=None) -> int:
     """Delete messages executed more than KEEP_EXECUTED_DAYS ago, and messages published but
     never executed (the task failed for good) after KEEP_FAILED_DAYS."""
     from apps.core.models import OutboxMessage
@@ -136,6 +146,21 @@ def outbox_purge(*, now=None) -> int:
         Q(executed_at__lt=now - timedelta(days=KEEP_EXECUTED_DAYS))
         | Q(executed_at__isnull=True, published_at__lt=now - timedelta(days=KEEP_FAILED_DAYS))).delete()
     return deleted
+
+
+def outbox_publish(*, message) -> bool:
+    with _infrastructure():
+        return _outbox_publish(message=message)
+
+
+def outbox_relay(**kwargs) -> int:
+    with _infrastructure():
+        return _outbox_relay(**kwargs)
+
+
+def outbox_purge(**kwargs) -> int:
+    with _infrastructure():
+        return _outbox_purge(**kwargs)
 
 
 # ------------------------------------------------------------------ execution
@@ -168,17 +193,21 @@ class OutboxTask(Task):
         from apps.core.models import OutboxMessage
 
         message_id = _message_id(self.request.id)
-        if message_id is None or not OutboxMessage.objects.filter(pk=message_id).exists():
+        with _infrastructure():
+            has_row = message_id is not None and OutboxMessage.objects.filter(pk=message_id).exists()
+        if not has_row:
             return super().__call__(*args, **kwargs)
         with transaction.atomic():
-            row = OutboxMessage.objects.select_for_update().get(pk=message_id)
+            with _infrastructure():
+                row = OutboxMessage.objects.select_for_update().get(pk=message_id)
             if row.executed_at is not None:
                 logger.info("outbox: %s %s already executed at %s; skipped", self.name, message_id, row.executed_at)
                 return None
             result = super().__call__(*args, **kwargs)
             now = timezone.now()
-            OutboxMessage.objects.filter(pk=message_id).update(
-                executed_at=now, published_at=row.published_at or now, last_error="")
+            with _infrastructure():
+                OutboxMessage.objects.filter(pk=message_id).update(
+                    executed_at=now, published_at=row.published_at or now, last_error="")
         return result
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
@@ -188,8 +217,9 @@ class OutboxTask(Task):
         message_id = _message_id(task_id)
         if message_id is not None:
             try:
-                OutboxMessage.objects.filter(pk=message_id, executed_at__isnull=True).update(
-                    last_error=_error_text(exc))
+                with _infrastructure():
+                    OutboxMessage.objects.filter(pk=message_id, executed_at__isnull=True).update(
+                        last_error=_error_text(exc))
             except Exception:  # reporting a failure must not fail the worker
                 logger.warning("outbox: could not record the failure of %s", task_id, exc_info=True)
         super().on_failure(exc, task_id, args, kwargs, einfo)

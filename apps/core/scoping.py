@@ -29,9 +29,12 @@ class TenantScopeError(RuntimeError):
 def unscoped(reason: str):
     """Allow unscoped tenant queries inside this block (Django internals such as uniqueness
     validation, platform maintenance commands). Say why; the reason shows up when debugging."""
+    from apps.core import rls  # row-level security: the block also runs under the bypass role
+
     token = _unscoped_reason.set(reason)
     try:
-        yield
+        with rls.bypass(reason):
+            yield
     finally:
         _unscoped_reason.reset(token)
 
@@ -59,6 +62,7 @@ class TenantQuerySet(models.QuerySet):
         """Escape hatch: every company's rows. Only platform (superuser) code may call this."""
         clone = self._chain()
         clone._tenant_scoped = True
+        clone._hints = {**clone._hints, "rls_bypass": True}  # row-level security: see the end of this file
         return clone
 
     def _require_scope(self):
@@ -169,3 +173,25 @@ class SoftDeleteModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+# --- Row-level security hook (apps/core/rls.py) ---------------------------------------------
+# An ``.unscoped()`` queryset is platform code: it runs under the bypass role, so PostgreSQL's
+# policies let it read every company, like the queryset itself.
+def _under_rls_bypass(method):
+    def wrapper(self, *args, **kwargs):
+        if not self._hints.get("rls_bypass"):
+            return method(self, *args, **kwargs)
+        from apps.core import rls
+
+        with rls.bypass(f"{self.model.__name__}.objects.unscoped()"):
+            return method(self, *args, **kwargs)
+
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
+for _name in ("_fetch_all", "count", "exists", "aggregate", "update", "delete", "explain", "contains",
+              "bulk_create", "bulk_update", "_update", "in_bulk"):
+    setattr(TenantQuerySet, _name, _under_rls_bypass(getattr(TenantQuerySet, _name)))
+del _name

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_record
+from apps.core import rls
 from apps.core.scoping import unscoped
 
 
@@ -27,4 +28,6 @@ class TenantPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         signed_in = self.request.user
         if user is not None and signed_in.is_authenticated and signed_in.company_id != user.company_id:
             raise Http404("No such link")  # someone signed in elsewhere learns nothing about this account
+        if user is not None:
+            rls.set_request_tenant(self.request, user.company_id)  # row-level security: the link's company
         return user

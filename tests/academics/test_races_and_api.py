@@ -6,6 +6,7 @@ from django.db import connection
 
 from apps.academics import services
 from apps.academics.models import RotationAssignment
+from apps.core import rls
 from apps.tenants.roles import Role
 from tests.factories import (
     AcademicYearFactory, LearnerFactory, MembershipFactory, ProgramFactory, RotationTypeFactory, SponsorFactory,
@@ -24,8 +25,9 @@ def test_two_racing_requests_for_overlapping_dates_let_exactly_one_win(northwind
     def book(rotation, start, end):
         try:
             barrier.wait()
-            services.rotation_assignment_create(actor=actor, learner=learner, rotation_type=rotation,
-                                                start_date=start, end_date=end)
+            with rls.tenant(northwind.pk):  # a thread starts with no tenant bound, like a request without a user
+                services.rotation_assignment_create(actor=actor, learner=learner, rotation_type=rotation,
+                                                    start_date=start, end_date=end)
             outcomes.append("saved")
         except ValidationError as error:
             outcomes.append(error.message_dict["rotation_type"][0])

@@ -18,6 +18,7 @@ from apps.academics.web.forms import (
     AcademicYearForm, BlockGenerateForm, CellForm, FacultyDetailsForm, ImportForm, LearnerEditForm, MembershipEndForm,
     PersonAddForm, PersonNameForm, PromotionForm, RosterFilterForm,
 )
+from apps.core import rls
 from apps.core.access import company_of, get_for_company_or_404
 from apps.core.forms import apply_service_errors
 from apps.core.scoping import unscoped
@@ -353,6 +354,8 @@ def feed_ics(request, token):
     """No login: the secret token is the credential. A revoked token is simply not found."""
     with unscoped("calendar feed: the token identifies the tenant"):
         feed = CalendarFeed.objects.select_related("owner", "program").filter(token=token, revoked_at=None).first()
+    if feed is not None:
+        rls.set_request_tenant(request, feed.company_id)  # row-level security: the token's company
     signed_in_elsewhere = request.user.is_authenticated and request.user.company_id != getattr(feed, "company_id", 0)
     if feed is None or signed_in_elsewhere or not feed.owner.is_active:
         raise Http404("No such calendar")

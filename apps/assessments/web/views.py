@@ -18,6 +18,7 @@ from apps.assessments import access, selectors, services
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.assessments.signing import LinkError, request_link_check, request_link_claims, request_link_path
 from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
+from apps.core import rls
 from apps.core.access import company_of
 from apps.core.forms import apply_service_errors
 from apps.reference.models import EPA
@@ -168,6 +169,7 @@ def _request_for_link(request, token) -> AssessmentRequest:
     assessor gets 404: the link is not theirs to use."""
     try:
         claims = request_link_claims(token)
+        rls.set_request_tenant(request, claims.company_id)  # row-level security: the signed link's company
         assessment_request = AssessmentRequest.objects.for_company(claims.company_id).select_related(
             "learner__user", "learner__program__epa_set", "assessor", "epa__epa_set", "case_type").get(
             pk=claims.request_id, assessor_id=claims.assessor_id)
