@@ -9,6 +9,12 @@ class EmailBackend(ModelBackend):
     yet — the user row *is* how we learn it. The company comes in the same query, since every
     page needs it."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # No tenant is known before sign-in, and checking the password may upgrade its stored hash
+        # (a save of the user row): both run under the escape hatch (and the RLS bypass).
+        with unscoped("authentication: sign-in and password-hash upgrade"):
+            return super().authenticate(request, username=username, password=password, **kwargs)
+
     def get_user(self, user_id):
         with unscoped("authentication: session user lookup"):
             user = User.objects.select_related("company").filter(pk=user_id).first()

@@ -82,8 +82,12 @@ class PrivateRedis:
 def _database_env() -> dict:
     """Subprocesses use this test's database (libpq's PGHOST/PGPORT: the embedded server listens
     on a Unix socket, which a URL host cannot carry) — as tests/notifications/test_worker.py."""
+    from django.conf import settings
+
     db = connection.settings_dict
-    return {"DATABASE_URL": f"postgres://{db['USER']}@/{db['NAME']}", "PGHOST": str(db["HOST"]),
+    owner = settings.ROUNDS_DATABASE_OWNER["USER"]  # manage.py commands (the relay) log in as the owner
+    return {"DATABASE_URL": f"postgres://{db['USER']}@/{db['NAME']}",
+            "DATABASE_OWNER_URL": f"postgres://{owner}@/{db['NAME']}", "PGHOST": str(db["HOST"]),
             "PGPORT": str(db["PORT"])}
 
 
@@ -178,7 +182,8 @@ def test_redis_stops_faith_submits_redis_returns_and_riley_is_notified_exactly_o
 
         redis_server.start()
         published = subprocess.run(relay, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-        assert "published 1" in published.stdout, published.stdout + published.stderr
+        # Two waited: Riley's notification and the analytics refresh the submit asked for.
+        assert "published 2" in published.stdout, published.stdout + published.stderr
         both_sent = ([("email", "sent"), ("in_app", "sent")], 1)
         assert _wait_for(lambda: _delivered(ward, during, mail_dir) == both_sent, 60), (
             _delivered(ward, during, mail_dir), (tmp_path / "processes.log").read_text()[-3000:])
@@ -203,6 +208,6 @@ def test_redis_stops_faith_submits_redis_returns_and_riley_is_notified_exactly_o
     assert _delivered(ward, during, mail_dir) == both_sent
     assert _delivered(ward, after, mail_dir) == both_sent
     assert len(list(mail_dir.glob("*.eml"))) == 2
-    assert OutboxMessage.objects.count() == 6, "notify twice, deliver twice each"
+    assert OutboxMessage.objects.count() == 8, "notify twice, refresh analytics twice, deliver twice each"
     assert not OutboxMessage.objects.filter(Q(published_at=None) | Q(executed_at=None)).exists(), (
         "every message was published and ran")
