@@ -109,13 +109,15 @@ def _parent_clash(obj, field, parent_company_id):
         )
 
 
-def check_parents_share_company(objs, *, only=None, changed_only=True):
+def check_parents_share_company(objs, *, only=None, changed_only=True, company_derived=True):
     """Every tenant FK of each row points at a row of the row's company (or a shared row).
     Parents already loaded on the instance are compared in memory; the rest cost one query per
     parent model. ``changed_only`` skips FKs whose value is the one loaded from the database."""
     pending = defaultdict(lambda: defaultdict(list))
     for obj in objs:
         for field in tenant_parent_fields(type(obj)):
+            if company_derived and field.name == getattr(obj, "company_from", None):
+                continue  # the row's company was just taken from this parent
             if only is not None and field.name not in only and field.attname not in only:
                 continue
             value = getattr(obj, field.attname)
@@ -311,7 +313,7 @@ class TenantQuerySet(models.QuerySet):
         if "company" in fields or "company_id" in fields:
             raise TenantScopeError(f"{self.model.__name__}.company cannot change (bulk_update refused)")
         objs = list(objs)
-        check_parents_share_company(objs, only=set(fields), changed_only=False)
+        check_parents_share_company(objs, only=set(fields), changed_only=False, company_derived=False)
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
