@@ -11,6 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from apps.academics.models import Specialty
+from apps.audit.admin import AuditedImportMixin
 from apps.assessments import resources, validators
 from apps.assessments.models import (
     EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
@@ -21,7 +22,7 @@ from apps.tenants.admin import PlatformAdmin
 LOCKED_WHEN_USED = ("epa_set", "number", "name")
 
 
-class ReferenceAdmin(ImportExportModelAdmin, PlatformAdmin):
+class ReferenceAdmin(AuditedImportMixin, ImportExportModelAdmin, PlatformAdmin):
     """Superuser-only (PlatformAdmin), history per object, CSV/XLSX import and export."""
 
     formats = [CSV, XLSX]

@@ -16,12 +16,21 @@ def audit_log_record(*, company, actor, action: str, entity=None, changes=None,
                      severity=AuditLog.Severity.INFO, status_code=None, entity_type="", entity_id="") -> AuditLog:
     """One audit row. ``action`` is ``<entity>.<verb>`` (apps.audit.actions); secrets in
     ``changes`` are redacted (apps.audit.redaction) before anything is stored."""
+    row = audit_log_build(company=company, actor=actor, action=action, entity=entity, changes=changes,
+                          severity=severity, status_code=status_code, entity_type=entity_type, entity_id=entity_id)
+    row.save(force_insert=True)
+    return row
+
+
+def audit_log_build(*, company, actor, action: str, entity=None, changes=None,
+                    severity=AuditLog.Severity.INFO, status_code=None, entity_type="", entity_id="") -> AuditLog:
+    """An unsaved audit row (for ``AuditLog.objects.bulk_create`` of many at once)."""
     validate_action_name(action)
     ctx = context.current()
     if entity is not None:
         entity_type = entity_type or entity._meta.label
         entity_id = entity_id or str(entity.pk)
-    return AuditLog.objects.create(
+    return AuditLog(
         company_id=getattr(company, "pk", company),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

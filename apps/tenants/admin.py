@@ -1,49 +1,14 @@
 """Platform (superuser) admin for tenants and accounts. Tenant models here read across every
-company, so each admin uses the ``unscoped()`` escape hatch explicitly."""
+company; ``PlatformAdmin`` (apps.audit.admin) unscopes the lists, scopes the dropdowns to the
+edited object's company and audits every write."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from apps.audit.admin import PlatformAdmin  # noqa: F401 — re-exported for apps.assessments.admin
 from apps.tenants.models import (
     Company, Institution, Membership, ParticipationAgreement, Region, Resource, Site, SponsoringInstitution, User,
 )
-from apps.core.scoping import TenantQuerySet
-
-
-class PlatformAdmin(SimpleHistoryAdmin):
-    """Admin for a tenant-owned model: unscoped on purpose (platform superusers only)."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.unscoped() if isinstance(queryset, TenantQuerySet) else queryset
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        queryset = db_field.remote_field.model._default_manager.all()
-        if isinstance(queryset, TenantQuerySet):
-            kwargs.setdefault("queryset", queryset.unscoped())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        queryset = db_field.remote_field.model._default_manager.all()
-        if isinstance(queryset, TenantQuerySet):
-            kwargs.setdefault("queryset", queryset.unscoped())
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Company)
