@@ -2,24 +2,21 @@
 imperative — ``assessment.submit``, ``epa_set.publish``, ``learner.update``, ``user.login``.
 
 ``audit_log_record`` refuses any other name, except the pre-scheme names in
-``LEGACY_ACTION_NAMES``: they are accepted until the integrator has applied the renames listed in
-/work/briefs/audit_renames.txt (apps/academics, apps/assessments); then the set is emptied and
-every old name fails loudly."""
+``LEGACY_ACTION_NAMES``: they are accepted until their call sites (apps/academics,
+apps/assessments, being moved in parallel) are renamed; then the set is emptied and every old
+name fails loudly."""
 
 import re
-
-from django.core.exceptions import ImproperlyConfigured
 
 ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 # A model whose audit entity reads better than its class name.
 ENTITY_NAMES = {
     "assessments.EPAAssessment": "assessment",
-    "academics.RotationAssignment": "rotation_assignment",
 }
 
 # Names written before the scheme, still used by call sites another engineer is moving.
-# Empty this set once audit_renames.txt has been applied.
+# Empty this set once those call sites use <entity>.<verb>.
 LEGACY_ACTION_NAMES = frozenset({
     "academic_year_updated", "academic_year_created", "block_created", "assignment_created",
     "assignment_updated", "assignment_deleted", "roster_added", "roster_updated", "learner_updated",
@@ -31,7 +28,7 @@ LEGACY_ACTION_NAMES = frozenset({
 })
 
 
-class InvalidActionName(ImproperlyConfigured):
+class InvalidActionName(ValueError):
     pass
 
 

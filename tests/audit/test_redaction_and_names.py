@@ -58,9 +58,13 @@ def test_a_bad_action_name_writes_no_row(site):
     assert not AuditLog.objects.for_company(site.company).exists()
 
 
-def test_old_names_are_accepted_until_the_renames_are_applied(site):
-    audit_log_record(company=site.company, actor=None, action="assessment_submitted", entity=site)
-    assert AuditLog.objects.for_company(site.company).get().action == "assessment_submitted"
+def test_old_names_are_accepted_until_the_renames_are_applied_and_only_those(site):
+    from apps.audit.actions import LEGACY_ACTION_NAMES
+
+    for name in LEGACY_ACTION_NAMES:
+        assert validate_action_name(name) == name
+    with pytest.raises(InvalidActionName):
+        validate_action_name("assessment_resubmitted")
 
 
 def test_entity_names_are_snake_case_with_readable_overrides():
