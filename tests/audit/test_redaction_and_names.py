@@ -76,3 +76,18 @@ def test_entity_names_are_snake_case_with_readable_overrides():
     assert action_name(EPAAssessment, "submit") == "assessment.submit"
     assert action_name(SponsoringInstitution, "admin_update") == "sponsoring_institution.admin_update"
     assert action_name(RotationAssignment, "delete") == "rotation_assignment.delete"
+
+
+def test_every_action_written_by_tenants_and_audit_follows_the_scheme():
+    import re
+    from pathlib import Path
+
+    from apps.audit.actions import ACTION_NAME
+
+    apps_dir = Path(__file__).resolve().parents[2] / "apps"
+    names = set()
+    for folder in ("tenants", "audit"):
+        for path in (apps_dir / folder).rglob("*.py"):
+            names |= set(re.findall(r'action="([^"]+)"', path.read_text()))
+    assert "user.login" in names
+    assert [name for name in names if not ACTION_NAME.match(name)] == []
