@@ -307,7 +307,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Simple history -------------------------------------------------------------------------
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
-SIMPLE_HISTORY_REVERT_DISABLED = False
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only (apps.audit.admin refuses the POST too)
 
 ANONYMOUS_USER_NAME = None  # guardian: our User has no username; no anonymous row
 GUARDIAN_RENDER_403 = False

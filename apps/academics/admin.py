@@ -4,7 +4,7 @@ on the program, since programs sit above the tenant hierarchy that owns the agre
 from django.contrib import admin
 
 from apps.academics.models import Program
-from apps.core.admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin
 
 
 @admin.register(Program)

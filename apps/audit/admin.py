@@ -1,19 +1,25 @@
+"""The read-only audit and access logs in the admin. The platform admin's base class is
+``apps.audit.platform_admin.PlatformAdmin``."""
+
+import uuid
+
 from django.contrib import admin
 
-from apps.audit.models import AuditLog
+from apps.audit.models import AccessLog, AuditLog
+from apps.audit.platform_admin import AuditedImportMixin, PlatformAdmin  # noqa: F401  (re-exported)
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    """Read-only for platform superusers: the log is append-only."""
-
-    list_display = ["created_at", "company", "actor", "action", "entity_type", "entity_id", "ip_address", "severity"]
-    list_filter = ["severity", "action", "company"]
-    search_fields = ["entity_id", "actor__email", "action", "endpoint"]
-    date_hierarchy = "created_at"
+class _ReadOnlyLogAdmin(admin.ModelAdmin):
+    """Read-only for platform superusers: the logs are append-only."""
 
     def get_queryset(self, request):
-        return AuditLog.objects.unscoped().select_related("company", "actor")
+        return self.model.objects.unscoped().select_related("company", "actor")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False
@@ -23,3 +29,52 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(_ReadOnlyLogAdmin):
+    list_display = ["created_at", "company", "actor", "action", "entity_type", "entity_id", "ip_address", "severity"]
+    list_filter = ["severity", "action", "company"]
+    search_fields = ["entity_id", "actor__email", "action", "endpoint"]
+    date_hierarchy = "created_at"
+
+
+class RecordFilter(admin.SimpleListFilter):
+    """``?record=<id>``: who opened this record (linked from nowhere; type the id or follow a link)."""
+
+    title = "record"
+    parameter_name = "record"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, value)] if value else []
+
+    def queryset(self, request, queryset):
+        return queryset.filter(entity_id=self.value()) if self.value() else queryset
+
+
+class ActorFilter(admin.SimpleListFilter):
+    """``?actor=<user id>``: what this person opened."""
+
+    title = "person"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, value)] if value else []
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            return queryset.filter(actor_id=uuid.UUID(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_ReadOnlyLogAdmin):
+    list_display = ["created_at", "company", "actor", "action", "entity_type", "entity_id", "endpoint", "ip_address"]
+    list_filter = [RecordFilter, ActorFilter, "action", "entity_type", "company"]
+    search_fields = ["entity_id", "actor__email", "endpoint"]
+    date_hierarchy = "created_at"

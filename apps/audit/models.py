@@ -4,6 +4,7 @@ describe; a PostgreSQL trigger (migration 0002) refuses UPDATE and DELETE."""
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from apps.core.scoping import TenantManager
 
@@ -47,4 +48,47 @@ class AuditLog(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise RuntimeError("Audit rows are append-only")
+        super().save(*args, **kwargs)
+
+
+class AccessLog(models.Model):
+    """Who read which protected record, when, from where (HIPAA §164.312(b)). Append-only like
+    ``AuditLog`` (a trigger refuses UPDATE/DELETE). Written in one bulk insert per request or
+    task by ``apps.audit.access``; a model opts in with ``access_logged = True`` (or
+    ``apps.audit.access.ACCESS_LOGGED_MODELS``)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        LIST = "list", "Listed"
+        EXPORT = "export", "Exported"
+        PRINT = "print", "Printed"
+
+    company = models.ForeignKey("tenants.Company", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    actor = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
+    entity_type = models.CharField(max_length=100)
+    entity_id = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    endpoint = models.CharField(max_length=500, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["company", "entity_type", "entity_id", "-created_at"], name="access_record"),
+            models.Index(fields=["company", "actor", "-created_at"], name="access_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.entity_type} {self.entity_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("Access log rows are append-only")
         super().save(*args, **kwargs)

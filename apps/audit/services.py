@@ -7,22 +7,36 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from apps.audit import context
+from apps.audit.actions import action_name, validate_action_name
 from apps.audit.models import AuditLog
+from apps.audit.redaction import REDACTED, excluded_fields, redact_changes, redact_value, redacted_fields
 
 
 def audit_log_record(*, company, actor, action: str, entity=None, changes=None,
                      severity=AuditLog.Severity.INFO, status_code=None, entity_type="", entity_id="") -> AuditLog:
+    """One audit row. ``action`` is ``<entity>.<verb>`` (apps.audit.actions); secrets in
+    ``changes`` are redacted (apps.audit.redaction) before anything is stored."""
+    row = audit_log_build(company=company, actor=actor, action=action, entity=entity, changes=changes,
+                          severity=severity, status_code=status_code, entity_type=entity_type, entity_id=entity_id)
+    row.save(force_insert=True)
+    return row
+
+
+def audit_log_build(*, company, actor, action: str, entity=None, changes=None,
+                    severity=AuditLog.Severity.INFO, status_code=None, entity_type="", entity_id="") -> AuditLog:
+    """An unsaved audit row (for ``AuditLog.objects.bulk_create`` of many at once)."""
+    validate_action_name(action)
     ctx = context.current()
     if entity is not None:
         entity_type = entity_type or entity._meta.label
         entity_id = entity_id or str(entity.pk)
-    return AuditLog.objects.create(
+    return AuditLog(
         company_id=getattr(company, "pk", company),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),
-        changes=changes or {},
+        changes=redact_changes(changes or {}, entity.__class__ if entity is not None else None),
         ip_address=ctx.ip_address,
         user_agent=ctx.user_agent,
         endpoint=ctx.endpoint,
@@ -39,16 +53,23 @@ def model_changes(instance: models.Model, before: dict) -> dict:
 
 
 def snapshot(instance: models.Model) -> dict:
-    return {
-        field.attname: _jsonable(getattr(instance, field.attname))
-        for field in instance._meta.concrete_fields
-        if field.attname not in {"updated_at", "created_at"}
-    }
+    """{field: value} of the concrete fields, secrets redacted, bookkeeping left out."""
+    model = instance.__class__
+    secret, excluded = redacted_fields(model), excluded_fields(model)
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.name in excluded or field.attname in excluded:
+            continue
+        value = _jsonable(getattr(instance, field.attname))
+        values[field.attname] = REDACTED if field.attname in secret and value not in (None, "") else value
+    return values
 
 
 def _jsonable(value):
-    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+    if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, (list, dict)):
+        return redact_value(value)
     return str(value)
 
 
@@ -77,7 +98,8 @@ def soft_delete(*, instance, actor, reason: str):
         instance._history_user = actor
         instance._change_reason = f"deleted: {reason.strip()}"
         instance.save()
-        audit_log_record(company=instance.company_id, actor=actor, action="soft_deleted", entity=instance,
+        audit_log_record(company=instance.company_id, actor=actor, action=action_name(instance, "soft_delete"),
+                         entity=instance,
                          changes={"reason": reason.strip()}, severity=AuditLog.Severity.NOTICE)
     return instance
 
@@ -90,6 +112,7 @@ def restore(*, instance, actor):
         instance._history_user = actor
         instance._change_reason = "restored"
         instance.save()
-        audit_log_record(company=instance.company_id, actor=actor, action="restored", entity=instance,
+        audit_log_record(company=instance.company_id, actor=actor, action=action_name(instance, "restore"),
+                         entity=instance,
                          severity=AuditLog.Severity.NOTICE)
     return instance

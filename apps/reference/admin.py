@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from apps.core.admin import PlatformAdmin
+from apps.audit.platform_admin import AuditedImportMixin, PlatformAdmin
 from apps.reference import resources, selectors, validators
 from apps.reference.models import (
     EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
@@ -20,7 +20,7 @@ from apps.reference.models import (
 LOCKED_WHEN_USED = ("epa_set", "number", "name")
 
 
-class ReferenceAdmin(ImportExportModelAdmin, PlatformAdmin):
+class ReferenceAdmin(AuditedImportMixin, ImportExportModelAdmin, PlatformAdmin):
     """Superuser-only (PlatformAdmin), history per object, CSV/XLSX import and export."""
 
     formats = [CSV, XLSX]

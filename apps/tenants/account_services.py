@@ -69,7 +69,7 @@ def user_session_end(*, actor, row: UserSession) -> None:
     with transaction.atomic():
         _session_store(row.session_key).delete()
         row.delete()
-        audit_log_record(company=actor.company_id, actor=actor, action="session_ended", entity=actor,
+        audit_log_record(company=actor.company_id, actor=actor, action="user_session.end", entity=actor,
                          changes={"created_at": row.created_at.isoformat(), "ip": row.ip_address})
 
 

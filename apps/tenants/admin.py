@@ -1,10 +1,11 @@
 """Platform (superuser) admin for tenants and accounts. Tenant models here read across every
-company, so each admin uses the ``unscoped()`` escape hatch explicitly."""
+company; ``PlatformAdmin`` (apps.audit.admin) unscopes the lists, scopes the dropdowns to the
+edited object's company and audits every write."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from apps.core.admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin
 from apps.tenants.models import (
     Company, Institution, Membership, ParticipationAgreement, Region, Resource, Site, SponsoringInstitution, User,
 )

@@ -10,10 +10,10 @@ def site_update(*, site: Site, actor, data: dict) -> Site:
     """Apply validated form data to a site; history and audit rows commit with it."""
     for field, value in data.items():
         setattr(site, field, value)
-    return save_with_audit(instance=site, actor=actor, action="site_updated")
+    return save_with_audit(instance=site, actor=actor, action="site.update")
 
 
 def resource_create(*, site: Site, actor, name: str, kind: str):
     with transaction.atomic():
         resource = Resource(site=site, name=name, kind=kind)
-        return save_with_audit(instance=resource, actor=actor, action="resource_created")
+        return save_with_audit(instance=resource, actor=actor, action="resource.create")

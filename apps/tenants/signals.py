@@ -12,20 +12,20 @@ from apps.core.scoping import unscoped
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
-    audit_log_record(company=user.company_id, actor=user, action="login", entity=user)
+    audit_log_record(company=user.company_id, actor=user, action="user.login", entity=user)
 
 
 @receiver(user_logged_out)
 def _audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_log_record(company=user.company_id, actor=user, action="logout", entity=user)
+        audit_log_record(company=user.company_id, actor=user, action="user.logout", entity=user)
 
 
 @receiver(user_login_failed)
 def _audit_failed_login(sender, credentials, request=None, **kwargs):
     email = (credentials.get("username") or credentials.get("email") or "")[:254]
     user = _user_for_email(email)
-    audit_log_record(company=user.company_id if user else None, actor=None, action="login_failed",
+    audit_log_record(company=user.company_id if user else None, actor=None, action="user.login_fail",
                      entity_type="tenants.User", entity_id=str(user.pk) if user else "",
                      changes={"email": email}, severity=AuditLog.Severity.WARNING)
 
@@ -33,7 +33,7 @@ def _audit_failed_login(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def _audit_lockout(sender, request, username, ip_address, **kwargs):
     user = _user_for_email(username or "")
-    audit_log_record(company=user.company_id if user else None, actor=None, action="account_locked",
+    audit_log_record(company=user.company_id if user else None, actor=None, action="user.lock",
                      entity_type="tenants.User", entity_id=str(user.pk) if user else "",
                      changes={"email": username, "ip": ip_address}, severity=AuditLog.Severity.CRITICAL)
 

@@ -93,10 +93,10 @@ def two_factor_verify(*, request, token: str) -> bool:
     device = match_token(user, token.replace(" ", "").strip())
     with transaction.atomic():
         if device is None:
-            audit_log_record(company=user.company_id, actor=user, action="two_factor_failed", entity=user,
+            audit_log_record(company=user.company_id, actor=user, action="user.two_factor_fail", entity=user,
                              severity=AuditLog.Severity.WARNING)
             return False
-        audit_log_record(company=user.company_id, actor=user, action="two_factor_verified", entity=user,
+        audit_log_record(company=user.company_id, actor=user, action="user.two_factor_verify", entity=user,
                          changes={"device": device.name})
     _verified(request, device)
     return True
@@ -119,7 +119,7 @@ def authenticator_confirm(*, request, device: TOTPDevice, token: str) -> list[st
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _recovery_codes_replace(user)
-        audit_log_record(company=user.company_id, actor=user, action="two_factor_enabled", entity=user)
+        audit_log_record(company=user.company_id, actor=user, action="user.two_factor_enable", entity=user)
     _verified(request, device)
     return codes
 
@@ -127,7 +127,7 @@ def authenticator_confirm(*, request, device: TOTPDevice, token: str) -> list[st
 def recovery_codes_regenerate(*, user) -> list[str]:
     with transaction.atomic():
         codes = _recovery_codes_replace(user)
-        audit_log_record(company=user.company_id, actor=user, action="two_factor_recovery_codes_replaced",
+        audit_log_record(company=user.company_id, actor=user, action="user.two_factor_replace_codes",
                          entity=user)
     return codes
 
@@ -148,7 +148,7 @@ def two_factor_disable(*, request) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_log_record(company=user.company_id, actor=user, action="two_factor_disabled", entity=user,
+        audit_log_record(company=user.company_id, actor=user, action="user.two_factor_disable", entity=user,
                          severity=AuditLog.Severity.WARNING)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session[NEEDS_SECOND_FACTOR] = False

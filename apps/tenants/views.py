@@ -13,7 +13,7 @@ from apps.core.scoping import unscoped
 
 def permission_denied(request, exception=None):
     user = request.user if request.user.is_authenticated else None
-    audit_log_record(company=getattr(user, "company_id", None), actor=user, action="permission_denied",
+    audit_log_record(company=getattr(user, "company_id", None), actor=user, action="permission.deny",
                      status_code=403, severity=AuditLog.Severity.WARNING)
     return render(request, "403.html", status=403)
 

@@ -70,7 +70,7 @@ def test_cora_deletes_with_a_reason_and_it_vanishes_then_restores(client, surger
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:delete", args=[assessment.pk]), {"reason": "Entered for the wrong resident"})
     assert not EPAAssessment.objects.for_company(assessment.company).exists()
-    assert AuditLog.objects.unscoped().filter(action="soft_deleted", entity_id=str(assessment.pk)).exists()
+    assert AuditLog.objects.unscoped().filter(action="assessment.soft_delete", entity_id=str(assessment.pk)).exists()
 
     client.force_login(surgery["riley"].user)
     assert b"Appendicitis" not in client.get(reverse("assessments:mine")).content
@@ -84,7 +84,7 @@ def test_cora_deletes_with_a_reason_and_it_vanishes_then_restores(client, surger
     assert b"Entered for the wrong resident" in board.content
     client.post(reverse("assessments:restore", args=[assessment.pk]))
     assert EPAAssessment.objects.for_company(assessment.company).exists()
-    assert AuditLog.objects.unscoped().filter(action="restored", entity_id=str(assessment.pk)).exists()
+    assert AuditLog.objects.unscoped().filter(action="assessment.restore", entity_id=str(assessment.pk)).exists()
 
 
 @pytest.mark.django_db

@@ -21,7 +21,7 @@ class TestSigningIn:
         page = client.get(reverse("home"))
         assert page.status_code == 200
         assert "Organization administrator" in page.content.decode()
-        login = AuditLog.objects.for_company(northwind).get(action="login")
+        login = AuditLog.objects.for_company(northwind).get(action="user.login")
         assert login.actor == casey and login.ip_address == "10.1.2.3"
 
     def test_a_wrong_password_shows_an_error_and_is_audited(self, client, northwind, make_user):
@@ -29,7 +29,7 @@ class TestSigningIn:
         response = _login(client, "casey@northwind.example", "wrong")
         assert response.status_code == 200
         assert "Please enter a correct email and password" in response.content.decode()
-        failed = AuditLog.objects.for_company(northwind).get(action="login_failed")
+        failed = AuditLog.objects.for_company(northwind).get(action="user.login_fail")
         assert failed.severity == AuditLog.Severity.WARNING and failed.ip_address == "10.1.2.3"
 
     def test_five_wrong_passwords_lock_the_account_even_with_the_right_one_after(self, client, northwind, make_user,
@@ -40,14 +40,14 @@ class TestSigningIn:
         response = _login(client, "casey@northwind.example", PASSWORD)
         assert response.status_code == 429
         assert "Account temporarily locked" in response.content.decode()
-        assert AuditLog.objects.for_company(northwind).filter(action="account_locked").exists()
+        assert AuditLog.objects.for_company(northwind).filter(action="user.lock").exists()
         assert "_auth_user_id" not in client.session
 
     def test_logout_is_audited(self, client, northwind, make_user):
         casey = make_user(northwind, email="casey@northwind.example")
         client.force_login(casey)
         client.post(reverse("logout"))
-        assert AuditLog.objects.for_company(northwind).filter(action="logout", actor=casey).exists()
+        assert AuditLog.objects.for_company(northwind).filter(action="user.logout", actor=casey).exists()
 
     def test_the_session_expires_after_thirty_idle_minutes(self, client, northwind, make_user, monkeypatch):
         from django.contrib.sessions.models import Session

@@ -27,7 +27,7 @@ class TestEditingASite:
         assert site.student_capacity == 25
         latest = site.history.first()
         assert latest.history_user == casey and latest.history_type == "~"
-        audit = AuditLog.objects.for_company(site.company).get(action="site_updated")
+        audit = AuditLog.objects.for_company(site.company).get(action="site.update")
         assert audit.actor == casey and audit.ip_address == "192.0.2.10"
         assert audit.changes["student_capacity"] == [10, 25]
 
@@ -43,14 +43,14 @@ class TestEditingASite:
         site.refresh_from_db()
         assert site.time_zone == "America/New_York"
         assert site.history.count() == history_before
-        assert not AuditLog.objects.for_company(site.company).filter(action="site_updated").exists()
+        assert not AuditLog.objects.for_company(site.company).filter(action="site.update").exists()
 
     def test_a_clinician_can_read_but_not_edit(self, client, site, make_user):
         clinician = make_user(site.company, Role.CLINICIAN, site=site)
         client.force_login(clinician)
         assert client.get(reverse("site_detail", args=[site.pk])).status_code == 200
         assert client.get(reverse("site_edit", args=[site.pk])).status_code == 403
-        denied = AuditLog.objects.for_company(site.company).get(action="permission_denied")
+        denied = AuditLog.objects.for_company(site.company).get(action="permission.deny")
         assert denied.actor == clinician and denied.status_code == 403
 
     def test_the_organization_page_lists_sites_with_a_fixed_number_of_queries(self, client, site, make_user,

@@ -52,12 +52,14 @@ class TestCompanyKeyFollowsTheParent:
         room.save()
         assert room.company_id == site.company_id
 
-    def test_a_site_moved_under_another_companys_institution_moves_with_it(self, site, southbay):
+    def test_a_site_moved_under_another_companys_institution_is_refused_and_stays_home(self, site, southbay):
         from tests.factories import InstitutionFactory
 
+        home = site.company_id
         site.institution = InstitutionFactory(company=southbay)
-        site.save()
-        assert site.company_id == southbay.pk
+        with pytest.raises(TenantScopeError, match="cannot change"):
+            site.save()
+        assert Site.objects.unscoped().get(pk=site.pk).company_id == home
 
     def test_every_tenant_model_has_a_non_null_indexed_company(self):
         from django.apps import apps

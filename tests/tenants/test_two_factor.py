@@ -85,7 +85,7 @@ class TestSuperusers:
         codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", done.content.decode())
         assert len(codes) == 10 and StaticToken.objects.filter(device__user=sam).count() == 10
         assert client.get(reverse("admin:index")).status_code == 200
-        assert AuditLog.objects.unscoped().filter(action="two_factor_enabled", actor=sam).exists()
+        assert AuditLog.objects.unscoped().filter(action="user.two_factor_enable", actor=sam).exists()
 
     def test_sam_with_his_authenticator_enters_a_code_and_reaches_the_admin(self, client, sam):
         device = TOTPDevice.objects.create(user=sam, name="Phone", confirmed=True)
@@ -121,7 +121,7 @@ class TestClinicians:
 
         wrong = client.post(reverse("two_factor_verify"), {"token": "123456"})
         assert "That code is not right" in wrong.content.decode()
-        assert AuditLog.objects.for_company(claire.company).filter(action="two_factor_failed").exists()
+        assert AuditLog.objects.for_company(claire.company).filter(action="user.two_factor_fail").exists()
         _forget_throttling(device)
 
         verified = client.post(reverse("two_factor_verify"), {"token": _code(device), "next": "/"}, follow=True)
