@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.academics",
     "apps.assessments",
     "apps.notifications",
+    "apps.clinical",
 ]
 
 MIDDLEWARE = [

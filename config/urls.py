@@ -28,11 +28,13 @@ urlpatterns = [
     path("api/", include("apps.assessments.api_urls")),
     path("api/", include("apps.assessments.reference_api_urls")),
     path("api/", include("apps.notifications.api_urls")),
+    path("api/", include("apps.clinical.api.urls")),
     path("programs/", include("apps.academics.urls")),
     path("assessments/", include("apps.assessments.urls")),
     path("reference/", include("apps.assessments.reference_urls")),
     path("analytics/", include("apps.assessments.analytics_urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("clinic/", include("apps.clinical.web.urls")),
     path("", include("apps.tenants.urls")),
 ]
 
