@@ -60,3 +60,16 @@ SAMPLES = {
     "clinical:addendum_new": lambda w: {"note_id": w["signed_note"].pk},
     "clinical:handoff": lambda w: {"site_id": w["clinical_site"].pk},
 }
+SAMPLES.update({
+    "clinical-patient-detail": _patient,
+    "clinical-patient-chart": _patient,
+    "clinical-record-list": lambda w: {"patient_id": w["patient"].pk, "kind": "allergies"},
+    "clinical-vitals-list": _patient,
+    "clinical-case-create": _patient,
+    "clinical-visit-create": lambda w: {"case_id": w["case"].pk},
+    "clinical-visit-notes": lambda w: {"visit_id": w["visit"].pk},
+    "clinical-note-detail": lambda w: {"note_id": w["note"].pk},
+    "clinical-note-sign": lambda w: {"note_id": w["note"].pk},
+    "clinical-note-cosign": lambda w: {"note_id": w["signed_note"].pk},
+    "clinical-note-addenda": lambda w: {"note_id": w["signed_note"].pk},
+})

@@ -1,5 +1,7 @@
 """Vital signs (seed 002) with BMI, reference-range flags and NEWS2 stored at recording time."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -42,7 +44,7 @@ class VitalSigns(TenantModel, TimestampedModel):
     on_oxygen = models.BooleanField("on supplemental oxygen", default=False)
     consciousness = models.CharField(max_length=1, choices=Consciousness.choices, blank=True)
     weight_kg = models.DecimalField("weight (kg)", max_digits=5, decimal_places=1, null=True, blank=True,
-                                    validators=[MinValueValidator(0.2), MaxValueValidator(500)])
+                                    validators=[MinValueValidator(Decimal("0.2")), MaxValueValidator(500)])
     height_cm = models.DecimalField("height (cm)", max_digits=4, decimal_places=1, null=True, blank=True,
                                     validators=[MinValueValidator(20), MaxValueValidator(260)])
     bmi = models.DecimalField("BMI", max_digits=4, decimal_places=1, null=True, blank=True, editable=False)
