@@ -8,7 +8,7 @@ from django.core.management import BaseCommand, call_command, get_commands
 from django.db import transaction
 
 # Each context's demo module exposes seed(world, log) (tenants: seed(log)) and runs in this order.
-DEMO_MODULES = ["apps.academics.demo", "apps.assessments.demo", "apps.notifications.demo"]
+DEMO_MODULES = ["apps.academics.demo", "apps.assessments.demo", "apps.notifications.demo", "apps.clinical.demo"]
 
 
 class Command(BaseCommand):
