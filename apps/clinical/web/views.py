@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.clinical import access
 from apps.clinical.charts import vitals_chart_svg
-from apps.clinical.models import Note, NoteTemplate, PermissionCode, RolePermission, SignedNoteError
+from apps.clinical.models import Note, NoteRevision, NoteTemplate, PermissionCode, RolePermission, SignedNoteError
 from apps.clinical.selectors import chart as chart_selectors
 from apps.clinical.selectors import notes as note_selectors
 from apps.clinical.selectors.patients import patient_search, people_with, sites_with
@@ -448,8 +449,12 @@ def roles(request):
 def portal(request):
     patient = access.portal_patient_for(request.user)
     context = chart_selectors.chart_for(patient=patient, can_read_chart=True, can_read_notes=False)
-    notes = (Note.objects.for_company(patient.company_id)
-             .filter(patient=patient, status=Note.Status.SIGNED, confidential=False)
-             .select_related("author", "visit").order_by("-signed_at")[:20])
+    notes = list(Note.objects.for_company(patient.company_id)
+                 .filter(patient=patient, status=Note.Status.SIGNED, confidential=False)
+                 .select_related("author", "visit").order_by("-signed_at")[:20])
+    signed = {r.note_id: r for r in NoteRevision.objects.for_company(patient.company_id).filter(
+        note__in=notes, version=F("note__signed_version"))}
+    for note in notes:
+        note.signed_content = signed[note.pk].content if note.pk in signed else {}
     access.log_patient_access(request, patient, "portal")
     return render(request, "clinical/portal.html", {**context, "notes": notes})
