@@ -35,6 +35,7 @@ urlpatterns = [
     path("analytics/", include("apps.assessments.analytics_urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
+    path("fhir/", include("apps.clinical.fhir.urls")),
     path("", include("apps.tenants.urls")),
 ]
 

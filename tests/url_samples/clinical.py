@@ -1,6 +1,6 @@
 from apps.clinical.models import Addendum, NurseLog, VitalSigns
 from apps.tenants.roles import CLINICAL_ROLES, Role
-from tests.clinical.factories import AllergyFactory, NoteFactory, PatientFactory, VisitFactory
+from tests.clinical.factories import AllergyFactory, NoteFactory, PatientFactory, ProblemFactory, VisitFactory
 from tests.factories import MembershipFactory, SiteFactory, SponsorFactory
 
 
@@ -14,11 +14,12 @@ def build(world):
     note = NoteFactory(visit=visit)
     signed = NoteFactory(visit=visit, status="signed")
     Addendum.objects.create(note=signed, company=signed.company, author=signed.author, text="x", digest="0" * 64)
-    VitalSigns.objects.create(patient=patient, company=patient.company, site=site, recorded_by=note.author, pulse=140,
+    vitals = VitalSigns.objects.create(patient=patient, company=patient.company, site=site, recorded_by=note.author, pulse=140,
                               news2_score=7, news2_risk="high")
     NurseLog.objects.create(patient=patient, company=patient.company, site=site, author=note.author,
                             text="Northwind secret handoff", kind="handoff")
-    world.update(clinical_site=site, patient=patient, allergy=allergy, visit=visit, case=visit.case, note=note,
+    problem = ProblemFactory(patient=patient, description="Northwind secret problem")
+    world.update(clinical_site=site, patient=patient, allergy=allergy, vitals=vitals, problem=problem, visit=visit, case=visit.case, note=note,
                  signed_note=signed)
     world["markers"] += ["Northwindpatient", "Secretperson", "NWSECRET-1", "Northwind secret allergen",
                          "Northwind secret visit", "Northwind Secret Clinic", "Northwind secret handoff"]
@@ -72,4 +73,12 @@ SAMPLES.update({
     "clinical-note-sign": lambda w: {"note_id": w["note"].pk},
     "clinical-note-cosign": lambda w: {"note_id": w["signed_note"].pk},
     "clinical-note-addenda": lambda w: {"note_id": w["signed_note"].pk},
+})
+SAMPLES.update({
+    "fhir-patient": _patient,
+    "fhir-patient-everything": _patient,
+    "fhir-encounter": lambda w: {"visit_id": w["visit"].pk},
+    "fhir-observation": lambda w: {"observation_id": f"{w['vitals'].pk}-hr"},
+    "fhir-allergyintolerance": lambda w: {"allergy_id": w["allergy"].pk},
+    "fhir-condition": lambda w: {"condition_id": w["problem"].pk},
 })
