@@ -39,7 +39,8 @@ def _signed_conflict(error):
 
 
 # ------------------------------------------------------------------ patients
-@extend_schema(request=s.PatientSerializer, responses=s.PatientSerializer)
+@extend_schema(methods=["GET"], operation_id="clinical_patient_list_get", request=s.PatientSerializer, responses=s.PatientSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_patient_list_post", request=s.PatientSerializer, responses=s.PatientSerializer)
 @api_view(["GET", "POST"])
 def patient_list(request):
     company = company_of(request.user)
@@ -64,7 +65,8 @@ def patient_list(request):
     return Response(s.PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(request=s.PatientSerializer, responses=s.PatientSerializer)
+@extend_schema(methods=["GET"], operation_id="clinical_patient_detail_get", request=s.PatientSerializer, responses=s.PatientSerializer)
+@extend_schema(methods=["PATCH"], operation_id="clinical_patient_detail_patch", request=s.PatientSerializer, responses=s.PatientSerializer)
 @api_view(["GET", "PATCH"])
 def patient_detail(request, patient_id):
     patient = access.get_patient_for_user(request.user, patient_id)
@@ -82,7 +84,7 @@ def patient_detail(request, patient_id):
     return Response(s.PatientSerializer(patient).data)
 
 
-@extend_schema(responses=dict)
+@extend_schema(methods=["GET"], operation_id="clinical_patient_chart_get", responses=dict)
 @api_view(["GET"])
 def patient_chart(request, patient_id):
     patient = access.get_patient_for_user(request.user, patient_id, "chart.read")
@@ -105,7 +107,8 @@ def patient_chart(request, patient_id):
 
 
 # ------------------------------------------------------------------ record lists
-@extend_schema(request=dict, responses=dict)
+@extend_schema(methods=["GET"], operation_id="clinical_record_list_get", request=dict, responses=dict)
+@extend_schema(methods=["POST"], operation_id="clinical_record_list_post", request=dict, responses=dict)
 @api_view(["GET", "POST"])
 def record_list(request, patient_id, kind):
     if kind not in record_services.RECORD_KINDS:
@@ -128,7 +131,8 @@ def record_list(request, patient_id, kind):
 
 
 # ------------------------------------------------------------------ vitals
-@extend_schema(request=s.VitalsSerializer, responses=s.VitalsSerializer)
+@extend_schema(methods=["GET"], operation_id="clinical_vitals_list_get", request=s.VitalsSerializer, responses=s.VitalsSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_vitals_list_post", request=s.VitalsSerializer, responses=s.VitalsSerializer)
 @api_view(["GET", "POST"])
 def vitals_list(request, patient_id):
     if request.method == "GET":
@@ -147,7 +151,7 @@ def vitals_list(request, patient_id):
 
 
 # ------------------------------------------------------------------ cases, visits
-@extend_schema(request=s.CaseSerializer, responses=s.CaseSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_case_create_post", request=s.CaseSerializer, responses=s.CaseSerializer)
 @api_view(["POST"])
 def case_create(request, patient_id):
     patient = access.get_patient_for_user(request.user, patient_id, "note.write")
@@ -159,7 +163,7 @@ def case_create(request, patient_id):
     return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(request=s.VisitSerializer, responses=s.VisitSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_visit_create_post", request=s.VisitSerializer, responses=s.VisitSerializer)
 @api_view(["POST"])
 def visit_create(request, case_id):
     case = access.get_case_for_user(request.user, case_id)
@@ -173,7 +177,8 @@ def visit_create(request, case_id):
 
 
 # ------------------------------------------------------------------ notes
-@extend_schema(request=s.NoteWriteSerializer, responses=s.NoteSerializer)
+@extend_schema(methods=["GET"], operation_id="clinical_visit_notes_get", request=s.NoteWriteSerializer, responses=s.NoteSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_visit_notes_post", request=s.NoteWriteSerializer, responses=s.NoteSerializer)
 @api_view(["GET", "POST"])
 def visit_notes(request, visit_id):
     visit = access.get_visit_for_user(request.user, visit_id)
@@ -198,7 +203,10 @@ def _note_body(note):
                         for a in note.addenda.all()]}
 
 
-@extend_schema(request=s.NoteWriteSerializer, responses=s.NoteSerializer)
+@extend_schema(methods=["GET"], operation_id="clinical_note_detail_get", request=s.NoteWriteSerializer, responses=s.NoteSerializer)
+@extend_schema(methods=["PATCH"], operation_id="clinical_note_detail_patch", request=s.NoteWriteSerializer, responses=s.NoteSerializer)
+@extend_schema(methods=["PUT"], operation_id="clinical_note_detail_put", request=s.NoteWriteSerializer, responses=s.NoteSerializer)
+@extend_schema(methods=["DELETE"], operation_id="clinical_note_detail_delete", request=s.NoteWriteSerializer, responses=s.NoteSerializer)
 @api_view(["GET", "PATCH", "PUT", "DELETE"])
 def note_detail(request, note_id):
     """GET the note (signed text and digest check). PATCH/PUT saves a new draft revision; a signed
@@ -221,7 +229,7 @@ def note_detail(request, note_id):
     return Response(_note_body(note))
 
 
-@extend_schema(request=None, responses=s.NoteSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_note_sign_post", request=None, responses=s.NoteSerializer)
 @api_view(["POST"])
 def note_sign(request, note_id):
     note = access.get_note_for_user(request.user, note_id)
@@ -233,7 +241,7 @@ def note_sign(request, note_id):
     return Response(s.NoteSerializer(note).data)
 
 
-@extend_schema(request=None, responses=s.NoteSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_note_cosign_post", request=None, responses=s.NoteSerializer)
 @api_view(["POST"])
 def note_cosign(request, note_id):
     note = access.get_note_for_user(request.user, note_id)
@@ -243,7 +251,7 @@ def note_cosign(request, note_id):
     return Response(s.NoteSerializer(note).data)
 
 
-@extend_schema(request=s.AddendumSerializer, responses=s.AddendumSerializer)
+@extend_schema(methods=["POST"], operation_id="clinical_note_addenda_post", request=s.AddendumSerializer, responses=s.AddendumSerializer)
 @api_view(["POST"])
 def note_addenda(request, note_id):
     note = access.get_note_for_user(request.user, note_id)

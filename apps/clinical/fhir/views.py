@@ -25,21 +25,21 @@ def _row(model, request, pk, *related):
     return row
 
 
-@extend_schema(responses=dict)
+@extend_schema(operation_id="fhir_patient_read", responses=dict)
 @api_view(["GET"])
 def patient(request, patient_id):
     record = access.get_patient_for_user(request.user, patient_id)
     return _fhir(request, record, resources.patient_resource(record))
 
 
-@extend_schema(responses=dict)
+@extend_schema(operation_id="fhir_encounter_read", responses=dict)
 @api_view(["GET"])
 def encounter(request, visit_id):
     visit = _row(Visit, request, visit_id, "site", "practitioner")
     return _fhir(request, visit.patient, resources.encounter_resource(visit))
 
 
-@extend_schema(responses=dict)
+@extend_schema(operation_id="fhir_observation_read", responses=dict)
 @api_view(["GET"])
 def observation(request, observation_id):
     row_id, _, key = observation_id.rpartition("-")
@@ -50,21 +50,21 @@ def observation(request, observation_id):
     return _fhir(request, vitals.patient, match)
 
 
-@extend_schema(responses=dict)
+@extend_schema(operation_id="fhir_allergy_intolerance_read", responses=dict)
 @api_view(["GET"])
 def allergy_intolerance(request, allergy_id):
     allergy = _row(Allergy, request, allergy_id)
     return _fhir(request, allergy.patient, resources.allergy_resource(allergy))
 
 
-@extend_schema(responses=dict)
+@extend_schema(operation_id="fhir_condition_read", responses=dict)
 @api_view(["GET"])
 def condition(request, condition_id):
     problem = _row(Problem, request, condition_id)
     return _fhir(request, problem.patient, resources.condition_resource(problem))
 
 
-@extend_schema(responses=dict)
+@extend_schema(operation_id="fhir_patient_everything_read", responses=dict)
 @api_view(["GET"])
 def patient_everything(request, patient_id):
     record = access.get_patient_for_user(request.user, patient_id, "chart.read")
