@@ -62,7 +62,7 @@ def require_code(user, code: str, site=None) -> None:
         raise PermissionDenied(f"needs {code}")
 
 
-def _get(queryset, user, **lookup):
+def get_in_company_or_404(queryset, user, **lookup):
     company = company_of(user)
     try:
         return queryset.for_company(company).get(**lookup)
@@ -75,7 +75,7 @@ def get_patient_for_user(user, patient_id, code: str = READ, *, include_deleted=
     from apps.clinical.models import Patient
 
     manager = Patient.all_objects if include_deleted else Patient.objects
-    patient = _get(manager.select_related("home_site"), user, pk=patient_id)
+    patient = get_in_company_or_404(manager.select_related("home_site"), user, pk=patient_id)
     require_code(user, code)
     return patient
 
@@ -100,7 +100,7 @@ def can_record_vitals(user, site=None) -> bool:
 def get_case_for_user(user, case_id):
     from apps.clinical.models import Case
 
-    case = _get(Case.objects.select_related("patient", "responsible_practitioner"), user, pk=case_id)
+    case = get_in_company_or_404(Case.objects.select_related("patient", "responsible_practitioner"), user, pk=case_id)
     require_code(user, "note.read")
     return case
 
@@ -108,7 +108,7 @@ def get_case_for_user(user, case_id):
 def get_visit_for_user(user, visit_id):
     from apps.clinical.models import Visit
 
-    visit = _get(Visit.objects.select_related("patient", "case", "site", "practitioner"), user, pk=visit_id)
+    visit = get_in_company_or_404(Visit.objects.select_related("patient", "case", "site", "practitioner"), user, pk=visit_id)
     require_code(user, "note.read")
     return visit
 
@@ -116,7 +116,7 @@ def get_visit_for_user(user, visit_id):
 def get_note_for_user(user, note_id):
     from apps.clinical.models import Note
 
-    note = _get(Note.objects.select_related("visit__site", "visit__case", "patient", "author", "signed_by",
+    note = get_in_company_or_404(Note.objects.select_related("visit__site", "visit__case", "patient", "author", "signed_by",
                                             "cosigned_by"), user, pk=note_id)
     require_code(user, "note.read")
     return note
@@ -156,7 +156,7 @@ def can_add_addendum(user, note) -> bool:
 def get_site_for_user(user, site_id, code: str):
     from apps.tenants.models import Site
 
-    site = _get(Site.objects.all(), user, pk=site_id)
+    site = get_in_company_or_404(Site.objects.all(), user, pk=site_id)
     require_code(user, code, site)
     return site
 

@@ -20,7 +20,7 @@ def _fhir(request, patient, resource):
 
 
 def _row(model, request, pk, *related):
-    row = access._get(model.objects.select_related("patient", *related), request.user, pk=pk)
+    row = access.get_in_company_or_404(model.objects.select_related("patient", *related), request.user, pk=pk)
     access.require_code(request.user, "chart.read")
     return row
 

@@ -164,7 +164,7 @@ def records(request, patient_id, kind):
 def record_entered_in_error(request, patient_id, kind, entry_id):
     model = _record_kind(kind)
     patient = access.get_patient_for_user(request.user, patient_id, "record.write")
-    entry = access._get(model.objects.filter(patient=patient), request.user, pk=entry_id)
+    entry = access.get_in_company_or_404(model.objects.filter(patient=patient), request.user, pk=entry_id)
     form = forms.EnteredInErrorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         record_services.record_mark_entered_in_error(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
