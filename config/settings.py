@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.academics",
     "apps.assessments",
+    "apps.clinical",
     "apps.analytics",
 ]
 

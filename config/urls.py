@@ -50,6 +50,9 @@ urlpatterns = [
     path("reference/", include("apps.reference.web.urls")),
     path("analytics/", include("apps.analytics.web.urls")),
     path("notifications/", include("apps.notifications.web.urls")),
+    path("api/", include("apps.clinical.api.urls")),
+    path("clinic/", include("apps.clinical.web.urls")),
+    path("fhir/", include("apps.clinical.fhir.urls")),
     path("", include("apps.tenants.web.urls")),
 ]
 

@@ -41,6 +41,10 @@ COMPANIES = {
 
 def seed(world, log=print) -> None:
     """Create (or find) the demo tenants: world[subdomain] = {"company", "sponsor", "sites", "users"}."""
+    # For the contexts above that add demo logins of their own: the password, and the published
+    # demo authenticator for logins that must use two-factor (clinical staff).
+    world["password"] = DEMO_PASSWORD
+    world["add_demo_authenticators"] = _demo_authenticators
     with unscoped("demo seeding: builds two tenants"):
         world.update({subdomain: _seed_company(subdomain, spec) for subdomain, spec in COMPANIES.items()})
         superuser = _superuser()

@@ -57,8 +57,11 @@ class TestTheRule:
         MembershipFactory(user=teacher, role=Role.ORG_ADMIN)
         assert not two_factor_required(teacher)
 
-    def test_clinician_and_clinic_staff_are_the_clinical_roles_today(self):
-        assert CLINICAL_ROLES == {Role.CLINICIAN, Role.CLINIC_STAFF}
+    def test_every_clinic_staff_role_and_the_learner_on_rotation_are_clinical_but_not_the_patient(self):
+        assert CLINICAL_ROLES == {Role.CLINICIAN, Role.CLINIC_STAFF, Role.CLINIC_MANAGER, Role.PRACTITIONER,
+                                  Role.NURSE, Role.RECEPTION, Role.LAB_TECHNICIAN, Role.PHARMACIST,
+                                  Role.CLINICAL_LEARNER}
+        assert Role.PATIENT not in CLINICAL_ROLES
 
 
 class TestSuperusers:

@@ -11,7 +11,7 @@ A route with arguments and no sample fails the walk: register one when you add a
 
 from importlib import import_module
 
-MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications"]
+MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications", "clinical"]
 
 
 def contexts():

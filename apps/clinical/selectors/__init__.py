@@ -1,0 +1,1 @@
+"""Clinical reads: scoped querysets and the chart bundle."""
