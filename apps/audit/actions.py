@@ -12,6 +12,8 @@ ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 # A model whose audit entity reads better than its class name.
 ENTITY_NAMES = {
     "assessments.EPAAssessment": "assessment",
+    "authtoken.TokenProxy": "api_token",  # DRF's admin edits tokens through a proxy
+    "authtoken.Token": "api_token",
 }
 
 
