@@ -41,8 +41,8 @@ def audit_company_id(obj):
     second-factor device of a user); None for a platform row."""
     company_id = row_company_id(obj)
     if company_id is None and getattr(obj, "user_id", None) is not None:
-        user_model = apps.get_model(settings.AUTH_USER_MODEL)
-        company_id = user_model._base_manager.filter(pk=obj.user_id).values_list("company_id", flat=True).first()
+        owners = apps.get_model(settings.AUTH_USER_MODEL).objects.unscoped()  # the admin is the platform's
+        company_id = owners.filter(pk=obj.user_id).values_list("company_id", flat=True).first()
     return company_id
 
 
