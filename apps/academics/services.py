@@ -16,6 +16,7 @@ from apps.academics.models import (
     AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, Promotion, RotationAssignment, RotationType,
 )
 from apps.academics.tasks import send_invitations
+from apps.audit.actions import action_name
 from apps.audit.services import audit_log_record, save_with_audit
 from apps.core.idempotency import replay_or_create
 from apps.core.scoping import unscoped
@@ -37,10 +38,10 @@ def academic_year_create(*, actor, program: Program, name: str, start_date, end_
         if is_current:
             for year in program.academic_years.filter(is_current=True):
                 year.is_current = False
-                save_with_audit(instance=year, actor=actor, action="academic_year_updated")
+                save_with_audit(instance=year, actor=actor, action="academic_year.update")
         year = AcademicYear(program=program, name=name, start_date=start_date, end_date=end_date,
                             is_current=is_current)
-        return save_with_audit(instance=year, actor=actor, action="academic_year_created")
+        return save_with_audit(instance=year, actor=actor, action="academic_year.create")
 
 
 def block_dates(*, academic_year: AcademicYear, pattern) -> list[tuple[datetime.date, datetime.date]]:
@@ -76,7 +77,7 @@ def blocks_generate(*, actor, academic_year: AcademicYear, pattern) -> list[Bloc
                 number = first_number + offset
                 block = Block(academic_year=academic_year, number=number, name=f"Block {number}",
                               start_date=start, end_date=end)
-                blocks.append(save_with_audit(instance=block, actor=actor, action="block_created"))
+                blocks.append(save_with_audit(instance=block, actor=actor, action="block.create"))
     except IntegrityError:
         raise ValidationError({"pattern": "These blocks overlap blocks that already exist in this year."})
     return blocks
@@ -142,7 +143,7 @@ def _assignment_save(*, actor, assignment, rotation_type, start_date, end_date, 
                     exclude_pk=assignment.pk)
     assignment.rotation_type, assignment.site, assignment.primary_supervisor = rotation_type, site, supervisor
     assignment.start_date, assignment.end_date = start_date, end_date
-    action = "assignment_created" if assignment._state.adding else "assignment_updated"
+    action = "rotation_assignment.create" if assignment._state.adding else "rotation_assignment.update"
     try:
         with transaction.atomic():  # a savepoint: the overlap error leaves the outer transaction usable
             return save_with_audit(instance=assignment, actor=actor, action=action)
@@ -201,7 +202,7 @@ def _agreement_covers(agreement, program, day) -> bool:
 
 
 def _assignment_delete(*, actor, assignment):
-    audit_log_record(company=assignment.company_id, actor=actor, action="assignment_deleted", entity=assignment,
+    audit_log_record(company=assignment.company_id, actor=actor, action="rotation_assignment.delete", entity=assignment,
                      changes={"learner": str(assignment.learner_id), "rotation_type": str(assignment.rotation_type_id),
                               "start_date": str(assignment.start_date), "end_date": str(assignment.end_date)})
     assignment._history_user = actor
@@ -237,7 +238,7 @@ def person_add(*, actor, program: Program, email: str, first_name: str, last_nam
             record.status = status or record.status or Learner.Status.ACTIVE
             record.entry_pgy_level = record.entry_pgy_level or pgy_level
         if record is not None:
-            action = "roster_added" if record._state.adding else "roster_updated"
+            action = action_name(record, "add" if record._state.adding else "update")
             save_with_audit(instance=record, actor=actor, action=action)
         _membership_open(actor=actor, program=program, user=user, role=role)
         return record or user, created
@@ -290,14 +291,14 @@ def _records_save(*, actor, program, user, roles, details):
         learner.kind = Learner.Kind.RESIDENT if Role.RESIDENT in roles else Learner.Kind.STUDENT
         _record_fill(learner, details, LEARNER_FIELDS)
         learner.entry_pgy_level = learner.entry_pgy_level or learner.pgy_level
-        save_with_audit(instance=learner, actor=actor, action="roster_added" if learner._state.adding
-                        else "roster_updated")
+        verb = "add" if learner._state.adding else "update"
+        save_with_audit(instance=learner, actor=actor, action=action_name(learner, verb))
     if Role.FACULTY in roles:
         faculty = _faculty_record(program, user)
         faculty.is_active, faculty.ended_on = True, None
         _record_fill(faculty, details, FACULTY_FIELDS)
-        save_with_audit(instance=faculty, actor=actor, action="roster_added" if faculty._state.adding
-                        else "roster_updated")
+        verb = "add" if faculty._state.adding else "update"
+        save_with_audit(instance=faculty, actor=actor, action=action_name(faculty, verb))
 
 
 def _record_fill(record, details, names):
@@ -318,7 +319,7 @@ def learner_update(*, actor, learner: Learner, **fields) -> Learner:
     if learner.kind == Learner.Kind.RESIDENT and not learner.pgy_level:
         raise ValidationError({"pgy_level": "A resident needs a PGY level (1–10)."})
     with transaction.atomic():
-        return save_with_audit(instance=learner, actor=actor, action="learner_updated")
+        return save_with_audit(instance=learner, actor=actor, action="learner.update")
 
 
 def faculty_update(*, actor, faculty: Faculty, **fields) -> Faculty:
@@ -327,7 +328,7 @@ def faculty_update(*, actor, faculty: Faculty, **fields) -> Faculty:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     _record_fill(faculty, fields, FACULTY_FIELDS)
     with transaction.atomic():
-        return save_with_audit(instance=faculty, actor=actor, action="faculty_updated")
+        return save_with_audit(instance=faculty, actor=actor, action="faculty.update")
 
 
 def person_update(*, actor, program: Program, user: User, learner: Learner | None, faculty: Faculty | None,
@@ -357,7 +358,7 @@ def person_name_update(*, actor, program: Program, user: User, first_name: str, 
         return user  # nothing to record
     with transaction.atomic():
         user.first_name, user.last_name = first_name, last_name
-        return save_with_audit(instance=user, actor=actor, action="person_name_updated")
+        return save_with_audit(instance=user, actor=actor, action="user.update_name")
 
 
 def _holds_role_in(program: Program, user: User) -> bool:
@@ -373,12 +374,12 @@ def membership_end(*, actor, membership: Membership, ended_on: datetime.date) ->
         raise ValidationError({"ended_on": "A role cannot end before it started."})
     with transaction.atomic():
         membership.is_active, membership.ended_on = False, ended_on
-        save_with_audit(instance=membership, actor=actor, action="membership_ended")
+        save_with_audit(instance=membership, actor=actor, action="membership.end")
         if membership.role == Role.FACULTY and membership.program_id:
             faculty = membership.program.faculty.filter(user_id=membership.user_id, is_active=True).first()
             if faculty is not None:
                 faculty.is_active, faculty.ended_on = False, ended_on
-                save_with_audit(instance=faculty, actor=actor, action="faculty_ended")
+                save_with_audit(instance=faculty, actor=actor, action="faculty.end")
         return membership
 
 
@@ -402,7 +403,7 @@ def _membership_open(*, actor, program, user, role, key=None):
     membership.is_active, membership.ended_on = True, None
     if key:
         membership.submission_key = key
-    return save_with_audit(instance=membership, actor=actor, action="membership_created")
+    return save_with_audit(instance=membership, actor=actor, action="membership.create")
 
 
 def _user_for(*, actor, program, email, first_name, last_name) -> tuple[User, bool]:
@@ -417,7 +418,7 @@ def _user_for(*, actor, program, email, first_name, last_name) -> tuple[User, bo
             raise ValidationError({"email": OTHER_ORGANIZATION})
     user = User(company=program.company, email=email, first_name=first_name.strip(), last_name=last_name.strip())
     user.set_unusable_password()
-    save_with_audit(instance=user, actor=actor, action="user_created")
+    save_with_audit(instance=user, actor=actor, action="user.create")
     return user, True
 
 
@@ -433,14 +434,14 @@ def invitations_send(*, actor, program: Program, user_ids) -> None:
 def calendar_feed_create(*, actor, program: Program | None = None) -> CalendarFeed:
     with transaction.atomic():
         feed = CalendarFeed(owner=actor, program=program, token=secrets.token_urlsafe(32))
-        return save_with_audit(instance=feed, actor=actor, action="calendar_feed_created")
+        return save_with_audit(instance=feed, actor=actor, action="calendar_feed.create")
 
 
 def calendar_feed_revoke(*, actor, feed: CalendarFeed) -> CalendarFeed:
     if feed.revoked_at is not None:
         return feed
     feed.revoked_at = timezone.now()
-    return save_with_audit(instance=feed, actor=actor, action="calendar_feed_revoked")
+    return save_with_audit(instance=feed, actor=actor, action="calendar_feed.revoke")
 
 
 # ---------------------------------------------------------------- promotion
@@ -469,11 +470,11 @@ def promotion_apply(*, actor, program: Program, graduation_date: datetime.date, 
                 learner.status, learner.actual_graduation_date = Learner.Status.COMPLETED, graduation_date
             else:
                 learner.pgy_level = new_pgy
-            save_with_audit(instance=learner, actor=actor, action=f"learner_{step}d")
+            save_with_audit(instance=learner, actor=actor, action=f"learner.{step}")
         promotion = Promotion(program=program, graduation_date=graduation_date, applied_by=actor, submission_key=key,
                               promoted=sum(step == "promote" for _, step, _ in plan),
                               graduated=sum(step == "graduate" for _, step, _ in plan))
-        return save_with_audit(instance=promotion, actor=actor, action="promotion_applied")
+        return save_with_audit(instance=promotion, actor=actor, action="program.apply_promotion")
 
     promotion, _created = replay_or_create(Promotion.objects.for_company(program.company_id).filter(program=program),
                                            key_field="submission_key", key=key, create=apply)

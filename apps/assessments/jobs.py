@@ -57,7 +57,7 @@ def assessment_request_expire_due(*, company_id) -> int:
             if locked.status != AssessmentRequest.Status.OPEN:
                 continue
             locked.status = AssessmentRequest.Status.EXPIRED
-            save_with_audit(instance=locked, actor=None, action="assessment_request_expired")
+            save_with_audit(instance=locked, actor=None, action="assessment_request.expire")
             notification_send(
                 company_id=request.company_id, user=request.learner.user, kind="request_expired",
                 context={"request": request},
@@ -86,7 +86,7 @@ def assessment_request_remind_due(*, company_id) -> int:
             continue
         with transaction.atomic():
             request.last_reminded_at, request.reminder_count = now, request.reminder_count + 1
-            save_with_audit(instance=request, actor=None, action="assessment_request_reminded")
+            save_with_audit(instance=request, actor=None, action="assessment_request.remind")
             _notify_assessor(request, kind="assessment_reminder", key=f"reminder:{request.reminder_count}")
         reminded += 1
     return reminded

@@ -135,7 +135,7 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
             entry_method=entry_method, request=request, **case_context)
         if request is not None:
             _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
-        save_with_audit(instance=assessment, actor=assessor, action="assessment_submitted")
+        save_with_audit(instance=assessment, actor=assessor, action="assessment.submit")
         _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
         dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id), assessment_id=str(assessment.pk))
         _changed(assessment)
@@ -163,7 +163,7 @@ def _request_complete(*, request, actor, via_link) -> None:
     locked.status, locked.completed_at = AssessmentRequest.Status.COMPLETED, now
     if via_link:
         locked.link_used_at = now
-    save_with_audit(instance=locked, actor=actor, action="assessment_request_completed")
+    save_with_audit(instance=locked, actor=actor, action="assessment_request.complete")
     request.status, request.completed_at, request.link_used_at = locked.status, now, locked.link_used_at
 
 
@@ -187,7 +187,7 @@ def assessment_edit(*, actor, assessment, tags_went_well=None, tags_needs_work=N
         for name, value in values.items():
             setattr(assessment, name, value)
         assessment.edited, assessment.last_edited_at = True, timezone.now()
-        save_with_audit(instance=assessment, actor=actor, action="assessment_edited")
+        save_with_audit(instance=assessment, actor=actor, action="assessment.edit")
         _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
         _changed(assessment)
     return assessment
@@ -223,7 +223,7 @@ def assessment_acknowledge(*, actor, assessment) -> EPAAssessment:
         raise PermissionDenied("Only the learner acknowledges their assessment")
     if assessment.acknowledged_at is None:
         assessment.acknowledged_at = timezone.now()
-        save_with_audit(instance=assessment, actor=actor, action="assessment_acknowledged")
+        save_with_audit(instance=assessment, actor=actor, action="assessment.acknowledge")
     return assessment
 
 
@@ -263,7 +263,7 @@ def assessment_request_create(*, learner_user, learner, assessor, epa, case_date
             learner=learner, assessor=assessor, epa=epa, case_date=case_date, case_type=case_type,
             rotation_assignment=assignment_on(learner=learner, day=case_date), note=note, expires_at=expires_at,
             submission_key=key)
-        save_with_audit(instance=request, actor=learner_user, action="assessment_request_created")
+        save_with_audit(instance=request, actor=learner_user, action="assessment_request.create")
         dispatch(notify_assessor_of_request, company_id=str(request.company_id), request_id=str(request.pk),
                  kind="assessment_requested", key="requested")
         return request
@@ -275,5 +275,5 @@ def assessment_request_create(*, learner_user, learner, assessor, epa, case_date
 
 def request_link_opened(*, request, visitor) -> None:
     """Audit each use of a signed link (who opened it, from where: the audit context has the IP)."""
-    audit_log_record(company=request.company_id, actor=visitor, action="assessment_link_opened", entity=request,
+    audit_log_record(company=request.company_id, actor=visitor, action="assessment_request.open_link", entity=request,
                      changes={"assessor": str(request.assessor_id)})

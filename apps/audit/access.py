@@ -18,6 +18,7 @@ from django.db import models
 
 from apps.audit import context
 from apps.audit.models import AccessLog
+from apps.core import rls
 from apps.core.scoping import row_company_id
 
 ACCESS_LOGGED_MODELS: set[str] = {
@@ -43,7 +44,11 @@ class AccessBatch:
             return 0
         for entry in entries:
             entry.status_code = entry.status_code or self.status_code
-        AccessLog.objects.bulk_create(entries)  # one INSERT statement
+        # Written after the view or task, when its tenant may be unbound (a task's tenant ends in
+        # task_postrun before this runs; a task may read several companies): under the bypass,
+        # each entry carrying the company of the record it names (row_company_id).
+        with rls.bypass("access log: each entry carries its record's company"):
+            AccessLog.objects.bulk_create(entries)  # one INSERT statement
         return len(entries)
 
 

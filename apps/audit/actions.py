@@ -1,10 +1,9 @@
 """One naming scheme for audit actions: ``<entity>.<verb>`` in snake case, the verb in the
 imperative — ``assessment.submit``, ``epa_set.publish``, ``learner.update``, ``user.login``.
 
-``audit_log_record`` refuses any other name, except the pre-scheme names in
-``LEGACY_ACTION_NAMES``: they are accepted until their call sites (apps/academics,
-apps/assessments, being moved in parallel) are renamed; then the set is emptied and every old
-name fails loudly."""
+``audit_log_record`` refuses any other name (the pre-scheme names such as
+``assessment_submitted`` were renamed in issue 10; tests/audit/test_redaction_and_names.py checks
+every action string in apps/)."""
 
 import re
 
@@ -13,19 +12,9 @@ ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 # A model whose audit entity reads better than its class name.
 ENTITY_NAMES = {
     "assessments.EPAAssessment": "assessment",
+    "authtoken.TokenProxy": "api_token",  # DRF's admin edits tokens through a proxy
+    "authtoken.Token": "api_token",
 }
-
-# Names written before the scheme, still used by call sites another engineer is moving.
-# Empty this set once those call sites use <entity>.<verb>.
-LEGACY_ACTION_NAMES = frozenset({
-    "academic_year_updated", "academic_year_created", "block_created", "assignment_created",
-    "assignment_updated", "assignment_deleted", "roster_added", "roster_updated", "learner_updated",
-    "faculty_updated", "person_name_updated", "membership_ended", "faculty_ended", "membership_created",
-    "user_created", "calendar_feed_created", "calendar_feed_revoked", "learner_promoted", "learner_graduated",
-    "promotion_applied", "assessment_submitted", "assessment_request_completed", "assessment_edited",
-    "assessment_acknowledged", "assessment_request_created", "assessment_request_expired",
-    "assessment_request_reminded", "assessment_link_opened",
-})
 
 
 class InvalidActionName(ValueError):
@@ -33,7 +22,7 @@ class InvalidActionName(ValueError):
 
 
 def validate_action_name(action: str) -> str:
-    if ACTION_NAME.match(action) or action in LEGACY_ACTION_NAMES:
+    if ACTION_NAME.match(action):
         return action
     raise InvalidActionName(
         f"Audit action {action!r} does not follow <entity>.<verb> (snake case, e.g. 'assessment.submit')"

@@ -3,10 +3,36 @@
 
 import uuid
 
+from django.apps import apps
 from django.contrib import admin
 
 from apps.audit.models import AccessLog, AuditLog
-from apps.audit.platform_admin import AuditedImportMixin, PlatformAdmin  # noqa: F401  (re-exported)
+from apps.audit.platform_admin import AuditedAdminMixin, AuditedImportMixin, PlatformAdmin  # noqa: F401
+
+# Admins of other apps that write: audited too. Their admin modules load before this one
+# (INSTALLED_APPS order), so each is re-registered with AuditedAdminMixin in front. Every other
+# admin inherits PlatformAdmin or is read-only (tests/audit/test_admin_registry.py checks).
+AUDITED_OTHER_ADMINS = (
+    "auth.Group",  # Django permissions for staff
+    "authtoken.TokenProxy",  # API tokens: creating one for someone is acting as them
+    "otp_totp.TOTPDevice", "otp_static.StaticDevice",  # a user's second factor (reset = delete)
+    "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog",  # deleting attempts unlocks an account
+    "django_celery_beat.PeriodicTask", "django_celery_beat.IntervalSchedule",
+    "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule", "django_celery_beat.ClockedSchedule",
+)
+
+
+def _audit_other_admins():
+    for label in AUDITED_OTHER_ADMINS:
+        model = apps.get_model(label)
+        current = admin.site._registry.get(model)
+        if current is not None and not isinstance(current, AuditedAdminMixin):
+            admin.site.unregister(model)
+            admin.site.register(model, type(type(current).__name__, (AuditedAdminMixin, type(current)),
+                                            {"__module__": __name__}))
+
+
+_audit_other_admins()
 
 
 class _ReadOnlyLogAdmin(admin.ModelAdmin):

@@ -4,9 +4,11 @@
 ``apps.audit.platform_admin``):
 
 - superusers only; lists are unscoped on purpose (the platform sees every company);
-- **audited**: every save, delete (one object or a bulk action), inline change and password
-  change writes an audit row ``<entity>.admin_create|admin_update|admin_delete`` with the diff
-  (secrets redacted), in the admin's transaction; ``AuditedImportMixin`` does the same for
+- **audited** (``AuditedAdminMixin``, which apps.audit.admin also adds to the admins of other
+  apps — groups, API tokens, second-factor devices, axes, celery beat): every save, delete (one
+  object or a bulk action), inline change, password change and list action writes an audit row
+  ``<entity>.admin_create|admin_update|admin_delete|admin_<action>`` with the diff (secrets
+  redacted), in the admin's transaction; ``AuditedImportMixin`` does the same for
   django-import-export imports (``<entity>.admin_import``, one row per imported row);
 - **foreign-key dropdowns list only the edited object's company**: on a change form, the rows of
   the object's company (shared rows too, for shared-or-private reference rows); on an add form,
@@ -16,9 +18,11 @@
   is refused (simple-history only hides the button).
 """
 
+import functools
 import uuid
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -32,9 +36,19 @@ from apps.audit.services import audit_log_build, model_changes, snapshot
 from apps.core.scoping import TenantQuerySet, row_company_id, tenant_parent_fields
 
 
+def audit_company_id(obj):
+    """The company of an audited admin row: its own, else its owner's (an API token, a
+    second-factor device of a user); None for a platform row."""
+    company_id = row_company_id(obj)
+    if company_id is None and getattr(obj, "user_id", None) is not None:
+        owners = apps.get_model(settings.AUTH_USER_MODEL).objects.unscoped()  # the admin is the platform's
+        company_id = owners.filter(pk=obj.user_id).values_list("company_id", flat=True).first()
+    return company_id
+
+
 def _audit(request, obj, verb, changes):
     audit_log_build(
-        company=row_company_id(obj), actor=request.user, action=action_name(obj, verb), entity=obj,
+        company=audit_company_id(obj), actor=request.user, action=action_name(obj, verb), entity=obj,
         changes=changes, severity=AuditLog.Severity.NOTICE,
     ).save(force_insert=True)
     audited = request.__dict__.setdefault("_rounds_admin_audited", set())
@@ -46,7 +60,66 @@ def _stored_snapshot(instance):
     return snapshot(stored) if stored is not None else None
 
 
-class PlatformAdmin(SimpleHistoryAdmin):
+def _audited_action(func, name):
+    @functools.wraps(func)
+    def action(modeladmin, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                _audit(request, obj, f"admin_{name}", {"admin_action": name})
+            return func(modeladmin, request, queryset)
+
+    return action
+
+
+class AuditedAdminMixin:
+    """Put before a ``ModelAdmin`` (``PlatformAdmin`` has it; apps.audit.admin adds it to the
+    admins of other apps): every save, delete (one object or a bulk action), inline change,
+    password change and custom list action writes an audit row in the admin's transaction."""
+
+    def save_model(self, request, obj, form, change):
+        before = _stored_snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+        changes = model_changes(obj, before) if before is not None else snapshot(obj)
+        _audit(request, obj, "admin_update" if change else "admin_create", changes)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            _audit(request, obj, "admin_create", snapshot(obj))
+        initial = {id(f.instance): f.initial for f in formset.forms}
+        for obj, changed in formset.changed_objects:
+            after = snapshot(obj)
+            before = initial.get(id(obj), {})
+            _audit(request, obj, "admin_update",
+                   {name: [str(before.get(name)) if before.get(name) is not None else None,
+                           after.get(obj._meta.get_field(name).attname)] for name in changed})
+        for obj in formset.deleted_objects:
+            _audit(request, obj, "admin_delete", snapshot(obj))
+
+    def delete_model(self, request, obj):
+        _audit(request, obj, "admin_delete", snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                _audit(request, obj, "admin_delete", snapshot(obj))
+            super().delete_queryset(request, queryset)
+
+    def log_change(self, request, obj, message):
+        # Changes that bypass save_model (the password change form) are audited here.
+        if (obj._meta.label, str(obj.pk)) not in request.__dict__.get("_rounds_admin_audited", set()):
+            _audit(request, obj, "admin_update", {"change_message": str(message)})
+        return super().log_change(request, obj, message)
+
+    def get_actions(self, request):
+        # delete_selected goes through delete_queryset; any other action writes one row per
+        # selected object (``<entity>.admin_<action>``) before it runs.
+        return {name: (func if name == "delete_selected" else _audited_action(func, name), name, description)
+                for name, (func, _name, description) in super().get_actions(request).items()}
+
+
+class PlatformAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """Admin for a tenant-owned or reference model: platform superusers only, audited."""
 
     # ---- who
@@ -122,43 +195,6 @@ class PlatformAdmin(SimpleHistoryAdmin):
             self.message_user(request, format_html(
                 "Choose the organization first — the dropdowns list only its rows: {}", links), messages.INFO)
         return super().add_view(request, form_url, extra_context)
-
-    # ---- audit
-    def save_model(self, request, obj, form, change):
-        before = _stored_snapshot(obj) if change else None
-        super().save_model(request, obj, form, change)
-        changes = model_changes(obj, before) if before is not None else snapshot(obj)
-        _audit(request, obj, "admin_update" if change else "admin_create", changes)
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            _audit(request, obj, "admin_create", snapshot(obj))
-        initial = {id(f.instance): f.initial for f in formset.forms}
-        for obj, changed in formset.changed_objects:
-            after = snapshot(obj)
-            before = initial.get(id(obj), {})
-            _audit(request, obj, "admin_update",
-                   {name: [str(before.get(name)) if before.get(name) is not None else None,
-                           after.get(obj._meta.get_field(name).attname)] for name in changed})
-        for obj in formset.deleted_objects:
-            _audit(request, obj, "admin_delete", snapshot(obj))
-
-    def delete_model(self, request, obj):
-        _audit(request, obj, "admin_delete", snapshot(obj))
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for obj in queryset:
-                _audit(request, obj, "admin_delete", snapshot(obj))
-            super().delete_queryset(request, queryset)
-
-    def log_change(self, request, obj, message):
-        # Changes that bypass save_model (the password change form) are audited here.
-        if (obj._meta.label, str(obj.pk)) not in request.__dict__.get("_rounds_admin_audited", set()):
-            _audit(request, obj, "admin_update", {"change_message": str(message)})
-        return super().log_change(request, obj, message)
 
     # ---- history: read-only
     def revert_disabled(self, request, obj=None):

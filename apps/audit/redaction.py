@@ -17,6 +17,7 @@ REDACTED = "[redacted]"
 REDACTED_FIELDS: dict[str, set[str]] = {
     "academics.CalendarFeed": {"token"},
     "authtoken.Token": {"key"},
+    "otp_totp.TOTPDevice": {"key"},  # the shared secret of an authenticator app
     "tenants.User": {"password"},
 }
 
@@ -30,7 +31,8 @@ def is_secret_name(name: str) -> bool:
 
 
 def redacted_fields(model) -> set[str]:
-    names = set(REDACTED_FIELDS.get(model._meta.label, ())) | set(getattr(model, "audit_redact", ()))
+    labels = {model._meta.label, model._meta.concrete_model._meta.label}  # a proxy keeps its model's secrets
+    names = {name for label in labels for name in REDACTED_FIELDS.get(label, ())} | set(getattr(model, "audit_redact", ()))
     for field in model._meta.concrete_fields:
         if field.name in names or field.attname in names or is_secret_name(field.name):
             names |= {field.name, field.attname}

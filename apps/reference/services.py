@@ -6,6 +6,7 @@ Shared rows are never edited from tenant code: a company adds its own rows besid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from apps.audit.actions import action_name
 from apps.audit.services import audit_log_record, model_changes, snapshot
 from apps.reference import selectors, validators
 from apps.reference.access import can_manage_private_reference
@@ -25,7 +26,7 @@ def epa_set_publish(*, actor, specialty, version, name, effective_date, scale, e
         for values in epas:
             _save_new(EPA(epa_set=epa_set, **values), actor)
         _retire(previous, on=effective_date, actor=actor, successor=epa_set)
-        audit_log_record(company=None, actor=actor, action="epa_set.published", entity=epa_set,
+        audit_log_record(company=None, actor=actor, action="epa_set.publish", entity=epa_set,
                          changes={"retired": [str(old) for old in previous], "epas": len(epas)})
     return epa_set
 
@@ -43,7 +44,7 @@ def milestone_set_publish(*, actor, specialty, version, name, effective_date=Non
             _save_new(Milestone(milestone_set=milestone_set, **values), actor)
         if effective_date is not None:
             _retire(previous, on=effective_date, actor=actor, successor=milestone_set)
-        audit_log_record(company=None, actor=actor, action="milestone_set.published", entity=milestone_set,
+        audit_log_record(company=None, actor=actor, action="milestone_set.publish", entity=milestone_set,
                          changes={"retired": [str(old) for old in previous], "milestones": len(milestones)})
     return milestone_set
 
@@ -84,9 +85,9 @@ def reference_row_save(*, actor, instance):
         instance.full_clean()
         instance._history_user = actor
         instance.save()
-        verb = "updated" if stored is not None else "created"
+        verb = "update" if stored is not None else "create"
         changes = model_changes(instance, snapshot(stored)) if stored is not None else snapshot(instance)
-        audit_log_record(company=None, actor=actor, action=f"{instance._meta.model_name}.{verb}",
+        audit_log_record(company=None, actor=actor, action=action_name(instance, verb),
                          entity=instance, changes=changes)
     return instance
 
@@ -107,7 +108,7 @@ def epa_delete(*, actor, epa) -> None:
     if selectors.epa_is_used(epa):
         raise ValidationError({"non_field_errors": [f"{epa} has assessments and cannot be deleted."]})
     with transaction.atomic():
-        audit_log_record(company=None, actor=actor, action="epa.deleted", entity=epa, changes=snapshot(epa))
+        audit_log_record(company=None, actor=actor, action="epa.delete", entity=epa, changes=snapshot(epa))
         epa._history_user = actor
         epa.delete()
 
@@ -174,7 +175,7 @@ def feedback_tag_create_private(*, actor, company, category, name, description="
         if FeedbackTag.objects.shared().filter(category=category, name__iexact=name).exists():
             raise ValidationError({"name": "A shared feedback tag already has this name."})
         tag = FeedbackTag(company=company, category=category, name=name, description=description)
-        return _save_private(tag, actor=actor, company=company, action="feedback_tag.created_private")
+        return _save_private(tag, actor=actor, company=company, action="feedback_tag.create_private")
 
 
 def case_type_create_private(*, actor, company, epa, code, name, typical_minutes=None) -> CaseType:
@@ -187,7 +188,7 @@ def case_type_create_private(*, actor, company, epa, code, name, typical_minutes
         if CaseType.objects.shared().filter(epa=epa, code=code).exists():
             raise ValidationError({"code": f"A shared case type for {epa} already uses code {code}."})
         case_type = CaseType(company=company, epa=epa, code=code, name=name.strip(), typical_minutes=typical_minutes)
-        return _save_private(case_type, actor=actor, company=company, action="case_type.created_private")
+        return _save_private(case_type, actor=actor, company=company, action="case_type.create_private")
 
 
 def private_row_deactivate(*, actor, company, row):
@@ -200,7 +201,7 @@ def private_row_deactivate(*, actor, company, row):
     row.is_active = False
     with transaction.atomic():
         return _save_private(row, actor=actor, company=company,
-                             action=f"{row._meta.model_name}.deactivated_private")
+                             action=action_name(row, "deactivate_private"))
 
 
 def _require_manager(actor, company):
@@ -212,7 +213,7 @@ def _reactivate(row, *, actor, company):
     if row.is_active:
         return row
     row.is_active = True
-    return _save_private(row, actor=actor, company=company, action=f"{row._meta.model_name}.reactivated_private")
+    return _save_private(row, actor=actor, company=company, action=action_name(row, "reactivate_private"))
 
 
 def _save_private(row, *, actor, company, action):

@@ -54,7 +54,7 @@ def test_casey_edits_a_cell_in_place_and_gets_the_coloured_cell_back(client, cas
     assert (assignment.rotation_type, assignment.start_date, assignment.end_date) == (
         trauma, blocks[0].start_date, blocks[0].end_date)
     assert assignment.history.first().history_user == casey
-    assert AuditLog.objects.for_company(program.company).filter(action="assignment_created").exists()
+    assert AuditLog.objects.for_company(program.company).filter(action="rotation_assignment.create").exists()
 
 
 def test_without_javascript_the_cell_is_a_normal_edit_page(client, casey, program, year, blocks, riley, trauma):

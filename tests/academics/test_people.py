@@ -39,7 +39,7 @@ def test_casey_adds_priya_a_new_pgy1_who_sets_her_password_through_the_invitatio
     assert learner.matriculation_date == datetime.date(2026, 7, 1) and not priya.has_usable_password()
     assert learner.history.get().history_user == casey
     assert set(AuditLog.objects.for_company(program.company).values_list("action", flat=True)) >= {
-        "user_created", "roster_added", "membership_created"}
+        "user.create", "learner.add", "membership.create"}
     [mail] = mailoutbox
     assert mail.to == ["priya.raman@northwind.example"] and "Northwind General Surgery" in mail.subject
     link = re.search(r"https://rounds\.example(/accounts/reset/\S+/)", mail.body).group(1)
@@ -144,7 +144,7 @@ def test_casey_ends_faiths_faculty_role_and_the_history_keeps_it(client, casey, 
     assert (membership.is_active, membership.ended_on) == (False, datetime.date(2026, 6, 30))
     assert (faith.is_active, faith.ended_on) == (False, datetime.date(2026, 6, 30))
     assert membership.history.count() == 2 and membership.history.first().history_user == casey
-    assert AuditLog.objects.for_company(program.company).filter(action="membership_ended").count() == 1
+    assert AuditLog.objects.for_company(program.company).filter(action="membership.end").count() == 1
     inactive = client.get(f"/programs/{program.pk}/roster/", {"status": "inactive"}).content.decode()
     assert "Okafor" in inactive
 

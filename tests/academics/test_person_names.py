@@ -32,7 +32,7 @@ def test_casey_corrects_rileys_misspelt_name_and_the_history_and_audit_keep_it(c
     assert (riley.user.first_name, riley.user.last_name) == ("Rylee", "Chen-Park")
     latest = riley.user.history.first()
     assert (latest.first_name, latest.history_user) == ("Rylee", casey)
-    audit = AuditLog.objects.for_company(program.company).get(action="person_name_updated")
+    audit = AuditLog.objects.for_company(program.company).get(action="user.update_name")
     assert audit.actor == casey and audit.changes["last_name"] == ["Chen", "Chen-Park"]
     assert "Rylee Chen-Park" in client.get(f"/programs/{program.pk}/roster/").content.decode()
 
@@ -45,7 +45,7 @@ def test_an_empty_last_name_is_refused_beside_the_field_and_nothing_is_written(c
     assert response.status_code == 200 and "This field is required." in page
     riley.user.refresh_from_db()
     assert (riley.user.first_name, riley.user.last_name) == ("Riley", "Chen")
-    assert not AuditLog.objects.for_company(program.company).filter(action="person_name_updated").exists()
+    assert not AuditLog.objects.for_company(program.company).filter(action="user.update_name").exists()
 
 
 def test_saving_an_unchanged_name_records_nothing(client, casey, program, riley):
@@ -54,7 +54,7 @@ def test_saving_an_unchanged_name_records_nothing(client, casey, program, riley)
     client.post(_edit_url(program, riley.user), {
         "person-first_name": "Riley", "person-last_name": "Chen", **_learner_fields(riley)})
     assert riley.user.history.count() == before
-    assert not AuditLog.objects.for_company(program.company).filter(action="person_name_updated").exists()
+    assert not AuditLog.objects.for_company(program.company).filter(action="user.update_name").exists()
 
 
 def test_casey_cannot_rename_someone_of_another_program_nor_of_southbay(client, casey, program, riley, southbay):

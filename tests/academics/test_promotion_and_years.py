@@ -30,7 +30,7 @@ def test_casey_previews_then_applies_promotion_and_history_records_it(client, ca
     assert chief.status == Learner.Status.COMPLETED and chief.actual_graduation_date == datetime.date(2027, 6, 30)
     assert [h.pgy_level for h in pgy2.history.all()] == [3, 2]
     assert chief.history.first().history_user == casey
-    assert AuditLog.objects.for_company(program.company).filter(action="learner_promoted").count() == 1
+    assert AuditLog.objects.for_company(program.company).filter(action="learner.promote").count() == 1
 
 
 def test_casey_creates_a_year_and_generates_monthly_blocks(client, casey, program):

@@ -40,7 +40,7 @@ def test_faith_submits_on_one_screen_and_riley_sees_it_at_once(client, surgery, 
     assert assessment.entry_method == "mobile_web" and assessment.entrustment_level == 3
     assert {(l.tag.name, l.tag_type) for l in assessment.tag_links.all()} == {
         ("Tissue handling", "went_well"), ("Efficiency", "needs_work")}
-    assert AuditLog.objects.unscoped().filter(action="assessment_submitted", entity_id=str(assessment.pk)).exists()
+    assert AuditLog.objects.unscoped().filter(action="assessment.submit", entity_id=str(assessment.pk)).exists()
     assert assessment.history.count() == 1
     assert Notification.objects.for_company(assessment.company).filter(user=surgery["riley"].user).count() == 2
 

@@ -48,7 +48,7 @@ def test_riley_requests_and_faith_answers_through_the_link_without_signing_in(
 
     form = client.get(path)
     assert form.status_code == 200 and b"Riley" in form.content
-    assert AuditLog.objects.unscoped().filter(action="assessment_link_opened", entity_id=str(request.pk)).exists()
+    assert AuditLog.objects.unscoped().filter(action="assessment_request.open_link", entity_id=str(request.pk)).exists()
     done, data = _answer(client, path)
     assert done.status_code == 200 and b"Thank you" in done.content
     assessment = EPAAssessment.objects.for_company(request.company).get()

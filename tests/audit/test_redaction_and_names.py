@@ -58,13 +58,11 @@ def test_a_bad_action_name_writes_no_row(site):
     assert not AuditLog.objects.for_company(site.company).exists()
 
 
-def test_old_names_are_accepted_until_the_renames_are_applied_and_only_those(site):
-    from apps.audit.actions import LEGACY_ACTION_NAMES
-
-    for name in LEGACY_ACTION_NAMES:
-        assert validate_action_name(name) == name
-    with pytest.raises(InvalidActionName):
-        validate_action_name("assessment_resubmitted")
+def test_the_pre_scheme_names_are_refused_now_that_every_call_site_is_renamed(site):
+    for old in ("assessment_submitted", "person_name_updated", "learner_promoted", "roster_added", "login"):
+        with pytest.raises(InvalidActionName):
+            audit_log_record(company=site.company, actor=None, action=old, entity=site)
+    assert not AuditLog.objects.for_company(site.company).exists()
 
 
 def test_entity_names_are_snake_case_with_readable_overrides():
@@ -79,16 +77,125 @@ def test_entity_names_are_snake_case_with_readable_overrides():
     assert action_name(RotationAssignment, "delete") == "rotation_assignment.delete"
 
 
-def test_every_action_written_by_tenants_and_audit_follows_the_scheme():
-    import re
+# ---------------------------------------------------------------- every call site in apps/
+# The walk follows each audit call's ``action`` to its string literals: a literal, an f-string
+# (placeholders read as "x"), both arms of ``a if c else b``, a local variable's assignments,
+# ``action_name(obj, "verb")`` (entity "x"), and through wrappers (a function that passes its own
+# parameter on, e.g. ``_save_private(..., action)`` or the admin's ``_audit(request, obj, verb)``)
+# to the wrapper's callers. An action it cannot follow fails the test too.
+AUDIT_CALLS = {"audit_log_record": ("action", None), "audit_log_build": ("action", None),
+               "save_with_audit": ("action", None)}
+VERB_CALLS = {"action_name": ("verb", 1)}
+
+
+def _apps_modules():
+    import ast
     from pathlib import Path
 
+    apps_dir = Path(__file__).resolve().parents[2] / "apps"
+    for path in sorted(apps_dir.rglob("*.py")):
+        yield path.relative_to(apps_dir.parent), ast.parse(path.read_text())
+
+
+def _calls_with_function(tree):
+    import ast
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            if isinstance(child, ast.Call):
+                yield child, function
+            yield from visit(child, inner)
+
+    yield from visit(tree, None)
+
+
+def _callee(call):
+    import ast
+
+    return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+
+
+def _argument(call, keyword, position, is_method):
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if position is not None:
+        position -= 1 if is_method else 0
+        if len(call.args) > position:
+            return call.args[position]
+    return None
+
+
+def _parameters(function):
+    args = [a.arg for a in function.args.posonlyargs + function.args.args]
+    is_method = bool(args) and args[0] in ("self", "cls")
+    return args, [a.arg for a in function.args.kwonlyargs], is_method
+
+
+def _resolve(expr, function, as_verb, found, wrappers, unresolved, where):
+    import ast
+
+    def name(text):
+        return f"x.{text}" if as_verb else text
+
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        found.add((name(expr.value), where))
+    elif isinstance(expr, ast.JoinedStr):
+        text = "".join(v.value if isinstance(v, ast.Constant) else "x" for v in expr.values)
+        found.add((name(text), where))
+    elif isinstance(expr, ast.IfExp):
+        for branch in (expr.body, expr.orelse):
+            _resolve(branch, function, as_verb, found, wrappers, unresolved, where)
+    elif isinstance(expr, ast.Call) and _callee(expr) == "action_name":
+        pass  # checked as a call of its own (its verb)
+    elif isinstance(expr, ast.Name) and function is not None:
+        positional, keyword_only, is_method = _parameters(function)
+        if expr.id in positional or expr.id in keyword_only:
+            position = positional.index(expr.id) if expr.id in positional else None
+            wrappers.add((function.name, expr.id, position, is_method, as_verb))
+            return
+        values = [node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)]
+        for value in values:
+            _resolve(value, function, as_verb, found, wrappers, unresolved, where)
+        if not values:
+            unresolved.append(where)
+    else:
+        unresolved.append(where)
+
+
+def _every_action_name_in_apps():
+    modules = list(_apps_modules())
+    checks = {(callee, kw, pos, False, False) for callee, (kw, pos) in AUDIT_CALLS.items()}
+    checks |= {(callee, kw, pos, False, True) for callee, (kw, pos) in VERB_CALLS.items()}
+    found, unresolved, done = set(), [], set()
+    while checks - done:
+        check = (checks - done).pop()
+        done.add(check)
+        callee, keyword, position, is_method, as_verb = check
+        wrappers = set()
+        for path, tree in modules:
+            for call, function in _calls_with_function(tree):
+                if _callee(call) != callee:
+                    continue
+                expr = _argument(call, keyword, position, is_method)
+                where = f"{path}:{call.lineno}"
+                if expr is None:
+                    unresolved.append(where)
+                    continue
+                _resolve(expr, function, as_verb, found, wrappers, unresolved, where)
+        checks |= wrappers
+    return found, unresolved
+
+
+def test_every_audit_action_written_anywhere_in_apps_follows_entity_dot_verb():
     from apps.audit.actions import ACTION_NAME
 
-    apps_dir = Path(__file__).resolve().parents[2] / "apps"
-    names = set()
-    for folder in ("tenants", "audit"):
-        for path in (apps_dir / folder).rglob("*.py"):
-            names |= set(re.findall(r'action="([^"]+)"', path.read_text()))
-    assert "user.login" in names
-    assert [name for name in names if not ACTION_NAME.match(name)] == []
+    found, unresolved = _every_action_name_in_apps()
+    names = {name for name, _ in found}
+    # The walk reaches every context, the wrappers and action_name() verbs.
+    assert {"user.login", "assessment.submit", "academic_year.create", "epa_set.publish",
+            "x.admin_update", "x.admin_import", "x.add", "x.deactivate_private", "learner.x"} <= names
+    assert [f"{where}: {name!r}" for name, where in sorted(found) if not ACTION_NAME.match(name)] == []
+    assert unresolved == []

@@ -38,7 +38,7 @@ def test_sam_publishes_an_epa_set_version_that_retires_the_old_one(client, sam):
     assert old.retired_on == datetime.date(2027, 7, 1) and new.retired_on is None
     assert new.epas.get().history.latest("history_date").history_user == sam
     assert old.history.latest("history_date").history_user == sam
-    assert AuditLog.objects.unscoped().filter(action="epa_set.published", entity_id=str(new.pk)).exists()
+    assert AuditLog.objects.unscoped().filter(action="epa_set.publish", entity_id=str(new.pk)).exists()
     listed = client.get(reverse("reference-epa-set-list")).json()["results"]
     assert {row["version"] for row in listed} == {"2023", "2027"}  # the platform sees retired sets too
 

@@ -36,7 +36,7 @@ def test_nora_adds_a_private_tag_that_only_northwind_sees(client, nora_the_north
     client.post(reverse("reference_feedback_tag_create"), form)  # a double submit adds nothing
     tag = FeedbackTag.objects.for_company(nora_the_northwind_coordinator.company).get()
     assert tag.history.latest("history_date").history_user == nora_the_northwind_coordinator
-    audit = AuditLog.objects.for_company(tag.company_id).filter(action="feedback_tag.created_private")
+    audit = AuditLog.objects.for_company(tag.company_id).filter(action="feedback_tag.create_private")
     assert audit.filter(entity_id=str(tag.pk)).count() == 1
     page = client.get(reverse("reference_library")).content.decode()
     assert "Northwind bedside manner" in page and "private" in page and "Technical performance" in page

@@ -4,10 +4,12 @@ the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
 
 from apps.academics import access, services
 from apps.academics.api.serializers import AssignmentSerializer, LearnerSerializer, ProgramSerializer
 from apps.academics.models import Learner, Program, RotationAssignment
+from apps.audit.access import access_log_record
 from apps.core.api import TenantScopedMixin, schema_only, service_errors
 from apps.tenants.access import program_ids_with_roles
 
@@ -32,6 +34,11 @@ class LearnerViewSet(TenantScopedMixin, mixins.CreateModelMixin, mixins.UpdateMo
             return Learner.objects.none()
         managed = access.managed_program_ids(self.request.user)
         return Learner.objects.for_company(self.company).filter(program__in=managed).select_related("user")
+
+    def retrieve(self, request, *args, **kwargs):
+        learner = self.get_object()
+        access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
+        return Response(self.get_serializer(learner).data)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -18,6 +18,7 @@ from apps.academics.web.forms import (
     AcademicYearForm, BlockGenerateForm, CellForm, FacultyDetailsForm, ImportForm, LearnerEditForm, MembershipEndForm,
     PersonAddForm, PersonNameForm, PromotionForm, RosterFilterForm,
 )
+from apps.audit.access import access_log_record
 from apps.core import rls
 from apps.core.access import company_of, get_for_company_or_404
 from apps.core.forms import apply_service_errors
@@ -96,6 +97,8 @@ def person_detail(request, program_id, user_id):
         raise Http404("Not in this program")
     if not access.can_view_person(request.user, program=program, person=user, learner=learner):
         raise Http404("Not someone you can see")
+    if learner is not None:
+        access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
     return render(request, "academics/person_detail.html", {
         "program": program, "person": user, "learner": learner, "faculty": faculty, "memberships": memberships,
         "assignments": selectors.assignments_of(learner=learner) if learner else [],

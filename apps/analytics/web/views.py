@@ -12,6 +12,7 @@ from apps.academics.access import get_learner_for_user
 from apps.analytics import access, selectors
 from apps.analytics.charts import bar_chart, trajectory_chart
 from apps.analytics.services import analytics_refreshed_at
+from apps.audit.access import access_log_record
 from apps.core.access import company_of
 
 EXPORTS = {
@@ -45,6 +46,7 @@ def my_progress(request):
 @login_required
 def learner_progress(request, learner_id):
     learner = get_learner_for_user(request.user, learner_id)
+    access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
     progress = selectors.learner_epa_progress(learner=learner)
     points = selectors.learner_assessment_points(learner=learner)
     return render(request, "analytics/learner_progress.html", {
