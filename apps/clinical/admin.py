@@ -2,7 +2,8 @@
 the admin can no more change a signed note than the service or the API can."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.audit.platform_admin import PlatformAdmin
 
 from apps.clinical.models import (
     Addendum,
@@ -19,32 +20,27 @@ from apps.clinical.models import (
 )
 
 
-class UnscopedAdminMixin:
-    """Platform admin reads every company's rows (the escape hatch, on purpose)."""
-
-    def get_queryset(self, request):
-        return self.model._default_manager.get_queryset().unscoped()
-
-
 @admin.register(Patient)
-class PatientAdmin(UnscopedAdminMixin, SimpleHistoryAdmin):
+class PatientAdmin(PlatformAdmin):
     list_display = ["mrn", "last_name", "first_name", "date_of_birth", "company"]
     search_fields = ["mrn", "last_name"]
     raw_id_fields = ["home_site", "primary_practitioner", "primary_nurse", "portal_user"]
 
 
 @admin.register(RolePermission)
-class RolePermissionAdmin(UnscopedAdminMixin, SimpleHistoryAdmin):
+class RolePermissionAdmin(PlatformAdmin):
     list_display = ["company", "role", "code"]
     list_filter = ["role", "code"]
 
 
 @admin.register(NoteTemplate)
-class NoteTemplateAdmin(UnscopedAdminMixin, SimpleHistoryAdmin):
+class NoteTemplateAdmin(PlatformAdmin):
     list_display = ["name", "company", "is_active"]
 
 
-class ReadOnlyAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(PlatformAdmin):
+    """Signed content: shown, never written (so nothing here to audit)."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -56,13 +52,13 @@ class ReadOnlyAdmin(UnscopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(UnscopedAdminMixin, SimpleHistoryAdmin):
+class NoteAdmin(PlatformAdmin):
     list_display = ["patient", "author", "status", "signed_at", "cosign_required", "cosigned_at"]
     list_filter = ["status"]
     raw_id_fields = ["visit", "author", "template"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or not obj.is_signed
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_signed)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -79,5 +75,5 @@ class AddendumAdmin(ReadOnlyAdmin):
 
 
 for model in (Allergy, Case, Visit, VitalSigns, NurseLog):
-    admin.site.register(model, type(f"{model.__name__}Admin", (UnscopedAdminMixin, SimpleHistoryAdmin),
+    admin.site.register(model, type(f"{model.__name__}Admin", (PlatformAdmin,),
                                     {"list_display": ["__str__", "company"]}))

@@ -54,7 +54,7 @@ def test_lee_writes_a_note_pat_cosigns_it_and_an_addendum_follows(client, visit,
     assert "X-ray reviewed: normal." in page and "review in 1 week" in page and "ALTERED" not in page
     assert note.addenda.get().digest and note_services.addendum_digest_matches(note.addenda.get())
     actions = set(AuditLog.objects.for_company(visit.company_id).values_list("action", flat=True))
-    assert {"note.started", "note.draft_saved", "note.signed", "note.cosigned", "note.addendum_added"} <= actions
+    assert {"note.start", "note.save_draft", "note.sign", "note.cosign", "note.add_addendum"} <= actions
 
 
 def test_a_practitioners_own_signature_needs_no_cosignature(visit, practitioner):

@@ -42,7 +42,7 @@ def test_rita_at_reception_registers_a_patient_with_the_company_mrn_format(clien
     assert response.status_code == 302 and response.url == reverse("clinical:chart", args=[ada.pk])
     assert ada.mrn == "COM-000001" or ada.mrn.endswith("000001")
     assert ada.emergency_contacts == [{"name": "Olaf Quist", "relationship": "brother", "phone": "555-9999"}]
-    assert AuditLog.objects.for_company(clinic.company).filter(action="patient.created", entity_id=str(ada.pk)).exists()
+    assert AuditLog.objects.for_company(clinic.company).filter(action="patient.create", entity_id=str(ada.pk)).exists()
     client.post(reverse("clinical:patient_new"), {**NEW_PATIENT, "first_name": "Bea", "home_site": clinic.pk})
     bea = Patient.objects.for_company(clinic.company).get(first_name="Bea")
     assert int(bea.mrn[-6:]) == int(ada.mrn[-6:]) + 1
@@ -90,7 +90,7 @@ def test_an_org_admin_changes_what_reception_may_do_and_it_is_audited(client, no
     page = client.get(reverse("clinical:roles"))
     assert page.status_code == 200 and "patient.read" in page.content.decode()
     client.post(reverse("clinical:roles"), {"role": Role.RECEPTION, "codes": ["patient.write"]})
-    entry = AuditLog.objects.for_company(northwind).get(action="role_permissions.changed")
+    entry = AuditLog.objects.for_company(northwind).get(action="role_permissions.change")
     assert entry.changes["removed"] == ["appointment.manage", "billing.view", "patient.read"]
     client.force_login(reception)
     assert client.get(reverse("clinical:chart", args=[patient.pk])).status_code == 403

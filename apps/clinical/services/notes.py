@@ -38,7 +38,7 @@ def note_start(*, actor, visit, content=None, template=None, confidential=False)
         note.company_id = visit.company_id
         note._history_user = actor
         note.save()
-        audit_log_record(company=note.company_id, actor=actor, action="note.started", entity=note)
+        audit_log_record(company=note.company_id, actor=actor, action="note.start", entity=note)
         if content:
             note_save_draft(actor=actor, note=note, content=content)
     return note
@@ -59,7 +59,7 @@ def note_save_draft(*, actor, note, content) -> NoteRevision:
         revision.save()
         locked._history_user = actor
         locked.save(update_fields=["current_version", "updated_at"])
-        audit_log_record(company=locked.company_id, actor=actor, action="note.draft_saved", entity=locked,
+        audit_log_record(company=locked.company_id, actor=actor, action="note.save_draft", entity=locked,
                          changes={"version": locked.current_version})
     note.current_version = locked.current_version
     return revision
@@ -83,7 +83,7 @@ def note_sign(*, actor, note) -> Note:
         locked.cosign_required = access.needs_cosign(actor, locked.visit.site_id)
         locked._history_user = actor
         locked.save()
-        audit_log_record(company=locked.company_id, actor=actor, action="note.signed", entity=locked,
+        audit_log_record(company=locked.company_id, actor=actor, action="note.sign", entity=locked,
                          changes={"version": revision.version, "digest": locked.signed_digest,
                                   "cosign_required": locked.cosign_required})
     return locked
@@ -101,7 +101,7 @@ def note_cosign(*, actor, note) -> Note:
         locked.cosigned_by, locked.cosigned_at = actor, timezone.now()
         locked._history_user = actor
         locked.save(update_fields=["cosigned_by", "cosigned_at", "updated_at"])
-        audit_log_record(company=locked.company_id, actor=actor, action="note.cosigned", entity=locked)
+        audit_log_record(company=locked.company_id, actor=actor, action="note.cosign", entity=locked)
     return locked
 
 
@@ -116,7 +116,7 @@ def addendum_add(*, actor, note, text: str) -> Addendum:
         addendum.company_id = locked.company_id
         addendum.digest = canonical_digest(addendum.signature_payload())
         addendum.save()
-        audit_log_record(company=locked.company_id, actor=actor, action="note.addendum_added", entity=locked,
+        audit_log_record(company=locked.company_id, actor=actor, action="note.add_addendum", entity=locked,
                          changes={"addendum": str(addendum.pk), "digest": addendum.digest})
     return addendum
 

@@ -12,4 +12,4 @@ def nurse_log_add(*, actor, patient, site, kind: str, text: str, logged_at=None)
         entry.logged_at = logged_at
     entry.company_id = patient.company_id
     entry.full_clean()
-    return save_with_audit(instance=entry, actor=actor, action="nurse_log.added")
+    return save_with_audit(instance=entry, actor=actor, action="nurse_log.add")

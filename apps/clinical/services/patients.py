@@ -63,7 +63,7 @@ def patient_create(*, actor, site, data: dict, allow_duplicate=False) -> Patient
         patient.company_id = site.company_id
         patient.mrn = _next_mrn(site.company)
         patient.full_clean(exclude=["mrn"])
-        return save_with_audit(instance=patient, actor=actor, action="patient.created")
+        return save_with_audit(instance=patient, actor=actor, action="patient.create")
 
 
 def patient_update(*, actor, patient, data: dict, home_site=None) -> Patient:
@@ -76,7 +76,7 @@ def patient_update(*, actor, patient, data: dict, home_site=None) -> Patient:
             raise ValidationError({"home_site": "Unknown site."})
         patient.home_site = home_site
     patient.full_clean()
-    return save_with_audit(instance=patient, actor=actor, action="patient.updated")
+    return save_with_audit(instance=patient, actor=actor, action="patient.update")
 
 
 def patient_delete(*, actor, patient, reason: str) -> Patient:

@@ -34,7 +34,7 @@ def role_permissions_set(*, actor, company, role: str, codes) -> tuple[set, set]
             current[code]._history_user = actor
             current[code].delete()
         if added or removed:
-            audit_log_record(company=company, actor=actor, action="role_permissions.changed",
+            audit_log_record(company=company, actor=actor, action="role_permissions.change",
                              entity_type="clinical.RolePermission", entity_id=role,
                              changes={"added": sorted(added), "removed": sorted(removed)})
     return added, set(removed)

@@ -36,7 +36,7 @@ def record_add(*, actor, patient, kind: str, data: dict):
                   **{key: value for key, value in data.items() if key in RECORD_FIELDS[kind]})
     entry.company_id = patient.company_id
     entry.full_clean()
-    return save_with_audit(instance=entry, actor=actor, action=f"{kind}.added")
+    return save_with_audit(instance=entry, actor=actor, action=f"{kind}.add")
 
 
 def record_update(*, actor, entry, data: dict):
@@ -47,7 +47,7 @@ def record_update(*, actor, entry, data: dict):
         if key in RECORD_FIELDS[kind]:
             setattr(entry, key, value)
     entry.full_clean()
-    return save_with_audit(instance=entry, actor=actor, action=f"{kind}.updated")
+    return save_with_audit(instance=entry, actor=actor, action=f"{kind}.update")
 
 
 def record_mark_entered_in_error(*, actor, entry, reason: str):
@@ -62,6 +62,6 @@ def record_mark_entered_in_error(*, actor, entry, reason: str):
         entry._history_user = actor
         entry._change_reason = f"entered in error: {reason.strip()}"
         entry.save()
-        audit_log_record(company=entry.company_id, actor=actor, action=f"{kind_of(entry)}.entered_in_error",
+        audit_log_record(company=entry.company_id, actor=actor, action=f"{kind_of(entry)}.enter_in_error",
                          entity=entry, changes={"reason": reason.strip()}, severity=AuditLog.Severity.NOTICE)
     return entry

@@ -13,12 +13,12 @@ def case_open(*, actor, patient, title: str, responsible_practitioner, diagnosis
                 responsible_practitioner=responsible_practitioner)
     case.company_id = patient.company_id
     case.full_clean()
-    return save_with_audit(instance=case, actor=actor, action="case.opened")
+    return save_with_audit(instance=case, actor=actor, action="case.open")
 
 
 def case_close(*, actor, case) -> Case:
     case.status, case.closed_at = Case.Status.CLOSED, timezone.now()
-    return save_with_audit(instance=case, actor=actor, action="case.closed")
+    return save_with_audit(instance=case, actor=actor, action="case.close")
 
 
 def visit_create(*, actor, case, site, practitioner, visited_at=None, reason="", appointment_id=None) -> Visit:
@@ -29,7 +29,7 @@ def visit_create(*, actor, case, site, practitioner, visited_at=None, reason="",
     visit = Visit(case=case, site=site, practitioner=practitioner, visited_at=visited_at or timezone.now(),
                   reason=reason, appointment_id=appointment_id)
     visit.company_id = case.company_id
-    return save_with_audit(instance=visit, actor=actor, action="visit.created")
+    return save_with_audit(instance=visit, actor=actor, action="visit.create")
 
 
 def visit_lock(*, actor, visit) -> Visit:
@@ -40,4 +40,4 @@ def visit_lock(*, actor, visit) -> Visit:
         visit.locked_at, visit.locked_by = timezone.now(), actor
         if visit.status == Visit.Status.IN_PROGRESS:
             visit.status = Visit.Status.COMPLETED
-        return save_with_audit(instance=visit, actor=actor, action="visit.locked")
+        return save_with_audit(instance=visit, actor=actor, action="visit.lock")

@@ -80,7 +80,7 @@ def vitals_record(*, actor, patient, site, data: dict, visit=None) -> VitalSigns
     if result is not None:
         vitals.news2_score, vitals.news2_risk, vitals.news2_parameters = result.total, result.risk, result.parameters
     with transaction.atomic():
-        save_with_audit(instance=vitals, actor=actor, action="vitals.recorded")
+        save_with_audit(instance=vitals, actor=actor, action="vitals.record")
         if vitals.news2_risk in (news2.MEDIUM, news2.HIGH):
             from apps.clinical.tasks import notify_news2_alert
 
