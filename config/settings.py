@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "apps.tenants.middleware.SessionIdleTimeoutMiddleware",
     "apps.tenants.middleware.TenantSuspendedMiddleware",
     "apps.tenants.middleware.SecondFactorMiddleware",
+    "apps.core.middleware.platform_admin_unscoped",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

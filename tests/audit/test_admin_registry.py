@@ -109,3 +109,14 @@ def test_the_task_outbox_is_read_only_even_for_sam(client, sam):
     message = OutboxMessage.objects.create(task_name="apps.x", kwargs={})
     assert client.get(reverse("admin:core_outboxmessage_delete", args=[message.pk])).status_code == 403
     assert OutboxMessage.objects.filter(pk=message.pk).exists()
+
+
+def test_sam_adds_an_api_token_for_a_northwind_user_through_drfs_admin(client, sam, northwind, make_user):
+    """Third-party admins list users (tenant rows): a superuser's admin request runs unscoped."""
+    riley = make_user(northwind, Role.ORG_ADMIN)
+    assert client.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 200
+    response = client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": riley.pk})
+    assert response.status_code == 302, response.content.decode()[:500]
+    token = Token.objects.get(user=riley)
+    entry = AuditLog.objects.unscoped().get(action="api_token.admin_create")
+    assert entry.changes["key"] == "[redacted]" and token.key not in f"{entry.entity_id} {entry.changes}"
