@@ -9,4 +9,7 @@ def navigation(request):
     if user.company_id is None:  # a platform superuser: the pages that work without a tenant
         return {"nav_items": nav_for(user, set()), "user_roles": set()}
     roles = roles_of(user)
-    return {"nav_items": nav_for(user, roles), "user_roles": roles, "tenant": user.company}
+    items = nav_for(user, roles)
+    # The phone's collapsed "Menu" carries the total, so unread notifications show while it is closed.
+    return {"nav_items": items, "nav_badge_total": sum(item["badge"] for item in items), "user_roles": roles,
+            "tenant": user.company}
