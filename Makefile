@@ -30,16 +30,20 @@ seed: reference
 	$(PY) manage.py seed_demo
 
 ## make demo: install, start the embedded PostgreSQL, migrate, load reference + demo data, serve :8000
+## (another address: make demo DEMO_ADDR=127.0.0.1:8080)
+DEMO_ADDR ?= 127.0.0.1:8000
 demo: seed
 	@echo
-	@echo "Rounds is starting on http://127.0.0.1:8000/accounts/login/ — demo logins (password rounds-demo):"
+	@echo "Rounds is starting on http://$(DEMO_ADDR)/accounts/login/ — demo logins (password rounds-demo):"
 	@echo "  coordinator@northwind.example  director@northwind.example  faculty@northwind.example"
 	@echo "  resident@northwind.example     student@northwind.example   clinician@northwind.example"
 	@echo "  (the same six @southbay.example)   platform superuser: admin@rounds.example"
 	@echo "  clinicians and the superuser also enter a TOTP code: demo authenticator secret"
 	@echo "  OJXXK3TEOMWWIZLNN4WXI33UOAWWWZLZ (README → Demo logins)"
+	@echo "  e-mails are printed here; their links use ROUNDS_SITE_URL (e.g. ROUNDS_SITE_URL=http://my-host:8000)."
+	@echo "  Unset, they follow the address you open Rounds at; mails sent by a Celery worker use http://127.0.0.1:8000"
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(DEMO_ADDR)
 
 ## make test: every test, against real PostgreSQL (embedded unless DATABASE_URL is set).
 ## The test database is kept between runs (--reuse-db); make test PYTEST_ARGS=--create-db rebuilds it.

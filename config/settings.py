@@ -40,7 +40,10 @@ if PRODUCTION:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("ROUNDS_SITE_URL", default="http://127.0.0.1:8000")
+# Base of e-mailed links (apps.core.links). Left at the default in demo mode (DEBUG or not
+# PRODUCTION), links follow the address each request came in on instead.
+SITE_URL_DEFAULT = "http://127.0.0.1:8000"
+SITE_URL = env.str("ROUNDS_SITE_URL", default=SITE_URL_DEFAULT)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.rls.request_middleware",  # first: every query of the request runs as its user's company
+    "apps.core.links.site_url_middleware",  # demo mode: mailed links follow the request's address
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

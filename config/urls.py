@@ -10,6 +10,7 @@ from apps.tenants.views import TenantPasswordResetConfirmView
 
 admin.site.site_header = "Rounds administration"
 admin.site.site_title = "Rounds admin"
+admin.site.site_url = "/reference/"  # "View site": the superuser's page outside the admin (home redirects here)
 
 accounts = [
     path("login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,

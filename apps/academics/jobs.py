@@ -12,13 +12,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from apps.academics.models import Program
+from apps.core.links import absolute_url
 from apps.tenants.models import User
 
 
 def invitation_link(user) -> str:
     path = reverse("password_reset_confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def invitations_deliver(*, company_id, program_id, inviter_id, user_ids) -> int:

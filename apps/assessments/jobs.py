@@ -4,7 +4,6 @@ same transaction as the change that causes them; their delivery is dispatched on
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.assessments.signing import request_link_path
 from apps.audit.services import save_with_audit
+from apps.core.links import absolute_url
 from apps.notifications.services import notification_send
 
 
@@ -40,7 +40,7 @@ def request_notify_assessor(*, company_id, request_id, kind, key) -> bool:
 
 
 def _notify_assessor(request, *, kind, key) -> None:
-    link = settings.SITE_URL.rstrip("/") + request_link_path(request)
+    link = absolute_url(request_link_path(request))
     notification_send(company_id=request.company_id, user=request.assessor, kind=kind,
                       context={"request": request, "link": link}, action_url=link,
                       idempotency_key=f"request:{request.pk}:{key}")

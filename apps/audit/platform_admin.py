@@ -15,7 +15,8 @@
   the rows of the company chosen with ``?company=<id>`` (the page offers the links) — without
   it, tenant dropdowns are empty. Saving still checks every parent (apps.core.scoping);
 - **history revert is off**: the history pages show old versions read-only and a POST to them
-  is refused (simple-history only hides the button).
+  is refused (simple-history only hides the button). A mistyped object or version id in a history
+  address is a 404 (not a 500), and an empty change reason or user shows "—", not "None".
 """
 
 import functools
@@ -25,8 +26,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -53,6 +55,16 @@ def _audit(request, obj, verb, changes):
     ).save(force_insert=True)
     audited = request.__dict__.setdefault("_rounds_admin_audited", set())
     audited.add((obj._meta.label, str(obj.pk)))
+
+
+def _pk_or_404(model, raw_id):
+    """A history address's object or version id must be a valid primary key of ``model``:
+    simple-history passes it to the query as it is, and "abc" for an integer or UUID key is a
+    ValueError/ValidationError (a 500) there."""
+    try:
+        model._meta.pk.to_python(unquote(raw_id))
+    except (ValidationError, ValueError, TypeError):
+        raise Http404(f"No {model._meta.verbose_name} with that id")
 
 
 def _stored_snapshot(instance):
@@ -197,10 +209,18 @@ class PlatformAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         return super().add_view(request, form_url, extra_context)
 
     # ---- history: read-only
+    object_history_list_template = "audit/admin/object_history_list.html"  # "—" for no reason/user
+
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        _pk_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _pk_or_404(self.model, object_id)
+        _pk_or_404(getattr(self.model, self.model._meta.simple_history_manager_attribute).model, version_id)
         if request.method == "POST":
             raise PermissionDenied("Reverting from history is disabled: edit the object instead.")
         return super().history_form_view(request, object_id, version_id, extra_context)

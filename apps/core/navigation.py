@@ -1,8 +1,8 @@
 """Role-aware navigation and home-page panels. Each app registers its own in AppConfig.ready(),
 so the shell never imports the contexts it links to."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import reverse
 
@@ -14,15 +14,17 @@ class NavItem:
     roles: frozenset  # shown when the user holds any of these; empty = every signed-in tenant user
     order: int = 50
     badge: Callable | None = None  # badge(user) -> int, e.g. unread notifications; one query at most
+    platform: bool = False  # also shown to platform superusers (no tenant): pages that work without one
 
 
 NAV_ITEMS: list[NavItem] = []
 HOME_PANELS: list[tuple[int, Callable]] = []
 
 
-def register_nav_item(label: str, url_name: str, roles=(), order: int = 50, badge: Callable | None = None) -> None:
+def register_nav_item(label: str, url_name: str, roles=(), order: int = 50, badge: Callable | None = None,
+                      platform: bool = False) -> None:
     if all(item.url_name != url_name for item in NAV_ITEMS):
-        NAV_ITEMS.append(NavItem(label, url_name, frozenset(roles), order, badge))
+        NAV_ITEMS.append(NavItem(label, url_name, frozenset(roles), order, badge, platform))
 
 
 def register_home_panel(panel: Callable, order: int = 50) -> None:
@@ -32,12 +34,15 @@ def register_home_panel(panel: Callable, order: int = 50) -> None:
 
 
 def nav_for(user, roles: set[str]) -> list[dict]:
-    items = sorted(NAV_ITEMS, key=lambda item: (item.order, item.label))
+    """The items a tenant user sees (by role); a platform superuser (no tenant) sees the platform items."""
+    if user.company_id is None:
+        shown = [item for item in NAV_ITEMS if item.platform and user.is_superuser]
+    else:
+        shown = [item for item in NAV_ITEMS if not item.roles or item.roles & roles]
     return [
         {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name,
          "badge": item.badge(user) if item.badge else 0}
-        for item in items
-        if not item.roles or item.roles & roles
+        for item in sorted(shown, key=lambda item: (item.order, item.label))
     ]
 
 

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.links import absolute_url
 from apps.notifications.models import Channel, Notification
 
 
@@ -41,8 +42,7 @@ def notification_deliver(*, company_id, notification_id) -> bool:
 def _email(notification) -> None:
     body = notification.message
     if notification.action_url:
-        url = notification.action_url
-        body += f"\n\n{url if url.startswith('http') else settings.SITE_URL.rstrip('/') + url}"
+        body += f"\n\n{absolute_url(notification.action_url)}"
     send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
 
 

@@ -13,7 +13,17 @@ REFERENCE_MANAGERS = MANAGERS
 
 
 def can_manage_private_reference(user) -> bool:
-    return has_role(user, REFERENCE_MANAGERS)
+    """Private rows are a company's: a platform superuser (no company) manages none of them."""
+    return user.company_id is not None and has_role(user, REFERENCE_MANAGERS)
+
+
+def library_reader_company(user):
+    """Whose view of the library a reader gets: their company's (shared rows and its private ones),
+    or None for a platform superuser, who belongs to no company and reads the shared rows only.
+    Anyone else without a company: 404."""
+    if user.is_authenticated and user.is_superuser and user.company_id is None:
+        return None
+    return company_of(user)
 
 
 def get_private_row_for_user(user, model, row_id):

@@ -1,12 +1,20 @@
 """Reads of the shared reference library. Shared rows are readable by every tenant; case types and
 feedback tags are filtered with ``visible_to(company)`` (shared + that company's private rows)."""
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.db.models import Prefetch, Q
 
 from apps.reference.models import (
-    EPA, CaseType, Competency, EntrustmentLevel, EPASet, FeedbackTag, Milestone, MilestoneSet, Specialty,
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentLevel,
+    EPASet,
+    FeedbackTag,
+    Milestone,
+    MilestoneSet,
+    Specialty,
 )
 
 # "Is this EPA in use?" is answered by the contexts that point at EPAs (assessments, requests),
@@ -74,15 +82,20 @@ def competency_list():
     return Competency.objects.order_by("display_order")
 
 
+def _shared_or_visible_to(manager, company):
+    """``company`` None (a platform superuser's view): the shared rows only, never a private one."""
+    return manager.shared() if company is None else manager.visible_to(company)
+
+
 def case_type_list_visible_to(*, company, active_only=False):
-    queryset = CaseType.objects.visible_to(company).select_related("epa__epa_set")
+    queryset = _shared_or_visible_to(CaseType.objects, company).select_related("epa__epa_set")
     if active_only:
         queryset = queryset.filter(is_active=True)
     return queryset.order_by("epa__epa_set__name", "epa__number", "name")
 
 
 def feedback_tag_list_visible_to(*, company, active_only=False):
-    queryset = FeedbackTag.objects.visible_to(company).select_related("specialty")
+    queryset = _shared_or_visible_to(FeedbackTag.objects, company).select_related("specialty")
     if active_only:
         queryset = queryset.filter(is_active=True)
     return queryset.order_by("category", "name")

@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import Q
 
+from apps.core.links import site_url
+from apps.core.scoping import unscoped
 from apps.tenants.account_services import password_reset_allowed
 from apps.tenants.models import User
-from apps.core.scoping import unscoped
 
 SUSPENDED = ("Your organization's access to Rounds is suspended; contact your organization's administrator "
              "or Rounds support.")
@@ -34,6 +35,8 @@ class TenantPasswordResetForm(PasswordResetForm):
         requests per client address an hour; over that nothing is sent, and the page says the same."""
         ip = request.META.get("REMOTE_ADDR") if request is not None else None
         if password_reset_allowed(email=self.cleaned_data["email"], ip=ip):
+            # The link's base comes from apps.core.links, as for every mailed link (not the Host header).
+            kwargs["extra_email_context"] = {**(kwargs.get("extra_email_context") or {}), "site_url": site_url()}
             super().save(*args, request=request, **kwargs)
 
 

@@ -13,7 +13,7 @@ from apps.analytics import access, selectors
 from apps.analytics.charts import bar_chart, trajectory_chart
 from apps.analytics.services import analytics_refreshed_at
 from apps.audit.access import access_log_record
-from apps.core.access import company_of
+from apps.core.access import company_of, tenant_page
 
 EXPORTS = {
     "volume": ("Month", "Assessments", "Learners assessed", "Faculty active", "Median days case→submission",
@@ -25,6 +25,7 @@ EXPORTS = {
 
 
 @login_required
+@tenant_page
 def analytics_home(request):
     company_of(request.user)
     return render(request, "analytics/home.html", {
@@ -34,6 +35,7 @@ def analytics_home(request):
 
 
 @login_required
+@tenant_page
 def my_progress(request):
     """A learner's own progress (the old /assessments/progress/ comes here): their learner record's page."""
     company_of(request.user)
@@ -44,6 +46,7 @@ def my_progress(request):
 
 
 @login_required
+@tenant_page
 def learner_progress(request, learner_id):
     learner = get_learner_for_user(request.user, learner_id)
     access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
@@ -62,6 +65,7 @@ def learner_progress(request, learner_id):
 
 
 @login_required
+@tenant_page
 def program_dashboard(request, program_id):
     program = access.get_dashboard_program_for_user(request.user, program_id)
     months = selectors.program_monthly_metrics(program=program)
@@ -77,6 +81,7 @@ def program_dashboard(request, program_id):
 
 
 @login_required
+@tenant_page
 def program_export(request, program_id, table):
     program = access.get_dashboard_program_for_user(request.user, program_id)
     if table not in EXPORTS:

@@ -22,7 +22,7 @@ def _require_manager(request):
 
 @login_required
 def reference_library(request):
-    company = company_of(request.user)
+    company = access.library_reader_company(request.user)  # None: a platform superuser, shared rows only
     return render(request, "reference/library.html", {
         "epa_sets": selectors.epa_set_list_visible_to(company=company),
         "competencies": selectors.competency_list(),
