@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.academics.models import Faculty, Learner
+from apps.academics.services import EXISTING_PERSON_CONFIRM
 from apps.tenants.roles import Role
 
 
@@ -129,6 +130,7 @@ class PersonAddForm(LearnerDetailsForm, FacultyDetailsForm):
     roles = forms.MultipleChoiceField(label="Role(s) in this program", choices=PERSON_ROLE_CHOICES,
                                       widget=forms.CheckboxSelectMultiple)
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_existing = forms.BooleanField(required=False, label=EXISTING_PERSON_CONFIRM)
     field_order = ["email", "first_name", "last_name", "roles"]
 
     def details(self) -> dict:

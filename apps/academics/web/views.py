@@ -79,7 +79,8 @@ def person_add(request, program_id):
         try:
             person = services.program_person_add(
                 actor=request.user, program=program, email=data["email"], first_name=data["first_name"],
-                last_name=data["last_name"], roles=data["roles"], details=form.details(), key=data["key"])
+                last_name=data["last_name"], roles=data["roles"], details=form.details(), key=data["key"],
+                confirm_existing=data["confirm_existing"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -128,8 +129,7 @@ def person_edit(request, program_id, user_id):
                                    learner_fields=learner_form.cleaned_data if learner_form else None,
                                    faculty_fields=faculty_form.cleaned_data if faculty_form else None)
         except ValidationError as error:
-            for f in forms_:
-                apply_service_errors(f, error)
+            _apply_to_owning_forms(error, name_form, forms_)
         else:
             messages.success(request, f"Saved {user}.")
             return redirect("academics:person_detail", program_id=program.pk, user_id=user.pk)
@@ -137,6 +137,16 @@ def person_edit(request, program_id, user_id):
         "program": program, "person": user, "name_form": name_form, "learner_form": learner_form,
         "faculty_form": faculty_form, "memberships": memberships,
         "end_form": MembershipEndForm(initial={"ended_on": timezone.localdate()})})
+
+
+def _apply_to_owning_forms(error, main_form, forms_):
+    """Each field error on the form that has the field; the rest once, on top of ``main_form``."""
+    if not hasattr(error, "error_dict"):
+        apply_service_errors(main_form, error)
+        return
+    for name, errors in error.message_dict.items():
+        owner = next((f for f in forms_ if name in f.fields), main_form)
+        owner.add_error(name if name in owner.fields else None, errors)
 
 
 @login_required
