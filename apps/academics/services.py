@@ -34,14 +34,29 @@ def academic_year_create(*, actor, program: Program, name: str, start_date, end_
         raise ValidationError({"end_date": "The year must end after it starts."})
     if program.academic_years.filter(name=name).exists():
         raise ValidationError({"name": f"{program} already has an academic year called “{name}”."})
-    with transaction.atomic():
-        if is_current:
-            for year in program.academic_years.filter(is_current=True):
-                year.is_current = False
-                save_with_audit(instance=year, actor=actor, action="academic_year_updated")
-        year = AcademicYear(program=program, name=name, start_date=start_date, end_date=end_date,
-                            is_current=is_current)
-        return save_with_audit(instance=year, actor=actor, action="academic_year_created")
+    _check_year_fits(program, start_date, end_date)
+    try:
+        with transaction.atomic():
+            if is_current:
+                for year in program.academic_years.filter(is_current=True):
+                    year.is_current = False
+                    save_with_audit(instance=year, actor=actor, action="academic_year_updated")
+            year = AcademicYear(program=program, name=name, start_date=start_date, end_date=end_date,
+                                is_current=is_current)
+            return save_with_audit(instance=year, actor=actor, action="academic_year_created")
+    except IntegrityError as error:  # a concurrent create won: the exclusion constraint is the last word
+        if "year_no_overlap" not in str(error):
+            raise
+        _check_year_fits(program, start_date, end_date)
+        raise ValidationError({"start_date": "These dates overlap another academic year of this program."})
+
+
+def _check_year_fits(program, start_date, end_date):
+    """A program's academic years never overlap (the database refuses it too: ``year_no_overlap``)."""
+    clash = program.academic_years.filter(start_date__lte=end_date, end_date__gte=start_date).first()
+    if clash is not None:
+        raise ValidationError({"start_date": f"{start_date}–{end_date} overlaps the academic year {clash.name} "
+                                             f"({clash.start_date}–{clash.end_date}) of {program}."})
 
 
 def block_dates(*, academic_year: AcademicYear, pattern) -> list[tuple[datetime.date, datetime.date]]:
