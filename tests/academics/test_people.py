@@ -11,7 +11,14 @@ from apps.academics.models import Faculty, Learner
 from apps.audit.models import AuditLog
 from apps.tenants.models import Membership, User
 from apps.tenants.roles import Role
-from tests.factories import FacultyFactory, LearnerFactory, MembershipFactory, ProgramFactory, SponsorFactory, UserFactory
+from tests.factories import (
+    FacultyFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    SponsorFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
