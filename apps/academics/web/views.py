@@ -286,7 +286,7 @@ def import_upload(request, program_id):
                                                        "kind": preview.kind, "rows": preview.rows}
             preview.token = token
     return render(request, "academics/import.html", {"program": program, "form": form, "preview": preview,
-                                                     "columns": imports.COLUMNS})
+                                                     "column_help": imports.column_help()})
 
 
 @login_required
