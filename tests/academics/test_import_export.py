@@ -255,3 +255,66 @@ def test_the_import_help_lists_every_role_the_import_accepts(client, casey, prog
     body = client.get(f"/programs/{program.pk}/import/").content.decode()
     for role in ("coordinator", "faculty", "preceptor", "program_director", "resident", "student", "supervisor"):
         assert role in body.split("Roster columns")[1].split("</li>")[0]
+
+
+# ---------------------------------------------------------------- exports never carry a formula
+EVIL = {"user__first_name": '=HYPERLINK("http://evil.example","Click")', "user__last_name": "+Formula",
+        "track": "@SUM(A1)"}
+
+
+def test_the_roster_csv_neutralises_formula_cells_and_is_named_for_what_it_is(client, casey, program):
+    from django.utils import timezone
+
+    LearnerFactory(program=program, user__email="evil@northwind.example", **EVIL)
+    client.force_login(casey)
+    response = client.get(f"/programs/{program.pk}/roster/export/", {"format": "csv"})
+    body = response.content.decode()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="northwind-general-surgery-roster-{timezone.localdate().isoformat()}.csv"')
+    assert "'=HYPERLINK" in body and ",'+Formula," in body and "'@SUM(A1)" in body
+    assert ',=HYPERLINK' not in body and ",+Formula," not in body
+
+
+def test_the_roster_xlsx_writes_formula_looking_names_as_text_cells(client, casey, program):
+    LearnerFactory(program=program, user__email="evil@northwind.example", **EVIL)
+    client.force_login(casey)
+    response = client.get(f"/programs/{program.pk}/roster/export/", {"format": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"') and "northwind-general-surgery-roster-" in response[
+        "Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = [c for c in sheet[2]]
+    assert row[1].value == '=HYPERLINK("http://evil.example","Click")' and row[1].data_type == "s"
+    assert "f" not in {cell.data_type for row in sheet.iter_rows() for cell in row}
+
+
+def test_the_schedule_export_is_named_for_the_program_and_year(client, casey, program, year):
+    client.force_login(casey)
+    response = client.get(f"/programs/{program.pk}/years/{year.pk}/export/", {"format": "csv"})
+    assert 'filename="northwind-general-surgery-schedule-2026-2027-' in response["Content-Disposition"]
+
+
+def test_every_csv_and_xlsx_export_goes_through_the_one_download_helper():
+    """grep: nobody writes CSV or spreadsheet exports outside apps/core/downloads.py."""
+    import pathlib
+
+    offenders = []
+    for path in pathlib.Path("apps").rglob("*.py"):
+        text = path.read_text()
+        if path.as_posix() != "apps/core/downloads.py" and (
+                "csv.writer" in text or '.export("csv"' in text or '.export("xlsx"' in text
+                or "base_formats import CSV" in text):
+            offenders.append(path.as_posix())
+    assert offenders == []
+
+
+def test_the_reference_admins_csv_and_xlsx_exports_escape_formulas():
+    import tablib
+
+    from apps.core.downloads import SafeCSV, SafeXLSX
+    from apps.reference.admin import ReferenceAdmin
+
+    assert ReferenceAdmin.formats == [SafeCSV, SafeXLSX]
+    data = tablib.Dataset(["=cmd|' /C calc'!A0", "-2+3", 7], headers=["name", "code", "n"])
+    assert SafeCSV().export_data(data).splitlines()[1] == "'=cmd|' /C calc'!A0,'-2+3,7"
+    sheet = openpyxl.load_workbook(io.BytesIO(SafeXLSX().export_data(data))).active
+    assert [(c.value, c.data_type) for c in sheet[2]] == [("=cmd|' /C calc'!A0", "s"), ("-2+3", "s"), (7, "n")]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.analytics.services import analytics_refresh
 from apps.tenants.roles import Role
-from tests.analytics.factories import AnalyticsAssessmentFactory, make_learner
+from tests.analytics.factories import AnalyticsAssessmentFactory, make_faculty, make_learner
 from tests.factories import AssignmentFactory, MembershipFactory, RotationTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,16 @@ def test_page_query_counts_do_not_grow_with_the_data(client, django_assert_num_q
     _grow(program, rachel, faith, epas, 6)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_the_dashboard_csv_neutralises_a_formula_name_and_is_named_for_the_program(client, program, colin, epas):
+    evil = make_learner(program=program, pgy_level=2, user__first_name="=cmd|' /C calc'!A0", user__last_name="X")
+    AnalyticsAssessmentFactory(learner=evil, assessor=make_faculty(program=program).user, epa=epas[0],
+                               assessment_date=timezone.localdate() - datetime.timedelta(days=90))
+    analytics_refresh(concurrently=False)
+    client.force_login(colin)
+    response = client.get(reverse("analytics_program_export", args=[program.pk, "behind"]))
+    body = response.content.decode()
+    assert "'=cmd|' /C calc'!A0 X" in body and "\n=cmd" not in body
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="northwind-general-surgery-behind-{timezone.localdate().isoformat()}.csv"')

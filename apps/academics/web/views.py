@@ -20,6 +20,7 @@ from apps.academics.web.forms import (
 )
 from apps.core import rls
 from apps.core.access import company_of, get_for_company_or_404
+from apps.core.downloads import download_name, spreadsheet_response
 from apps.core.forms import apply_service_errors
 from apps.core.scoping import unscoped
 
@@ -308,30 +309,23 @@ def import_confirm(request, program_id):
                     program_id=program.pk)
 
 
-def _dataset_response(dataset, filename, fmt):
-    if fmt == "xlsx":
-        response = HttpResponse(dataset.export("xlsx"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        fmt = "csv"
-        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 @login_required
 @require_GET
 def export_roster(request, program_id):
     program = access.get_program_for_user(request.user, program_id, manage=True)
-    return _dataset_response(imports.roster_dataset(program=program), "roster", request.GET.get("format"))
+    data = imports.roster_dataset(program=program)
+    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "roster"),
+                                header=data.headers, rows=data, fmt=request.GET.get("format"))
 
 
 @login_required
 @require_GET
 def export_schedule(request, program_id, year_id):
     year = access.get_year_for_user(request.user, program_id, year_id)
-    return _dataset_response(imports.schedule_dataset(program=year.program, year=year), f"schedule-{year.name}",
-                             request.GET.get("format"))
+    program = year.program
+    data = imports.schedule_dataset(program=program, year=year)
+    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "schedule", year.name),
+                                header=data.headers, rows=data, fmt=request.GET.get("format"))
 
 
 # ---------------------------------------------------------------- calendar feeds

@@ -1,11 +1,9 @@
 """Analytics dashboards: a learner's progress and a program's dashboard, with CSV exports.
 Everything program-level reads the materialized views and says when they were refreshed."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from apps.academics.access import get_learner_for_user
@@ -13,6 +11,7 @@ from apps.analytics import access, selectors
 from apps.analytics.charts import bar_chart, trajectory_chart
 from apps.analytics.services import analytics_refreshed_at
 from apps.core.access import company_of
+from apps.core.downloads import download_name, spreadsheet_response
 
 EXPORTS = {
     "volume": ("Month", "Assessments", "Learners assessed", "Faculty active", "Median days case→submission",
@@ -79,12 +78,8 @@ def program_export(request, program_id, table):
     program = access.get_dashboard_program_for_user(request.user, program_id)
     if table not in EXPORTS:
         raise Http404("No such table")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}-{program.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORTS[table])
-    writer.writerows(_export_rows(program, table))
-    return response
+    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, table),
+                                header=EXPORTS[table], rows=_export_rows(program, table))
 
 
 def _export_rows(program, table):
