@@ -33,6 +33,7 @@ ROSTER_SORTS = {"name": ("last_name", "first_name"), "pgy": ("roster_pgy", "last
                 "status": ("roster_status", "last_name", "first_name")}
 ROLE_LABELS = dict(Role.choices)
 STATUS_LABELS = {**dict(Learner.Status.choices), "inactive": "Inactive"}
+MAX_SEARCH_TERMS, MAX_SEARCH_LENGTH = 8, 200  # a search is at most 8 words, 200 characters
 
 
 @dataclass
@@ -58,7 +59,7 @@ def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, st
     """One row per person holding a role in the program (or a learner/faculty record there), with
     their learner and faculty details joined in: a queryset the view pages with LIMIT/OFFSET."""
     people = _roster_base(program)
-    for word in q.split():
+    for word in q[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_TERMS]:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                                | Q(email__icontains=word))
     if role:

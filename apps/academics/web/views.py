@@ -66,7 +66,7 @@ def roster(request, program_id):
     query.pop("page", None)
     response = render(request, "academics/roster.html" if not request.htmx else "academics/_roster_table.html", {
         "program": program, "form": form, "page": page, "query": query.urlencode(),
-        "tracks": selectors.roster_tracks(program=program),
+        "tracks": selectors.roster_tracks(program=program), "search_note": form.search_note,
     })
     return _vary_on_htmx(response)
 
