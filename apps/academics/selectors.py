@@ -45,13 +45,14 @@ class RosterRow:
     status: str = ""
     status_label: str = ""
     track: str = ""
+    learner_id: object = None  # their learner record here (the portfolio link), if any
 
     @classmethod
     def of(cls, user):
         return cls(user=user, role=user.roster_role, pgy=user.roster_pgy, status=user.roster_status,
                    role_label=", ".join(ROLE_LABELS.get(r, r) for r in sorted(set(user.roster_roles))),
                    status_label=STATUS_LABELS.get(user.roster_status, user.roster_status),
-                   track=user.roster_track or "")
+                   track=user.roster_track or "", learner_id=user.roster_learner_id)
 
 
 def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, status: str = "", track: str = "",
@@ -97,6 +98,7 @@ def _roster_base(program):
     in_program = Exists(memberships) | Exists(learner) | Exists(faculty)
     return (User.objects.for_company(program.company_id).filter(in_program).annotate(
         roster_roles=ArraySubquery(memberships.order_by("role").values("role")),
+        roster_learner_id=Subquery(learner.values("pk")[:1]),
         roster_pgy=Subquery(learner.values("pgy_level")[:1]),
         roster_track=Subquery(learner.values("track")[:1]),
         roster_status=Coalesce(

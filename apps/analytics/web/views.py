@@ -3,13 +3,17 @@ Everything program-level reads the materialized views and says when they were re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from apps.academics.access import get_learner_for_user
+from apps.academics import selectors as academics_selectors
+from apps.academics.access import can_manage_program, get_learner_for_user
 from apps.analytics import access, selectors
 from apps.analytics.charts import bar_chart, trajectory_chart
 from apps.analytics.services import analytics_refreshed_at
+from apps.analytics.web.forms import PortfolioFilterForm
+from apps.audit.access import access_log_record
 from apps.core.access import company_of
 from apps.core.downloads import download_name, spreadsheet_response
 
@@ -54,6 +58,32 @@ def learner_progress(request, learner_id):
                                   title=f"Entrustment levels of {learner} over time"),
         "coverage": selectors.learner_coverage_grid(learner=learner, epas=[row["epa"] for row in progress],
                                                     points=points),
+        "as_of": analytics_refreshed_at(),
+    })
+
+
+@login_required
+def learner_portfolio(request, learner_id):
+    """One learner on one page: their assessments (filtered by EPA, rotation, assessor, dates; 25 a
+    page), progress per EPA, EPA × rotation coverage, requests and schedule. Who may open it is the
+    learner rule every page about a learner uses (``get_learner_for_user``)."""
+    learner = get_learner_for_user(request.user, learner_id)
+    access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
+    progress = selectors.learner_epa_progress(learner=learner)
+    points = selectors.learner_assessment_points(learner=learner)
+    coverage = selectors.learner_coverage_grid(learner=learner, epas=[row["epa"] for row in progress], points=points)
+    form = PortfolioFilterForm(request.GET or None, epas=[row["epa"] for row in progress],
+                               rotations=coverage["rotations"], assessors=selectors.learner_assessors(learner=learner))
+    assessments = selectors.learner_portfolio_assessments(learner=learner, **form.filters())
+    page = Paginator(assessments, 25).get_page(request.GET.get("page"))  # COUNT + LIMIT/OFFSET in SQL
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "analytics/learner_portfolio.html", {
+        "learner": learner, "form": form, "page": page, "query": query.urlencode(), "progress": progress,
+        "coverage": coverage, "requests": selectors.learner_requests(learner=learner),
+        "assignments": academics_selectors.assignments_of(learner=learner).order_by("start_date"),
+        "can_open_assessments": learner.user_id == request.user.pk or can_manage_program(request.user,
+                                                                                          learner.program),
         "as_of": analytics_refreshed_at(),
     })
 
