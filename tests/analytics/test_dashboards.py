@@ -1,6 +1,7 @@
 """Rachel sees her own progress; Faith and Colin see their program's dashboard; nobody else does."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -133,3 +134,18 @@ def test_the_dashboard_csv_neutralises_a_formula_name_and_is_named_for_the_progr
     assert "'=cmd|' /C calc'!A0 X" in body and "\n=cmd" not in body
     assert response["Content-Disposition"] == (
         f'attachment; filename="northwind-general-surgery-behind-{timezone.localdate().isoformat()}.csv"')
+
+
+def test_the_dashboard_labels_every_third_month_of_24_so_labels_never_overlap(client, program, rachel, faith, colin,
+                                                                              epas):
+    first = timezone.localdate().replace(day=15)
+    for months_back in range(24):
+        day = (first - datetime.timedelta(days=30.44 * months_back)).replace(day=15)
+        AnalyticsAssessmentFactory(learner=rachel, assessor=faith, epa=epas[0], assessment_date=day)
+    analytics_refresh(concurrently=False)
+    client.force_login(colin)
+    page = client.get(reverse("analytics_program_dashboard", args=[program.pk])).content.decode()
+    chart = page.split('<svg class="chart"')[1].split("</svg>")[0]
+    assert chart.count('class="chart-bar"') == 24
+    labels = [float(x) for x in re.findall(r'<text class="chart-label" x="([\d.]+)"', chart)]
+    assert len(labels) == 8 and min(b - a for a, b in zip(labels, labels[1:])) >= 64
