@@ -10,7 +10,13 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment,
+    AcademicYear,
+    Block,
+    CalendarFeed,
+    Faculty,
+    Learner,
+    Program,
+    RotationAssignment,
 )
 from apps.tenants.access import active_memberships, program_ids_with_roles
 from apps.tenants.models import Membership, Site, User
@@ -200,6 +206,15 @@ def schedule_grid(*, year: AcademicYear) -> Grid:
                     gaps=_gaps(l, assignments, rotation_types)) for l in learners]
     return Grid(year=year, blocks=blocks, rows=rows, rotation_types=rotation_types,
                 capacity=_capacity(year, blocks))
+
+
+def grid_totals(*, year: AcademicYear, learner: Learner):
+    """What an in-place edit changes beside the cell: the learner's required-rotation gaps and the
+    sites' load per block (four queries), for the htmx response to swap in out of band."""
+    blocks = list(year.blocks.order_by("number"))
+    rotation_types = list(year.program.rotation_types.all())
+    assignments = list(learner.assignments.filter(start_date__lte=year.end_date, end_date__gte=year.start_date))
+    return _gaps(learner, assignments, rotation_types), _capacity(year, blocks)
 
 
 def _cells(assignments, blocks):

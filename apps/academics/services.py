@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from apps.academics.access import can_manage_program, managed_program_ids
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, Promotion, RotationAssignment, RotationType,
+    AcademicYear,
+    Block,
+    CalendarFeed,
+    Faculty,
+    Learner,
+    Program,
+    Promotion,
+    RotationAssignment,
+    RotationType,
 )
 from apps.academics.tasks import send_invitations
 from apps.audit.services import audit_log_record, save_with_audit

@@ -13,7 +13,15 @@ from apps.audit.platform_admin import AuditedImportMixin, PlatformAdmin
 from apps.core.downloads import SafeCSV, SafeXLSX
 from apps.reference import resources, selectors, validators
 from apps.reference.models import (
-    EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentLevel,
+    EntrustmentScale,
+    EPASet,
+    FeedbackTag,
+    Milestone,
+    MilestoneSet,
     Specialty,
 )
 

@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from django.contrib import messages
@@ -7,16 +8,25 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.academics import access, ical, imports, selectors, services
 from apps.academics.models import Block, CalendarFeed, Learner
 from apps.academics.web.forms import (
-    AcademicYearForm, BlockGenerateForm, CellForm, FacultyDetailsForm, ImportForm, LearnerEditForm, MembershipEndForm,
-    PersonAddForm, PersonNameForm, PromotionForm, RosterFilterForm,
+    AcademicYearForm,
+    BlockGenerateForm,
+    CellForm,
+    FacultyDetailsForm,
+    ImportForm,
+    LearnerEditForm,
+    MembershipEndForm,
+    PersonAddForm,
+    PersonNameForm,
+    PromotionForm,
+    RosterFilterForm,
 )
 from apps.core import rls
 from apps.core.access import company_of, get_for_company_or_404
@@ -212,9 +222,10 @@ def year_detail(request, program_id, year_id):
 @login_required
 def grid(request, program_id, year_id):
     year = access.get_year_for_user(request.user, program_id, year_id)
+    undo = request.session.pop(GRID_UNDO_KEY, None)
     return render(request, "academics/grid.html",
                   {"program": year.program, "year": year, "grid": selectors.schedule_grid(year=year),
-                   "grid_url": _grid_url(year)})
+                   "grid_url": _grid_url(year), "undo": undo if undo and undo["year"] == str(year.pk) else None})
 
 
 def _cell_objects(request, program_id, year_id, learner_id, block_id):
@@ -239,7 +250,13 @@ def grid_cell(request, program_id, year_id, learner_id, block_id):
                "supervisor": current.primary_supervisor_id} if current else None
     form = CellForm(request.POST or None, initial=initial, program=program,
                     sites=selectors.program_sites(program=program))
+    context = {"program": program, "year": year, "learner": learner, "block": block, "form": form,
+               "current": current, "cell_block": block}  # "block" is taken inside {% block %}
     if request.method == "POST" and form.is_valid():
+        removed = current if form.cleaned_data["rotation_type"] is None else None
+        if removed is not None and not request.POST.get("confirm_clear"):  # clearing deletes: ask first
+            template = "academics/_cell_clear_confirm.html" if request.htmx else "academics/cell_clear_confirm.html"
+            return _vary_on_htmx(render(request, template, context))
         try:
             current = services.rotation_assignment_set(
                 actor=request.user, learner=learner, block=block, rotation_type=form.cleaned_data["rotation_type"],
@@ -247,15 +264,34 @@ def grid_cell(request, program_id, year_id, learner_id, block_id):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            undo = _undo_of(year, learner, block, removed) if removed is not None else None
             if request.htmx:  # errors re-render the form inside the cell; success replaces the cell
-                response = _render_cell(request, year, learner, block, current)
+                gaps, capacity = selectors.grid_totals(year=year, learner=learner)
+                response = render(request, "academics/_cell_saved.html", {
+                    "program": program, "year": year, "learner": learner, "block": block, "a": current,
+                    "grid_url": _grid_url(year), "cell_undo": undo, "gaps": gaps, "capacity": capacity})
                 response["HX-Reswap"] = "outerHTML"
                 return _vary_on_htmx(response)
-            messages.success(request, f"Saved {learner} in {block}.")
+            if undo is not None:
+                request.session[GRID_UNDO_KEY] = undo
+            else:
+                messages.success(request, f"Saved {learner} in {block}.")
             return redirect("academics:grid", program_id=program.pk, year_id=year.pk)
     template = "academics/_cell_form.html" if request.htmx else "academics/cell_edit.html"
-    context = {"program": program, "year": year, "learner": learner, "block": block, "form": form}
     return _vary_on_htmx(render(request, template, context))
+
+
+GRID_UNDO_KEY = "academics_grid_undo"
+
+
+def _undo_of(year, learner, block, removed) -> dict:
+    """What puts a removed assignment back: the same cell saved again with its old values
+    (a button in the cell with htmx, a form above the grid without)."""
+    values = {"rotation_type": str(removed.rotation_type_id), "site": str(removed.site_id or ""),
+              "supervisor": str(removed.primary_supervisor_id or "")}
+    return {"url": f"{_grid_url(year)}{learner.pk}/{block.pk}/", "values": values, "json": json.dumps(values),
+            "year": str(year.pk),
+            "text": f"Removed {learner} from {removed.rotation_type.name} in {block.name}."}
 
 
 def _grid_url(year) -> str:
