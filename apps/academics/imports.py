@@ -4,7 +4,9 @@ The preview validates every row and lists each bad one with its line number (lin
 header). Nothing is written unless every row is valid; the confirm step validates the stored
 rows again inside the transaction, so what is written is always what was checked."""
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass, field
 
 import tablib
@@ -24,6 +26,18 @@ OPTIONAL_COLUMNS = ("site", "track", "pgy", "status")  # status blank or absent:
 # person page already lets a coordinator/director give each of these roles.
 ROLES = {role.value: role for role in PROGRAM_ROLES}
 ROLE_NAMES = ", ".join(sorted(ROLES))
+STATUS_NAMES = ", ".join(Learner.Status.values)
+
+
+def column_help() -> dict[str, str]:
+    """What the import page says about each file kind, from the very lists the import checks."""
+    return {
+        "roster": (f"Roster columns: {', '.join(ROSTER_COLUMNS)}. role is one of {ROLE_NAMES}; pgy 1–10, "
+                   f"required for residents; status (optional) one of {STATUS_NAMES}; "
+                   f"optional columns: {', '.join(c for c in ROSTER_COLUMNS if c in OPTIONAL_COLUMNS)}."),
+        "schedule": (f"Schedule columns: {', '.join(SCHEDULE_COLUMNS)}. Dates as YYYY-MM-DD; rotation_code as on "
+                     "the grid legend; site optional, by name."),
+    }
 MAX_ROWS = 2000
 
 
@@ -41,24 +55,97 @@ class Preview:
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in COLUMNS[self.kind] if self.rows and c in self.rows[0]]
+
+    @property
+    def table(self) -> list[tuple[int, list[str]]]:
+        """[(line in the file, [value per column])] for the preview table."""
+        columns = self.columns
+        return [(_line_of(row, index), [row.get(c, "") for c in columns])
+                for index, row in enumerate(self.rows, start=2)]
+
 
 def read_rows(upload, kind: str) -> list[dict]:
-    """Rows of a CSV/XLSX upload as {column: stripped text}. Unknown extra columns are ignored."""
+    """Rows of a CSV/XLSX upload as {column: stripped text, "_line": its line in the file}. Unknown
+    extra columns are ignored; blank rows are skipped (line numbers stay those of the file)."""
     content = upload.read()
-    try:
-        if upload.name.lower().endswith(".xlsx"):
+    if upload.name.lower().endswith(".xlsx"):
+        try:
             data = tablib.Dataset().load(content, format="xlsx")
-        else:
-            data = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    except Exception as error:  # tablib raises many types for a malformed file
-        raise ImportFileError(f"Could not read the file: {error}")
-    headers = [str(h or "").strip().lower() for h in (data.headers or [])]
+        except Exception as error:  # openpyxl raises many types for a malformed file
+            raise ImportFileError(f"Could not read the file as XLSX: {error}")
+        headers, records = list(data.headers or []), [(line, list(row)) for line, row in enumerate(data, start=2)]
+    else:
+        headers, records = _csv_records(decode_csv(content))
+    headers = [str(h or "").strip().lower() for h in headers]
     missing = [c for c in COLUMNS[kind] if c not in headers and c not in OPTIONAL_COLUMNS]
     if missing:
         raise ImportFileError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS[kind])}.")
-    if len(data) > MAX_ROWS:
+    rows = []
+    for line, record in records:
+        row = {h: _text(value) for h, value in zip(headers, record) if h in COLUMNS[kind]}
+        if any(row.values()):
+            rows.append({**row, "_line": line})
+    if len(rows) > MAX_ROWS:
         raise ImportFileError(f"At most {MAX_ROWS} rows per file.")
-    return [{h: _text(value) for h, value in zip(headers, row) if h in COLUMNS[kind]} for row in data]
+    return rows
+
+
+CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"))
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without the byte-order mark Excel adds), else Windows-1252 (what Excel writes
+    as "CSV" on Windows). Anything else is refused with a message, never a codec traceback."""
+    for codec, _name in CSV_ENCODINGS:
+        try:
+            return content.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("The file is neither UTF-8 nor Windows-1252 text. Save it from your spreadsheet as "
+                          "“CSV UTF-8” (or as XLSX) and upload it again.")
+
+
+def _csv_records(text: str):
+    """(header, [(line, cells)]) from CSV text, refusing what would silently merge or split rows:
+    a quoted value running over several lines or never closed (a missing quote), and rows with
+    more values than the header. Every problem is reported with its line numbers."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems, records, header = [], [], None
+    rows_read = last_line = 0
+    try:
+        for cells in reader:
+            first_line, last_line = last_line + 1, reader.line_num
+            if header is None:
+                header = cells
+                continue
+            rows_read += 1
+            if last_line > first_line and any("\n" in cell or "\r" in cell for cell in cells):
+                problems.append(f"Lines {first_line}–{last_line}: a quoted value runs over "
+                                f"{last_line - first_line + 1} lines (is a closing quote \" missing?).")
+            elif len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
+                problems.append(f"Line {first_line}: {len(cells)} values but the header has {len(header)} columns "
+                                "(a value with a comma needs quotes).")
+            else:
+                records.append((first_line, cells))
+    except csv.Error as error:
+        problems.append(f"Line {last_line + 1}: {_csv_error(error)} (read as far as line {reader.line_num})")
+    if header is None and not problems:
+        raise ImportFileError("The file is empty.")
+    if problems:
+        data_lines = sum(1 for line in text.splitlines()[1:] if line.strip())
+        count = (f"The file has {data_lines} data lines but reads as {rows_read} rows. "
+                 if data_lines != rows_read else "")
+        raise ImportFileError(count + " ".join(problems) + " Nothing was read: fix the file and upload it again.")
+    return header, records
+
+
+def _csv_error(error) -> str:
+    if "unexpected end of data" in str(error) or "EOF" in str(error):
+        return "a quoted value is never closed (a closing quote \" is missing)"
+    return f"a quote is misplaced or unclosed ({error})"
 
 
 def _text(value) -> str:
@@ -69,11 +156,17 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _line_of(row, index) -> int:
+    """The row's line in the uploaded file (rows kept from before line numbers were stored: by position)."""
+    return int(row.get("_line") or index)
+
+
 def validate(*, program, kind: str, rows: list[dict]) -> Preview:
     check = _roster_row_errors if kind == "roster" else _schedule_checker(program)
     preview = Preview(kind=kind, rows=rows)
     seen = {}
-    for line, row in enumerate(rows, start=2):
+    for index, row in enumerate(rows, start=2):
+        line = _line_of(row, index)
         for message in check(program, row, seen, line):
             preview.errors.append((line, message))
     if not rows:
@@ -177,11 +270,11 @@ def apply(*, actor, program, kind: str, rows: list[dict]) -> int:
             raise ValidationError([f"Line {line}: {message}" for line, message in preview.errors])
         writer = _apply_roster_row if kind == "roster" else _schedule_writer(program)
         new_users = []
-        for line, row in enumerate(rows, start=2):
+        for index, row in enumerate(rows, start=2):
             try:
                 new_users += writer(actor, program, row) or []
             except ValidationError as error:
-                raise ValidationError([f"Line {line}: {message}" for message in error.messages])
+                raise ValidationError([f"Line {_line_of(row, index)}: {message}" for message in error.messages])
         services.invitations_send(actor=actor, program=program, user_ids=new_users)
     return len(rows)
 

@@ -170,6 +170,13 @@ class AcademicYear(TenantModel, TimestampedModel):
             models.UniqueConstraint(fields=["company", "program", "name"], name="year_unique_name"),
             models.UniqueConstraint(fields=["program"], condition=Q(is_current=True), name="year_one_current"),
             models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="year_ends_after_start"),
+            ExclusionConstraint(
+                name="year_no_overlap",
+                expressions=[
+                    ("program", RangeOperators.EQUAL),
+                    (InclusiveDateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
+                ],
+            ),
         ]
         ordering = ["-start_date"]
 

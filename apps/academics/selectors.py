@@ -10,7 +10,13 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, RotationAssignment,
+    AcademicYear,
+    Block,
+    CalendarFeed,
+    Faculty,
+    Learner,
+    Program,
+    RotationAssignment,
 )
 from apps.tenants.access import active_memberships, program_ids_with_roles
 from apps.tenants.models import Membership, Site, User
@@ -33,6 +39,7 @@ ROSTER_SORTS = {"name": ("last_name", "first_name"), "pgy": ("roster_pgy", "last
                 "status": ("roster_status", "last_name", "first_name")}
 ROLE_LABELS = dict(Role.choices)
 STATUS_LABELS = {**dict(Learner.Status.choices), "inactive": "Inactive"}
+MAX_SEARCH_TERMS, MAX_SEARCH_LENGTH = 8, 200  # a search is at most 8 words, 200 characters
 
 
 @dataclass
@@ -44,13 +51,14 @@ class RosterRow:
     status: str = ""
     status_label: str = ""
     track: str = ""
+    learner_id: object = None  # their learner record here (the portfolio link), if any
 
     @classmethod
     def of(cls, user):
         return cls(user=user, role=user.roster_role, pgy=user.roster_pgy, status=user.roster_status,
                    role_label=", ".join(ROLE_LABELS.get(r, r) for r in sorted(set(user.roster_roles))),
                    status_label=STATUS_LABELS.get(user.roster_status, user.roster_status),
-                   track=user.roster_track or "")
+                   track=user.roster_track or "", learner_id=user.roster_learner_id)
 
 
 def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, status: str = "", track: str = "",
@@ -58,7 +66,7 @@ def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, st
     """One row per person holding a role in the program (or a learner/faculty record there), with
     their learner and faculty details joined in: a queryset the view pages with LIMIT/OFFSET."""
     people = _roster_base(program)
-    for word in q.split():
+    for word in q[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_TERMS]:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                                | Q(email__icontains=word))
     if role:
@@ -96,6 +104,7 @@ def _roster_base(program):
     in_program = Exists(memberships) | Exists(learner) | Exists(faculty)
     return (User.objects.for_company(program.company_id).filter(in_program).annotate(
         roster_roles=ArraySubquery(memberships.order_by("role").values("role")),
+        roster_learner_id=Subquery(learner.values("pk")[:1]),
         roster_pgy=Subquery(learner.values("pgy_level")[:1]),
         roster_track=Subquery(learner.values("track")[:1]),
         roster_status=Coalesce(
@@ -197,6 +206,15 @@ def schedule_grid(*, year: AcademicYear) -> Grid:
                     gaps=_gaps(l, assignments, rotation_types)) for l in learners]
     return Grid(year=year, blocks=blocks, rows=rows, rotation_types=rotation_types,
                 capacity=_capacity(year, blocks))
+
+
+def grid_totals(*, year: AcademicYear, learner: Learner):
+    """What an in-place edit changes beside the cell: the learner's required-rotation gaps and the
+    sites' load per block (four queries), for the htmx response to swap in out of band."""
+    blocks = list(year.blocks.order_by("number"))
+    rotation_types = list(year.program.rotation_types.all())
+    assignments = list(learner.assignments.filter(start_date__lte=year.end_date, end_date__gte=year.start_date))
+    return _gaps(learner, assignments, rotation_types), _capacity(year, blocks)
 
 
 def _cells(assignments, blocks):

@@ -11,9 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from apps.academics.access import can_manage_program
+from apps.academics.access import can_manage_program, managed_program_ids
 from apps.academics.models import (
-    AcademicYear, Block, CalendarFeed, Faculty, Learner, Program, Promotion, RotationAssignment, RotationType,
+    AcademicYear,
+    Block,
+    CalendarFeed,
+    Faculty,
+    Learner,
+    Program,
+    Promotion,
+    RotationAssignment,
+    RotationType,
 )
 from apps.academics.tasks import send_invitations
 from apps.audit.actions import action_name
@@ -21,6 +29,7 @@ from apps.audit.services import audit_log_record, save_with_audit
 from apps.core.idempotency import replay_or_create
 from apps.core.scoping import unscoped
 from apps.core.tasks import dispatch
+from apps.tenants.access import is_org_admin
 from apps.tenants.models import Membership, ParticipationAgreement, Site, User
 from apps.tenants.roles import PROGRAM_ROLES, Role
 
@@ -34,14 +43,29 @@ def academic_year_create(*, actor, program: Program, name: str, start_date, end_
         raise ValidationError({"end_date": "The year must end after it starts."})
     if program.academic_years.filter(name=name).exists():
         raise ValidationError({"name": f"{program} already has an academic year called “{name}”."})
-    with transaction.atomic():
-        if is_current:
-            for year in program.academic_years.filter(is_current=True):
-                year.is_current = False
-                save_with_audit(instance=year, actor=actor, action="academic_year.update")
-        year = AcademicYear(program=program, name=name, start_date=start_date, end_date=end_date,
-                            is_current=is_current)
-        return save_with_audit(instance=year, actor=actor, action="academic_year.create")
+    _check_year_fits(program, start_date, end_date)
+    try:
+        with transaction.atomic():
+            if is_current:
+                for year in program.academic_years.filter(is_current=True):
+                    year.is_current = False
+                    save_with_audit(instance=year, actor=actor, action="academic_year.update")
+            year = AcademicYear(program=program, name=name, start_date=start_date, end_date=end_date,
+                                is_current=is_current)
+            return save_with_audit(instance=year, actor=actor, action="academic_year.create")
+    except IntegrityError as error:  # a concurrent create won: the exclusion constraint is the last word
+        if "year_no_overlap" not in str(error):
+            raise
+        _check_year_fits(program, start_date, end_date)
+        raise ValidationError({"start_date": "These dates overlap another academic year of this program."})
+
+
+def _check_year_fits(program, start_date, end_date):
+    """A program's academic years never overlap (the database refuses it too: ``year_no_overlap``)."""
+    clash = program.academic_years.filter(start_date__lte=end_date, end_date__gte=start_date).first()
+    if clash is not None:
+        raise ValidationError({"start_date": f"{start_date}–{end_date} overlaps the academic year {clash.name} "
+                                             f"({clash.start_date}–{clash.end_date}) of {program}."})
 
 
 def block_dates(*, academic_year: AcademicYear, pattern) -> list[tuple[datetime.date, datetime.date]]:
@@ -225,9 +249,12 @@ def person_add(*, actor, program: Program, email: str, first_name: str, last_nam
 
     Returns (record, whether the account is new). It sends no invitation: the import invites every
     new account of its batch with one ``invitations_send``."""
+    _check_grants(actor=actor, roles=[role])
     with transaction.atomic():
         user, created = _user_for(actor=actor, program=program, email=email, first_name=first_name,
                                   last_name=last_name)
+        if not created:
+            _check_may_attach(actor=actor, user=user)
         record = None
         if role == Role.FACULTY:
             record = _faculty_record(program, user)
@@ -245,35 +272,83 @@ def person_add(*, actor, program: Program, email: str, first_name: str, last_nam
 
 
 def program_person_add(*, actor, program: Program, email: str, first_name: str, last_name: str, roles,
-                       details: dict | None = None, key: str = ""):
+                       details: dict | None = None, key: str = "", confirm_existing: bool = False):
     """Add a person to the program in one or more roles (the Add person page, the API). Returns the user.
 
     ``details`` holds learner fields (LEARNER_FIELDS) and faculty fields (FACULTY_FIELDS). ``key`` is
-    the form's idempotency key: a replayed submit returns the person the first one added."""
+    the form's idempotency key: a replayed submit returns the person the first one added. An address
+    that already belongs to someone of the company adds the roles to that person only with
+    ``confirm_existing`` (the error says whose address it is, and that the typed name is not used)."""
     details = details or {}
     _check_roles(roles, details)
+    _check_grants(actor=actor, roles=roles)
     opened = Membership.objects.for_company(program.company_id).filter(program=program).select_related("user")
     membership, _created = replay_or_create(opened, key_field="submission_key", key=key or None, create=lambda: _add(
         actor=actor, program=program, email=email, first_name=first_name, last_name=last_name, roles=roles,
-        details=details, key=key or None))
+        details=details, key=key or None, confirm_existing=confirm_existing))
     return membership.user
 
 
-def _add(*, actor, program, email, first_name, last_name, roles, details, key) -> Membership:
+def _add(*, actor, program, email, first_name, last_name, roles, details, key, confirm_existing) -> Membership:
     """Returns the first role opened: it carries the submit's key."""
     with transaction.atomic():
         user, created = _user_for(actor=actor, program=program, email=email, first_name=first_name,
                                   last_name=last_name)
+        if not created:
+            _check_may_attach(actor=actor, user=user)
         if Membership.objects.for_company(program.company_id).filter(
                 program=program, user=user, role__in=roles, is_active=True).exists():
             raise ValidationError({"email": f"{user.email} already has that role in {program}. "
                                             "Open their page to edit them."})
+        if not created and not confirm_existing:
+            raise ValidationError({"confirm_existing": _existing_person_message(user, first_name, last_name)})
         _records_save(actor=actor, program=program, user=user, roles=roles, details=details)
         memberships = [_membership_open(actor=actor, program=program, user=user, role=role,
                                         key=key if index == 0 else None) for index, role in enumerate(roles)]
         if created:
             invitations_send(actor=actor, program=program, user_ids=[user.pk])
         return memberships[0]
+
+
+EXISTING_PERSON_CONFIRM = "Add the role(s) to this existing person"
+
+
+def _existing_person_message(user, first_name, last_name) -> str:
+    """Whose the address is (the lookup is within the company only) and what they hold now."""
+    held = sorted({f"{m.get_role_display()}{f' in {m.program}' if m.program_id else ''}"
+                   for m in Membership.objects.for_company(user.company_id).filter(user=user, is_active=True)
+                   .select_related("program")})
+    typed = f"{first_name} {last_name}".strip()
+    return (f"{user.email} already belongs to {user.full_name or user.email}"
+            f"{' (' + ', '.join(held) + ')' if held else ''}. Tick “{EXISTING_PERSON_CONFIRM}” to give "
+            f"{user.full_name or 'them'} the role(s); the name you typed{f' (“{typed}”)' if typed else ''} is not used.")
+
+
+def _check_grants(*, actor, roles):
+    """Program director is granted by the organization administrator only."""
+    if Role.PROGRAM_DIRECTOR in roles and not is_org_admin(actor):
+        raise ValidationError({"roles": "Only the organization administrator can make someone a program director."})
+
+
+def _roles_outside(*, actor, user) -> bool:
+    """Does ``user`` hold a role (or a learner/faculty record) beyond the programs ``actor`` manages?
+    Company and site roles (the organization admin, clinicians) are outside every program."""
+    managed = managed_program_ids(actor)
+    company = user.company_id
+    if Membership.objects.for_company(company).filter(user=user, is_active=True).exclude(
+            program_id__in=managed).exists():
+        return True
+    return (Learner.objects.for_company(company).filter(user=user).exclude(program_id__in=managed).exists()
+            or Faculty.objects.for_company(company).filter(user=user, is_active=True)
+            .exclude(program_id__in=managed).exists())
+
+
+def _check_may_attach(*, actor, user):
+    """A coordinator or director attaches only accounts of their own programs (or with no role yet);
+    an account that belongs to other programs is attached by the organization administrator."""
+    if not is_org_admin(actor) and _roles_outside(actor=actor, user=user):
+        raise ValidationError({"email": f"{user.email} belongs to other programs or roles of your organization. "
+                                        "Ask the organization administrator to add this person here."})
 
 
 def _check_roles(roles, details):
@@ -350,6 +425,9 @@ def person_name_update(*, actor, program: Program, user: User, first_name: str, 
         raise PermissionDenied("Only the program's coordinators and directors can rename people.")
     if user.company_id != program.company_id or not _holds_role_in(program, user):
         raise ValidationError("This person holds no role in this program.")
+    if not is_org_admin(actor) and _roles_outside(actor=actor, user=user):
+        raise ValidationError({"first_name": "This person also holds roles outside the programs you manage: "
+                                             "only the organization administrator can change their name."})
     first_name, last_name = first_name.strip(), last_name.strip()
     if not first_name or not last_name:
         raise ValidationError({name: "Required." for name, value in

@@ -16,12 +16,22 @@ def _svg(body: str, title: str) -> SafeString:
     )
 
 
+LABEL_WIDTH = 64  # room one "Dec 24" label needs on the 640-wide chart, with a gap
+
+
+def label_step(count: int) -> int:
+    """Label every n-th bar: as many labels as fit side by side (24 months → every 3rd)."""
+    fit = max((WIDTH - 2 * PAD) // LABEL_WIDTH, 1)
+    return max(-(-count // fit), 1)
+
+
 def bar_chart(points: list[tuple[str, float]], *, title: str) -> SafeString:
     """Vertical bars, one per (label, value); the value is printed above each bar."""
     if not points:
         return _svg('<text class="chart-empty" x="20" y="40">No data yet</text>', title)
     top = max(value for _, value in points) or 1
     slot = (WIDTH - 2 * PAD) / len(points)
+    every = label_step(len(points))
     parts = [f'<line class="chart-axis" x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}"/>']
     for index, (label, value) in enumerate(points):
         bar_height = (HEIGHT - 2 * PAD) * value / top
@@ -29,8 +39,9 @@ def bar_chart(points: list[tuple[str, float]], *, title: str) -> SafeString:
         parts.append(f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}" '
                      f'height="{bar_height:.1f}"><title>{escape(label)}: {value:g}</title></rect>')
         parts.append(f'<text class="chart-value" x="{x + slot * 0.4:.1f}" y="{y - 3:.1f}">{value:g}</text>')
-        parts.append(f'<text class="chart-label" x="{x + slot * 0.4:.1f}" y="{HEIGHT - PAD + 14}">'
-                     f'{escape(label)}</text>')
+        if index % every == 0:  # every n-th label, so they never overlap (each bar's <title> names it)
+            parts.append(f'<text class="chart-label" x="{x + slot * 0.4:.1f}" y="{HEIGHT - PAD + 14}">'
+                         f'{escape(label)}</text>')
     return _svg("".join(parts), title)
 
 

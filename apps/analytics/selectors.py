@@ -8,15 +8,16 @@ from statistics import median
 from types import SimpleNamespace
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Max, Q, OuterRef, Subquery, Sum
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.academics.models import Learner, Program, RotationType
 from apps.analytics.models import ProgramAssessmentMetrics, ProgramFacultyEngagement, ResidentEPAProgress
-from apps.assessments.models import EPAAssessment
+from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.reference.models import EPA, EntrustmentLevel
 from apps.tenants.access import program_ids_with_roles
+from apps.tenants.models import User
 from apps.tenants.roles import PROGRAM_VIEWERS
 
 BEHIND_AFTER_DAYS = 60
@@ -38,7 +39,7 @@ def learner_epa_progress(*, learner: Learner) -> list[dict]:
 
 
 def _progress_of(epa):
-    if getattr(epa, "progress_assessment_count") is None:
+    if epa.progress_assessment_count is None:
         return None
     return SimpleNamespace(**{name: getattr(epa, f"progress_{name}") for name in PROGRESS_FIELDS})
 
@@ -124,3 +125,37 @@ def scale_top_level(*, learner: Learner) -> int:
 
 def learner_records_of(*, user) -> list[Learner]:
     return list(Learner.objects.for_company(user.company_id).filter(user=user).select_related("program"))
+
+
+# ---------------------------------------------------------------- one learner's portfolio
+def learner_portfolio_assessments(*, learner: Learner, epa_id=None, rotation_type_id=None, assessor_id=None,
+                                  date_from=None, date_to=None):
+    """The learner's live assessments, newest first, filtered; a queryset the page slices in SQL."""
+    assessments = (EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner)
+                   .select_related("epa", "assessor", "rotation_assignment__rotation_type", "site"))
+    if epa_id:
+        assessments = assessments.filter(epa_id=epa_id)
+    if rotation_type_id:
+        assessments = assessments.filter(rotation_assignment__rotation_type_id=rotation_type_id)
+    if assessor_id:
+        assessments = assessments.filter(assessor_id=assessor_id)
+    if date_from:
+        assessments = assessments.filter(assessment_date__gte=date_from)
+    if date_to:
+        assessments = assessments.filter(assessment_date__lte=date_to)
+    return assessments.order_by("-assessment_date", "-submitted_at", "pk")
+
+
+def learner_assessors(*, learner: Learner) -> list:
+    """Everyone who has assessed the learner (the assessor filter's choices): one query."""
+    ids = EPAAssessment.objects.for_company(learner.company_id).filter(learner=learner).values("assessor_id")
+    return list(User.objects.for_company(learner.company_id).filter(pk__in=ids).order_by("last_name", "first_name"))
+
+
+PORTFOLIO_REQUESTS = 20
+
+
+def learner_requests(*, learner: Learner) -> list[AssessmentRequest]:
+    """The learner's latest assessment requests (any status)."""
+    return list(AssessmentRequest.objects.for_company(learner.company_id).filter(learner=learner)
+                .select_related("assessor", "epa").order_by("-created_at")[:PORTFOLIO_REQUESTS])

@@ -8,12 +8,20 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from apps.audit.platform_admin import AuditedImportMixin, PlatformAdmin
+from apps.core.downloads import SafeCSV, SafeXLSX
 from apps.reference import resources, selectors, validators
 from apps.reference.models import (
-    EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentLevel,
+    EntrustmentScale,
+    EPASet,
+    FeedbackTag,
+    Milestone,
+    MilestoneSet,
     Specialty,
 )
 
@@ -23,7 +31,7 @@ LOCKED_WHEN_USED = ("epa_set", "number", "name")
 class ReferenceAdmin(AuditedImportMixin, ImportExportModelAdmin, PlatformAdmin):
     """Superuser-only (PlatformAdmin), history per object, CSV/XLSX import and export."""
 
-    formats = [CSV, XLSX]
+    formats = [SafeCSV, SafeXLSX]  # exports never write a formula cell (apps.core.downloads)
 
     def has_import_permission(self, request):
         return request.user.is_superuser

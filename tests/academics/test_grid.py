@@ -1,3 +1,7 @@
+import html
+import json
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -103,8 +107,9 @@ def test_the_grid_shows_site_load_over_capacity_and_required_rotation_gaps(clien
 
 
 def test_a_participating_site_needs_an_agreement_covering_the_program(casey, program, blocks, riley, trauma, sponsor):
-    from apps.tenants.models import ParticipationAgreement
     from django.core.exceptions import ValidationError
+
+    from apps.tenants.models import ParticipationAgreement
     from tests.factories import InstitutionFactory, SiteFactory
 
     partner = InstitutionFactory(company=program.company, name="Bayside Community Hospital")
@@ -136,3 +141,54 @@ def test_blocks_never_overlap(casey, year):
 
     with pytest.raises(ValidationError, match="Overlaps Block 1"):
         services.blocks_generate(actor=casey, academic_year=year, pattern=[(year.start_date, year.start_date)])
+
+
+# ---------------------------------------------------------------- what an in-place edit refreshes, clearing, undo
+def test_an_in_place_edit_refreshes_the_gap_column_and_capacity_footer_out_of_band(
+        client, casey, program, year, blocks, riley, acs, clinic):
+    client.force_login(casey)
+    before = client.get(_grid_url(program, year)).content.decode()
+    assert "Needs ACS: 0 of 8 weeks" in before and 'id="grid-capacity"' in before
+    response = client.post(_cell_url(program, year, riley, blocks[0]), {"rotation_type": acs.pk, "site": clinic.pk},
+                           headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and response["HX-Reswap"] == "outerHTML"
+    oob = body.split("<template>")[1].split("</template>")[0]
+    assert f'<td id="gaps-{riley.pk}" class="gap" hx-swap-oob="true">' in oob and "Needs ACS: 4 of 8 weeks" in oob
+    assert '<tfoot id="grid-capacity" hx-swap-oob="true">' in oob and "Harbor Street Clinic" in oob
+
+
+def test_clearing_a_cell_asks_first_then_offers_undo_with_htmx(client, casey, program, year, blocks, riley, acs,
+                                                               clinic):
+    services.rotation_assignment_set(actor=casey, learner=riley, block=blocks[0], rotation_type=acs, site=clinic)
+    client.force_login(casey)
+    url = _cell_url(program, year, riley, blocks[0])
+    asked = client.post(url, {"rotation_type": ""}, headers={"HX-Request": "true"}).content.decode()
+    assert "Remove Riley Chen from Acute Care Surgery in Block 1?" in asked and 'name="confirm_clear"' in asked
+    assert riley.assignments.exists()
+
+    cleared = client.post(url, {"rotation_type": "", "confirm_clear": "1"}, headers={"HX-Request": "true"})
+    body = cleared.content.decode()
+    assert not riley.assignments.exists() and ">Undo</button>" in body
+    undo_values = json.loads(html.unescape(re.search(r"hx-vals='([^']+)'", body).group(1)))
+    assert undo_values == {"rotation_type": str(acs.pk), "site": str(clinic.pk), "supervisor": ""}
+
+    restored = client.post(url, undo_values, headers={"HX-Request": "true"})
+    assert restored.status_code == 200 and "ACS" in restored.content.decode()
+    assignment = riley.assignments.get()
+    assert (assignment.rotation_type, assignment.site) == (acs, clinic)
+
+
+def test_without_javascript_clearing_shows_a_confirm_page_and_the_grid_offers_undo(
+        client, casey, program, year, blocks, riley, acs):
+    services.rotation_assignment_set(actor=casey, learner=riley, block=blocks[0], rotation_type=acs)
+    client.force_login(casey)
+    url = _cell_url(program, year, riley, blocks[0])
+    page = client.post(url, {"rotation_type": ""}).content.decode()
+    assert "<html" in page and "Remove Riley Chen from Acute Care Surgery in Block 1?" in page
+    assert client.post(url, {"rotation_type": "", "confirm_clear": "1"})["Location"] == _grid_url(program, year)
+    grid = client.get(_grid_url(program, year)).content.decode()
+    assert "Removed Riley Chen from Acute Care Surgery in Block 1." in grid and f'action="{url}"' in grid
+    assert client.post(url, {"rotation_type": str(acs.pk), "site": "", "supervisor": ""}).status_code == 302
+    assert riley.assignments.get().rotation_type == acs
+    assert "Removed Riley Chen" not in client.get(_grid_url(program, year)).content.decode()  # offered once

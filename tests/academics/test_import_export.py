@@ -183,3 +183,138 @@ def test_a_500_person_roster_imports_in_one_request_and_invites_everyone_with_on
     assert len(invitations["user_ids"]) == 500 and mailoutbox == []
     assert send_invitations.run(**invitations) == 500  # the worker sends them
     assert len(mailoutbox) == 500 and mailoutbox[0].to == ["person0@northwind.example"]
+
+
+# ---------------------------------------------------------------- what Excel writes
+ROSTER_HEADER = "email,first_name,last_name,role,pgy,track\n"
+
+
+def _upload(client, program, content: bytes, name="roster.csv"):
+    return client.post(f"/programs/{program.pk}/import/", {"kind": "roster", "file": SimpleUploadedFile(
+        name, content, content_type="text/csv")})
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig"])
+def test_jose_munoz_is_read_from_a_windows_1252_or_utf8_file_with_or_without_bom(client, casey, program, encoding):
+    client.force_login(casey)
+    content = (ROSTER_HEADER + "jose.munoz@northwind.example,José,Muñoz,resident,1,\n").encode(encoding)
+    response = _upload(client, program, content)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Import 1 row" in body
+    assert "José" in body and "Muñoz" in body and "codec" not in body
+    token = client.session["academics_import"]["token"]
+    assert client.post(f"/programs/{program.pk}/import/confirm/", {"token": token}).status_code == 302
+    learner = program.learners.select_related("user").get()
+    assert (learner.user.first_name, learner.user.last_name) == ("José", "Muñoz")
+
+
+def test_an_unclosed_quote_is_reported_with_its_lines_instead_of_merging_rows(client, casey, program):
+    client.force_login(casey)
+    lines = [f"p{n}@northwind.example,P{n},Person,resident,1,\n" for n in range(1, 9)]
+    lines[2] = 'p3@northwind.example,"P3,Person,resident,1,\n'
+    lines[4] = 'p5@northwind.example,P5,Person",resident,1,\n'  # closes the quote: rows 4–6 would merge
+    body = _upload(client, program, (ROSTER_HEADER + "".join(lines)).encode()).content.decode()
+    assert "The file has 8 data lines but reads as 6 rows." in body
+    assert "Lines 4–6: a quoted value runs over 3 lines" in body
+    assert "Import" not in body.split("Check file")[1] and not program.learners.exists()
+
+
+def test_a_quote_never_closed_is_reported_on_its_line(client, casey, program):
+    client.force_login(casey)
+    content = (ROSTER_HEADER + "a@northwind.example,Ann,Lee,resident,1,\n"
+               'b@northwind.example,"Bo,Reed,resident,1,\nc@northwind.example,Cy,Lark,resident,1,\n').encode()
+    body = _upload(client, program, content).content.decode()
+    assert "Line 3: a quoted value is never closed" in body and not program.learners.exists()
+
+
+def test_a_row_with_more_values_than_the_header_is_refused_on_its_line(client, casey, program):
+    client.force_login(casey)
+    content = (ROSTER_HEADER + "a@northwind.example,Ann,Lee,resident,1,\n"
+               "b@northwind.example,Bo,Reed,Jr,resident,1,Research\n").encode()
+    body = _upload(client, program, content).content.decode()
+    assert "Line 3: 7 values but the header has 6 columns" in body
+
+
+def test_blank_lines_are_skipped_and_errors_keep_the_files_line_numbers(client, casey, program):
+    client.force_login(casey)
+    content = (ROSTER_HEADER + "a@northwind.example,Ann,Lee,resident,1,\n\n,,,,,\n"
+               "b@northwind.example,Bo,Reed,surgeon,,\n").encode()
+    body = _upload(client, program, content).content.decode()
+    assert "<td>5</td><td>Unknown role “surgeon”" in body.replace("\n", "").replace("  ", "")
+
+
+def test_a_file_in_neither_encoding_gets_a_plain_message(client, casey, program):
+    client.force_login(casey)
+    body = _upload(client, program, ROSTER_HEADER.encode() + b"a@northwind.example,\x81\x8d,Lee,resident,1,\n"
+                   ).content.decode()
+    assert "The file is neither UTF-8 nor Windows-1252 text." in body
+
+
+def test_the_import_help_lists_every_role_the_import_accepts(client, casey, program):
+    client.force_login(casey)
+    body = client.get(f"/programs/{program.pk}/import/").content.decode()
+    for role in ("coordinator", "faculty", "preceptor", "program_director", "resident", "student", "supervisor"):
+        assert role in body.split("Roster columns")[1].split("</li>")[0]
+
+
+# ---------------------------------------------------------------- exports never carry a formula
+EVIL = {"user__first_name": '=HYPERLINK("http://evil.example","Click")', "user__last_name": "+Formula",
+        "track": "@SUM(A1)"}
+
+
+def test_the_roster_csv_neutralises_formula_cells_and_is_named_for_what_it_is(client, casey, program):
+    from django.utils import timezone
+
+    LearnerFactory(program=program, user__email="evil@northwind.example", **EVIL)
+    client.force_login(casey)
+    response = client.get(f"/programs/{program.pk}/roster/export/", {"format": "csv"})
+    body = response.content.decode()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="northwind-general-surgery-roster-{timezone.localdate().isoformat()}.csv"')
+    assert "'=HYPERLINK" in body and ",'+Formula," in body and "'@SUM(A1)" in body
+    assert ',=HYPERLINK' not in body and ",+Formula," not in body
+
+
+def test_the_roster_xlsx_writes_formula_looking_names_as_text_cells(client, casey, program):
+    LearnerFactory(program=program, user__email="evil@northwind.example", **EVIL)
+    client.force_login(casey)
+    response = client.get(f"/programs/{program.pk}/roster/export/", {"format": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"') and "northwind-general-surgery-roster-" in response[
+        "Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = [c for c in sheet[2]]
+    assert row[1].value == '=HYPERLINK("http://evil.example","Click")' and row[1].data_type == "s"
+    assert "f" not in {cell.data_type for row in sheet.iter_rows() for cell in row}
+
+
+def test_the_schedule_export_is_named_for_the_program_and_year(client, casey, program, year):
+    client.force_login(casey)
+    response = client.get(f"/programs/{program.pk}/years/{year.pk}/export/", {"format": "csv"})
+    assert 'filename="northwind-general-surgery-schedule-2026-2027-' in response["Content-Disposition"]
+
+
+def test_every_csv_and_xlsx_export_goes_through_the_one_download_helper():
+    """grep: nobody writes CSV or spreadsheet exports outside apps/core/downloads.py."""
+    import pathlib
+
+    offenders = []
+    for path in pathlib.Path("apps").rglob("*.py"):
+        text = path.read_text()
+        if path.as_posix() != "apps/core/downloads.py" and (
+                "csv.writer" in text or '.export("csv"' in text or '.export("xlsx"' in text
+                or "base_formats import CSV" in text):
+            offenders.append(path.as_posix())
+    assert offenders == []
+
+
+def test_the_reference_admins_csv_and_xlsx_exports_escape_formulas():
+    import tablib
+
+    from apps.core.downloads import SafeCSV, SafeXLSX
+    from apps.reference.admin import ReferenceAdmin
+
+    assert ReferenceAdmin.formats == [SafeCSV, SafeXLSX]
+    data = tablib.Dataset(["=cmd|' /C calc'!A0", "-2+3", 7], headers=["name", "code", "n"])
+    assert SafeCSV().export_data(data).splitlines()[1] == "'=cmd|' /C calc'!A0,'-2+3,7"
+    sheet = openpyxl.load_workbook(io.BytesIO(SafeXLSX().export_data(data))).active
+    assert [(c.value, c.data_type) for c in sheet[2]] == [("=cmd|' /C calc'!A0", "s"), ("-2+3", "s"), (7, "n")]

@@ -11,7 +11,14 @@ from apps.academics.models import Faculty, Learner
 from apps.audit.models import AuditLog
 from apps.tenants.models import Membership, User
 from apps.tenants.roles import Role
-from tests.factories import FacultyFactory, ProgramFactory, SponsorFactory, UserFactory
+from tests.factories import (
+    FacultyFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    SponsorFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +105,8 @@ def test_casey_adds_a_colleague_as_core_faculty_and_preceptor_without_an_invitat
     with django_capture_on_commit_callbacks(execute=True):
         response = _add(client, program, email="omar@northwind.example", first_name="Ignored", last_name="Ignored",
                         roles=["faculty", "preceptor"], pgy_level="", rank="associate_professor",
-                        department="Surgery", is_core_faculty="on", teaching_percentage="40")
+                        department="Surgery", is_core_faculty="on", teaching_percentage="40",
+                        confirm_existing="on")
     assert response.status_code == 302 and not mailoutbox
     faculty = program.faculty.get(user=colleague)
     assert (faculty.rank, faculty.department, faculty.is_core_faculty, faculty.teaching_percentage) == (
@@ -236,8 +244,109 @@ def test_faculty_records_stay_unique_when_casey_re_adds_an_ended_faculty_member(
     client.force_login(casey)
     client.post(f"/programs/{program.pk}/people/{faith.user_id}/end-role/",
                 {"membership": membership.pk, "ended_on": "2026-06-30"})
-    response = _add(client, program, email=faith.user.email, roles=["faculty"], pgy_level="", key="re-add")
+    response = _add(client, program, email=faith.user.email, roles=["faculty"], pgy_level="", key="re-add",
+                    confirm_existing="on")
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.is_active and membership.ended_on is None
     assert Faculty.objects.for_company(program.company).filter(user=faith.user).get().is_active
+
+
+# ---------------------------------------------------------------- an address that is already someone's
+def test_adding_rileys_address_as_faculty_says_whose_it_is_and_needs_casey_to_confirm(client, casey, program, riley):
+    client.force_login(casey)
+    first = _add(client, program, email="RILEY@northwind.example", first_name="Dup", last_name="Dup",
+                 roles=["faculty"], pgy_level="", key="dup-1")
+    body = first.content.decode()
+    assert first.status_code == 200
+    assert "riley@northwind.example already belongs to Riley Chen (Resident in Northwind General Surgery)" in body
+    assert "the name you typed (“Dup Dup”) is not used" in body and 'name="confirm_existing"' in body
+    assert not program.faculty.exists()
+    assert not Membership.objects.for_company(program.company).filter(user=riley.user, role=Role.FACULTY).exists()
+
+    confirmed = _add(client, program, email="riley@northwind.example", first_name="Dup", last_name="Dup",
+                     roles=["faculty"], pgy_level="", key="dup-1", confirm_existing="on")
+    assert confirmed.status_code == 302 and confirmed["Location"] == f"/programs/{program.pk}/people/{riley.user_id}/"
+    assert program.faculty.get().user == riley.user
+    riley.user.refresh_from_db()
+    assert (riley.user.first_name, riley.user.last_name) == ("Riley", "Chen")
+
+
+def test_a_new_address_needs_no_confirmation_and_the_box_is_not_shown(client, casey, program):
+    client.force_login(casey)
+    assert 'name="confirm_existing"' not in client.get(f"/programs/{program.pk}/people/add/").content.decode()
+    assert _add(client, program).status_code == 302
+
+
+def test_the_api_refuses_an_existing_persons_address_until_add_existing_person_is_sent(client, casey, program, riley):
+    client.force_login(casey)
+    payload = {"program": str(program.pk), "email": "riley@northwind.example", "first_name": "Dup",
+               "last_name": "Dup", "kind": "student"}
+    refused = client.post("/api/learners/", payload, content_type="application/json")
+    assert refused.status_code == 400 and "already belongs to Riley Chen" in refused.json()["add_existing_person"][0]
+    riley.refresh_from_db()
+    assert riley.kind == "resident"
+
+
+# ---------------------------------------------------------------- identity edits stay within what one manages
+@pytest.fixture
+def psychiatry(program):
+    return ProgramFactory(sponsor=program.sponsor, name="Northwind Psychiatry")
+
+
+@pytest.fixture
+def dana(program):
+    """Dana directs the surgery program (not the organization administrator)."""
+    user = UserFactory(company=program.company, email="dana@northwind.example", first_name="Dana")
+    MembershipFactory(user=user, role=Role.PROGRAM_DIRECTOR, program=program)
+    return user
+
+
+@pytest.fixture
+def olga(program):
+    """Olga is the organization administrator."""
+    user = UserFactory(company=program.company, email="olga@northwind.example", first_name="Olga")
+    MembershipFactory(user=user, role=Role.ORG_ADMIN, program=None)
+    return user
+
+
+def test_dana_cannot_attach_a_psychiatry_resident_as_surgery_preceptor_but_the_org_admin_can(
+        client, dana, olga, program, psychiatry):
+    ivan = LearnerFactory(program=psychiatry, user__email="ivan@northwind.example", pgy_level=2).user
+    client.force_login(dana)
+    refused = _add(client, program, email=ivan.email, roles=["preceptor"], pgy_level="", key="iv-1",
+                   confirm_existing="on")
+    assert refused.status_code == 200
+    assert "Ask the organization administrator to add this person here." in refused.content.decode()
+    assert not Membership.objects.for_company(program.company).filter(user=ivan, program=program).exists()
+
+    client.force_login(olga)
+    MembershipFactory(user=olga, role=Role.COORDINATOR, program=program)  # she may open the surgery pages
+    assert _add(client, program, email=ivan.email, roles=["preceptor"], pgy_level="", key="iv-2",
+                confirm_existing="on").status_code == 302
+    assert Membership.objects.for_company(program.company).filter(user=ivan, program=program, role="preceptor").exists()
+
+
+def test_dana_cannot_make_a_student_a_program_director_only_the_org_admin_can(client, dana, olga, program):
+    sasha = LearnerFactory(program=program, kind="student", pgy_level=None, user__email="sasha@northwind.example").user
+    client.force_login(dana)
+    refused = _add(client, program, email=sasha.email, roles=["program_director"], pgy_level="", key="pd-1",
+                   confirm_existing="on")
+    assert "Only the organization administrator can make someone a program director." in refused.content.decode()
+    assert not Membership.objects.for_company(program.company).filter(user=sasha, role=Role.PROGRAM_DIRECTOR).exists()
+    client.force_login(olga)
+    MembershipFactory(user=olga, role=Role.COORDINATOR, program=program)
+    assert _add(client, program, email=sasha.email, roles=["program_director"], pgy_level="", key="pd-2",
+                confirm_existing="on").status_code == 302
+
+
+def test_dana_cannot_grant_director_through_a_roster_import_either(client, dana, program):
+    client.force_login(dana)
+    csv = b"email,first_name,last_name,role\nnew.pd@northwind.example,New,Director,program_director\n"
+    preview = client.post(f"/programs/{program.pk}/import/", {
+        "kind": "roster", "file": SimpleUploadedFile("roster.csv", csv, content_type="text/csv")})
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+    applied = client.post(f"/programs/{program.pk}/import/confirm/", {"token": token}, follow=True)
+    assert "Only the organization administrator can make someone a program director." in applied.content.decode()
+    assert not Membership.objects.for_company(program.company).filter(role=Role.PROGRAM_DIRECTOR).exclude(
+        user=dana).exists()

@@ -91,3 +91,44 @@ def test_a_southbay_coordinator_gets_404_on_a_northwind_person(client, program, 
                        ).status_code == 404
     riley.user.refresh_from_db()
     assert riley.user.first_name == "Riley"
+
+
+def test_casey_cannot_rename_a_surgery_faculty_member_who_also_teaches_psychiatry(client, casey, program, riley):
+    psychiatry = ProgramFactory(sponsor=program.sponsor, name="Northwind Psychiatry")
+    otto = UserFactory(company=program.company, first_name="Otto", last_name="Other")
+    MembershipFactory(user=otto, role=Role.FACULTY, program=program)
+    MembershipFactory(user=otto, role=Role.FACULTY, program=psychiatry)
+    client.force_login(casey)
+    response = client.post(_edit_url(program, otto), {"person-first_name": "X", "person-last_name": "Y"})
+    assert response.status_code == 200
+    assert "only the organization administrator can change their name" in response.content.decode()
+    otto.refresh_from_db()
+    assert otto.last_name == "Other"
+
+
+def test_casey_cannot_rename_the_organization_admin_even_when_she_is_faculty_here(client, casey, program):
+    olga = UserFactory(company=program.company, first_name="Olga", last_name="Admin")
+    MembershipFactory(user=olga, role=Role.ORG_ADMIN, program=None)
+    MembershipFactory(user=olga, role=Role.FACULTY, program=program)
+    client.force_login(casey)
+    response = client.post(_edit_url(program, olga), {"person-first_name": "X", "person-last_name": "Y"})
+    assert "only the organization administrator can change their name" in response.content.decode()
+    olga.refresh_from_db()
+    assert olga.last_name == "Admin"
+    with pytest.raises(services.ValidationError):
+        services.person_name_update(actor=casey, program=program, user=olga, first_name="X", last_name="Y")
+
+
+def test_the_org_admin_renames_someone_of_two_programs(client, program):
+    psychiatry = ProgramFactory(sponsor=program.sponsor, name="Northwind Psychiatry")
+    olga = UserFactory(company=program.company)
+    MembershipFactory(user=olga, role=Role.ORG_ADMIN, program=None)
+    MembershipFactory(user=olga, role=Role.COORDINATOR, program=program)
+    otto = UserFactory(company=program.company, first_name="Otto", last_name="Other")
+    MembershipFactory(user=otto, role=Role.FACULTY, program=program)
+    MembershipFactory(user=otto, role=Role.FACULTY, program=psychiatry)
+    client.force_login(olga)
+    assert client.post(_edit_url(program, otto), {"person-first_name": "Otto", "person-last_name": "Ott"}
+                       ).status_code == 302
+    otto.refresh_from_db()
+    assert otto.last_name == "Ott"

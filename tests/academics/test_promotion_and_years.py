@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from apps.academics.models import Learner
 from apps.audit.models import AuditLog
-from tests.factories import LearnerFactory, StudentFactory
+from tests.factories import AcademicYearFactory, LearnerFactory, ProgramFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,26 @@ def test_casey_creates_a_year_and_generates_monthly_blocks(client, casey, progra
 def test_thirteen_four_week_blocks_cover_the_year(casey, year):
     blocks = list(year.blocks.order_by("number"))
     assert len(blocks) == 13 and blocks[0].start_date == year.start_date and blocks[-1].end_date == year.end_date
+
+
+def test_casey_cannot_add_an_academic_year_overlapping_another_of_the_program(client, casey, program):
+    client.force_login(casey)
+    client.post(f"/programs/{program.pk}/years/", {"name": "2026-2027", "start_date": "2026-07-01",
+                                                   "end_date": "2027-06-30"})
+    response = client.post(f"/programs/{program.pk}/years/", {"name": "Aug 2026", "start_date": "2026-08-01",
+                                                              "end_date": "2027-07-31"})
+    assert response.status_code == 200
+    assert ("2026-08-01–2027-07-31 overlaps the academic year 2026-2027 (2026-07-01–2027-06-30)"
+            in response.content.decode())
+    assert list(program.academic_years.values_list("name", flat=True)) == ["2026-2027"]
+    following = client.post(f"/programs/{program.pk}/years/", {"name": "2027-2028", "start_date": "2027-07-01",
+                                                               "end_date": "2028-06-30"})
+    assert following.status_code == 302  # the next year starts the day after
+
+
+def test_the_database_refuses_overlapping_years_of_one_program_but_not_of_two(casey, program, sponsor):
+    AcademicYearFactory(program=program, name="2026-2027")
+    with pytest.raises(IntegrityError, match="year_no_overlap"), transaction.atomic():
+        AcademicYearFactory(program=program, name="Aug 2026", start_date=datetime.date(2026, 8, 1),
+                            end_date=datetime.date(2027, 7, 31), is_current=False)
+    AcademicYearFactory(program=ProgramFactory(sponsor=sponsor), name="2026-2027")

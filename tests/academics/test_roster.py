@@ -107,3 +107,23 @@ def test_a_program_of_60_people_pages_in_the_database_with_coordinators_listed_o
     assert body.count("Zzyzx") == 1 and "Program coordinator, Faculty" in body
     assert any("LIMIT 7 OFFSET 50" in q["sql"] for q in queries.captured_queries)
     assert "Casey" in client.get(f"/programs/{program.pk}/roster/", {"role": "coordinator"}).content.decode()
+
+
+def test_a_1500_word_search_answers_at_once_with_a_message_and_searches_8_words(client, casey, program, riley):
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(casey)
+    words = " ".join(["riley"] + [f"word{n}" for n in range(1, 1500)])
+    started = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/programs/{program.pk}/roster/", {"q": words})
+    assert time.monotonic() - started < 3
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Only the first 8 words (up to 200 characters) were searched" in body
+    assert max(query["sql"].count("LIKE") for query in queries.captured_queries) <= 8 * 3
+    short = client.get(f"/programs/{program.pk}/roster/", {"q": "riley chen"}).content.decode()
+    assert "Only the first" not in short and "Chen, Riley" in short

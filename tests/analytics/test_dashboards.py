@@ -1,6 +1,7 @@
 """Rachel sees her own progress; Faith and Colin see their program's dashboard; nobody else does."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from apps.analytics.services import analytics_refresh
 from apps.tenants.roles import Role
-from tests.analytics.factories import AnalyticsAssessmentFactory, make_learner
+from tests.analytics.factories import AnalyticsAssessmentFactory, make_faculty, make_learner
 from tests.factories import AssignmentFactory, MembershipFactory, RotationTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,31 @@ def test_page_query_counts_do_not_grow_with_the_data(client, django_assert_num_q
     _grow(program, rachel, faith, epas, 6)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_the_dashboard_csv_neutralises_a_formula_name_and_is_named_for_the_program(client, program, colin, epas):
+    evil = make_learner(program=program, pgy_level=2, user__first_name="=cmd|' /C calc'!A0", user__last_name="X")
+    AnalyticsAssessmentFactory(learner=evil, assessor=make_faculty(program=program).user, epa=epas[0],
+                               assessment_date=timezone.localdate() - datetime.timedelta(days=90))
+    analytics_refresh(concurrently=False)
+    client.force_login(colin)
+    response = client.get(reverse("analytics_program_export", args=[program.pk, "behind"]))
+    body = response.content.decode()
+    assert "'=cmd|' /C calc'!A0 X" in body and "\n=cmd" not in body
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="northwind-general-surgery-behind-{timezone.localdate().isoformat()}.csv"')
+
+
+def test_the_dashboard_labels_every_third_month_of_24_so_labels_never_overlap(client, program, rachel, faith, colin,
+                                                                              epas):
+    first = timezone.localdate().replace(day=15)
+    for months_back in range(24):
+        day = (first - datetime.timedelta(days=30.44 * months_back)).replace(day=15)
+        AnalyticsAssessmentFactory(learner=rachel, assessor=faith, epa=epas[0], assessment_date=day)
+    analytics_refresh(concurrently=False)
+    client.force_login(colin)
+    page = client.get(reverse("analytics_program_dashboard", args=[program.pk])).content.decode()
+    chart = page.split('<svg class="chart"')[1].split("</svg>")[0]
+    assert chart.count('class="chart-bar"') == 24
+    labels = [float(x) for x in re.findall(r'<text class="chart-label" x="([\d.]+)"', chart)]
+    assert len(labels) == 8 and min(b - a for a, b in zip(labels, labels[1:])) >= 64

@@ -23,4 +23,5 @@ SAMPLES = {
     "analytics_learner_progress": lambda w: {"learner_id": w["analytics_learner"].pk},
     "analytics_program_dashboard": lambda w: {"program_id": w["analytics_program"].pk},
     "analytics_program_export": lambda w: {"program_id": w["analytics_program"].pk, "table": "faculty"},
+    "analytics_learner_portfolio": lambda w: {"learner_id": w["analytics_learner"].pk},
 }

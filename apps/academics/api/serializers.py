@@ -23,15 +23,20 @@ class LearnerSerializer(serializers.ModelSerializer):
     first_name = serializers.CharField(source="user.first_name", max_length=100)
     last_name = serializers.CharField(source="user.last_name", max_length=100)
     name = serializers.CharField(source="user.full_name", read_only=True)
+    add_existing_person = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="The email belongs to someone of your organization: add the role to them (the names sent are "
+                  "not used). Without it such a request is refused with a message saying whose address it is.")
 
     class Meta:
         model = Learner
-        fields = ["id", "program", "email", "first_name", "last_name", "name", "kind", *services.LEARNER_FIELDS]
+        fields = ["id", "program", "email", "first_name", "last_name", "name", "kind", *services.LEARNER_FIELDS,
+                  "add_existing_person"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance is not None:  # an update never moves a learner or changes who they are
-            for name in ("program", "email", "first_name", "last_name", "kind"):
+            for name in ("program", "email", "first_name", "last_name", "kind", "add_existing_person"):
                 self.fields[name].read_only = True
         request = self.context.get("request")
         if request is not None and getattr(request.user, "company_id", None):

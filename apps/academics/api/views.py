@@ -47,9 +47,10 @@ class LearnerViewSet(TenantScopedMixin, mixins.CreateModelMixin, mixins.UpdateMo
             user = services.program_person_add(
                 actor=self.request.user, program=data["program"], email=data["user"]["email"],
                 first_name=data["user"]["first_name"], last_name=data["user"]["last_name"],
-                roles=[data.get("kind") or Learner.Kind.RESIDENT], details=details)
+                roles=[data.get("kind") or Learner.Kind.RESIDENT], details=details,
+                confirm_existing=data.get("add_existing_person", False))
         except DjangoValidationError as error:
-            raise service_errors(error, {"roles": "kind"})
+            raise service_errors(error, {"roles": "kind", "confirm_existing": "add_existing_person"})
         serializer.instance = data["program"].learners.select_related("user").get(user=user)
 
     def perform_update(self, serializer):

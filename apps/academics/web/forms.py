@@ -4,12 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.academics.models import Faculty, Learner
+from apps.academics.selectors import MAX_SEARCH_LENGTH, MAX_SEARCH_TERMS
+from apps.academics.services import EXISTING_PERSON_CONFIRM
 from apps.tenants.roles import Role
 
 
 class RosterFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, widget=forms.TextInput(attrs={"type": "search",
-                                                                                       "placeholder": "Name or email"}))
+    q = forms.CharField(label="Search", required=False, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": "Name or email", "maxlength": MAX_SEARCH_LENGTH}))
     role = forms.ChoiceField(required=False, choices=[("", "Everyone"), (Role.RESIDENT, "Residents"),
                                                       (Role.STUDENT, "Students"), (Role.FACULTY, "Faculty"),
                                                       (Role.PRECEPTOR, "Preceptors"), (Role.SUPERVISOR, "Supervisors"),
@@ -23,6 +25,18 @@ class RosterFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=[("name", "Name A–Z"), ("-name", "Name Z–A"),
                                                       ("pgy", "PGY ↑"), ("-pgy", "PGY ↓"), ("role", "Role"),
                                                       ("status", "Status")])
+
+    search_note = ""
+
+    def clean_q(self):
+        """At most MAX_SEARCH_TERMS words of at most MAX_SEARCH_LENGTH characters are searched (each word
+        is one more condition on every row); a longer query is cut, and the page says so."""
+        q = self.cleaned_data["q"]
+        words = q[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_TERMS]
+        if len(q) > MAX_SEARCH_LENGTH or len(q.split()) > MAX_SEARCH_TERMS:
+            self.search_note = (f"Only the first {MAX_SEARCH_TERMS} words (up to {MAX_SEARCH_LENGTH} characters) "
+                                f"were searched: “{' '.join(words)}”.")
+        return " ".join(words)
 
 
 class AcademicYearForm(forms.Form):
@@ -129,6 +143,7 @@ class PersonAddForm(LearnerDetailsForm, FacultyDetailsForm):
     roles = forms.MultipleChoiceField(label="Role(s) in this program", choices=PERSON_ROLE_CHOICES,
                                       widget=forms.CheckboxSelectMultiple)
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_existing = forms.BooleanField(required=False, label=EXISTING_PERSON_CONFIRM)
     field_order = ["email", "first_name", "last_name", "roles"]
 
     def details(self) -> dict:

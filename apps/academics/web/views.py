@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from django.contrib import messages
@@ -7,20 +8,30 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.academics import access, ical, imports, selectors, services
 from apps.academics.models import Block, CalendarFeed, Learner
 from apps.academics.web.forms import (
-    AcademicYearForm, BlockGenerateForm, CellForm, FacultyDetailsForm, ImportForm, LearnerEditForm, MembershipEndForm,
-    PersonAddForm, PersonNameForm, PromotionForm, RosterFilterForm,
+    AcademicYearForm,
+    BlockGenerateForm,
+    CellForm,
+    FacultyDetailsForm,
+    ImportForm,
+    LearnerEditForm,
+    MembershipEndForm,
+    PersonAddForm,
+    PersonNameForm,
+    PromotionForm,
+    RosterFilterForm,
 )
 from apps.audit.access import access_log_record
 from apps.core import rls
 from apps.core.access import company_of, get_for_company_or_404
+from apps.core.downloads import download_name, spreadsheet_response
 from apps.core.forms import apply_service_errors
 from apps.core.scoping import unscoped
 
@@ -66,7 +77,7 @@ def roster(request, program_id):
     query.pop("page", None)
     response = render(request, "academics/roster.html" if not request.htmx else "academics/_roster_table.html", {
         "program": program, "form": form, "page": page, "query": query.urlencode(),
-        "tracks": selectors.roster_tracks(program=program),
+        "tracks": selectors.roster_tracks(program=program), "search_note": form.search_note,
     })
     return _vary_on_htmx(response)
 
@@ -80,7 +91,8 @@ def person_add(request, program_id):
         try:
             person = services.program_person_add(
                 actor=request.user, program=program, email=data["email"], first_name=data["first_name"],
-                last_name=data["last_name"], roles=data["roles"], details=form.details(), key=data["key"])
+                last_name=data["last_name"], roles=data["roles"], details=form.details(), key=data["key"],
+                confirm_existing=data["confirm_existing"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -131,8 +143,7 @@ def person_edit(request, program_id, user_id):
                                    learner_fields=learner_form.cleaned_data if learner_form else None,
                                    faculty_fields=faculty_form.cleaned_data if faculty_form else None)
         except ValidationError as error:
-            for f in forms_:
-                apply_service_errors(f, error)
+            _apply_to_owning_forms(error, name_form, forms_)
         else:
             messages.success(request, f"Saved {user}.")
             return redirect("academics:person_detail", program_id=program.pk, user_id=user.pk)
@@ -140,6 +151,16 @@ def person_edit(request, program_id, user_id):
         "program": program, "person": user, "name_form": name_form, "learner_form": learner_form,
         "faculty_form": faculty_form, "memberships": memberships,
         "end_form": MembershipEndForm(initial={"ended_on": timezone.localdate()})})
+
+
+def _apply_to_owning_forms(error, main_form, forms_):
+    """Each field error on the form that has the field; the rest once, on top of ``main_form``."""
+    if not hasattr(error, "error_dict"):
+        apply_service_errors(main_form, error)
+        return
+    for name, errors in error.message_dict.items():
+        owner = next((f for f in forms_ if name in f.fields), main_form)
+        owner.add_error(name if name in owner.fields else None, errors)
 
 
 @login_required
@@ -204,9 +225,10 @@ def year_detail(request, program_id, year_id):
 @login_required
 def grid(request, program_id, year_id):
     year = access.get_year_for_user(request.user, program_id, year_id)
+    undo = request.session.pop(GRID_UNDO_KEY, None)
     return render(request, "academics/grid.html",
                   {"program": year.program, "year": year, "grid": selectors.schedule_grid(year=year),
-                   "grid_url": _grid_url(year)})
+                   "grid_url": _grid_url(year), "undo": undo if undo and undo["year"] == str(year.pk) else None})
 
 
 def _cell_objects(request, program_id, year_id, learner_id, block_id):
@@ -231,7 +253,13 @@ def grid_cell(request, program_id, year_id, learner_id, block_id):
                "supervisor": current.primary_supervisor_id} if current else None
     form = CellForm(request.POST or None, initial=initial, program=program,
                     sites=selectors.program_sites(program=program))
+    context = {"program": program, "year": year, "learner": learner, "block": block, "form": form,
+               "current": current, "cell_block": block}  # "block" is taken inside {% block %}
     if request.method == "POST" and form.is_valid():
+        removed = current if form.cleaned_data["rotation_type"] is None else None
+        if removed is not None and not request.POST.get("confirm_clear"):  # clearing deletes: ask first
+            template = "academics/_cell_clear_confirm.html" if request.htmx else "academics/cell_clear_confirm.html"
+            return _vary_on_htmx(render(request, template, context))
         try:
             current = services.rotation_assignment_set(
                 actor=request.user, learner=learner, block=block, rotation_type=form.cleaned_data["rotation_type"],
@@ -239,15 +267,34 @@ def grid_cell(request, program_id, year_id, learner_id, block_id):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            undo = _undo_of(year, learner, block, removed) if removed is not None else None
             if request.htmx:  # errors re-render the form inside the cell; success replaces the cell
-                response = _render_cell(request, year, learner, block, current)
+                gaps, capacity = selectors.grid_totals(year=year, learner=learner)
+                response = render(request, "academics/_cell_saved.html", {
+                    "program": program, "year": year, "learner": learner, "block": block, "a": current,
+                    "grid_url": _grid_url(year), "cell_undo": undo, "gaps": gaps, "capacity": capacity})
                 response["HX-Reswap"] = "outerHTML"
                 return _vary_on_htmx(response)
-            messages.success(request, f"Saved {learner} in {block}.")
+            if undo is not None:
+                request.session[GRID_UNDO_KEY] = undo
+            else:
+                messages.success(request, f"Saved {learner} in {block}.")
             return redirect("academics:grid", program_id=program.pk, year_id=year.pk)
     template = "academics/_cell_form.html" if request.htmx else "academics/cell_edit.html"
-    context = {"program": program, "year": year, "learner": learner, "block": block, "form": form}
     return _vary_on_htmx(render(request, template, context))
+
+
+GRID_UNDO_KEY = "academics_grid_undo"
+
+
+def _undo_of(year, learner, block, removed) -> dict:
+    """What puts a removed assignment back: the same cell saved again with its old values
+    (a button in the cell with htmx, a form above the grid without)."""
+    values = {"rotation_type": str(removed.rotation_type_id), "site": str(removed.site_id or ""),
+              "supervisor": str(removed.primary_supervisor_id or "")}
+    return {"url": f"{_grid_url(year)}{learner.pk}/{block.pk}/", "values": values, "json": json.dumps(values),
+            "year": str(year.pk),
+            "text": f"Removed {learner} from {removed.rotation_type.name} in {block.name}."}
 
 
 def _grid_url(year) -> str:
@@ -279,7 +326,7 @@ def import_upload(request, program_id):
                                                        "kind": preview.kind, "rows": preview.rows}
             preview.token = token
     return render(request, "academics/import.html", {"program": program, "form": form, "preview": preview,
-                                                     "columns": imports.COLUMNS})
+                                                     "column_help": imports.column_help()})
 
 
 @login_required
@@ -301,30 +348,23 @@ def import_confirm(request, program_id):
                     program_id=program.pk)
 
 
-def _dataset_response(dataset, filename, fmt):
-    if fmt == "xlsx":
-        response = HttpResponse(dataset.export("xlsx"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        fmt = "csv"
-        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 @login_required
 @require_GET
 def export_roster(request, program_id):
     program = access.get_program_for_user(request.user, program_id, manage=True)
-    return _dataset_response(imports.roster_dataset(program=program), "roster", request.GET.get("format"))
+    data = imports.roster_dataset(program=program)
+    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "roster"),
+                                header=data.headers, rows=data, fmt=request.GET.get("format"))
 
 
 @login_required
 @require_GET
 def export_schedule(request, program_id, year_id):
     year = access.get_year_for_user(request.user, program_id, year_id)
-    return _dataset_response(imports.schedule_dataset(program=year.program, year=year), f"schedule-{year.name}",
-                             request.GET.get("format"))
+    program = year.program
+    data = imports.schedule_dataset(program=program, year=year)
+    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "schedule", year.name),
+                                header=data.headers, rows=data, fmt=request.GET.get("format"))
 
 
 # ---------------------------------------------------------------- calendar feeds

@@ -1,19 +1,21 @@
 """Analytics dashboards: a learner's progress and a program's dashboard, with CSV exports.
 Everything program-level reads the materialized views and says when they were refreshed."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 
-from apps.academics.access import get_learner_for_user
+from apps.academics import selectors as academics_selectors
+from apps.academics.access import can_manage_program, get_learner_for_user
 from apps.analytics import access, selectors
 from apps.analytics.charts import bar_chart, trajectory_chart
 from apps.analytics.services import analytics_refreshed_at
+from apps.analytics.web.forms import PortfolioFilterForm
 from apps.audit.access import access_log_record
 from apps.core.access import company_of, tenant_page
+from apps.core.downloads import download_name, spreadsheet_response
 
 EXPORTS = {
     "volume": ("Month", "Assessments", "Learners assessed", "Faculty active", "Median days case→submission",
@@ -66,6 +68,33 @@ def learner_progress(request, learner_id):
 
 @login_required
 @tenant_page
+def learner_portfolio(request, learner_id):
+    """One learner on one page: their assessments (filtered by EPA, rotation, assessor, dates; 25 a
+    page), progress per EPA, EPA × rotation coverage, requests and schedule. Who may open it is the
+    learner rule every page about a learner uses (``get_learner_for_user``)."""
+    learner = get_learner_for_user(request.user, learner_id)
+    access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
+    progress = selectors.learner_epa_progress(learner=learner)
+    points = selectors.learner_assessment_points(learner=learner)
+    coverage = selectors.learner_coverage_grid(learner=learner, epas=[row["epa"] for row in progress], points=points)
+    form = PortfolioFilterForm(request.GET or None, epas=[row["epa"] for row in progress],
+                               rotations=coverage["rotations"], assessors=selectors.learner_assessors(learner=learner))
+    assessments = selectors.learner_portfolio_assessments(learner=learner, **form.filters())
+    page = Paginator(assessments, 25).get_page(request.GET.get("page"))  # COUNT + LIMIT/OFFSET in SQL
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "analytics/learner_portfolio.html", {
+        "learner": learner, "form": form, "page": page, "query": query.urlencode(), "progress": progress,
+        "coverage": coverage, "requests": selectors.learner_requests(learner=learner),
+        "assignments": academics_selectors.assignments_of(learner=learner).order_by("start_date"),
+        "can_open_assessments": learner.user_id == request.user.pk or can_manage_program(request.user,
+                                                                                          learner.program),
+        "as_of": analytics_refreshed_at(),
+    })
+
+
+@login_required
+@tenant_page
 def program_dashboard(request, program_id):
     program = access.get_dashboard_program_for_user(request.user, program_id)
     months = selectors.program_monthly_metrics(program=program)
@@ -86,12 +115,8 @@ def program_export(request, program_id, table):
     program = access.get_dashboard_program_for_user(request.user, program_id)
     if table not in EXPORTS:
         raise Http404("No such table")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}-{program.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORTS[table])
-    writer.writerows(_export_rows(program, table))
-    return response
+    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, table),
+                                header=EXPORTS[table], rows=_export_rows(program, table))
 
 
 def _export_rows(program, table):
