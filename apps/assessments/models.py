@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import SoftDeleteModel, TenantModel
+from apps.reference.models import FeedbackTag
 from apps.tenants.models import TimestampedModel
 
 
@@ -149,3 +150,9 @@ class AssessmentFeedbackTag(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "tag"], name="assessment_tag_once")]
+
+
+# Which library tags each group offers: strengths "went well", areas for improvement "need work".
+# The form lists only these and the service refuses a tag of the other group.
+TAG_CATEGORY = {AssessmentFeedbackTag.TagType.WENT_WELL: FeedbackTag.Category.STRENGTH,
+                AssessmentFeedbackTag.TagType.NEEDS_WORK: FeedbackTag.Category.IMPROVEMENT}

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.academics.selectors import assignment_on
 from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
-from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.assessments.models import TAG_CATEGORY, AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
 from apps.assessments.tasks import notify_assessor_of_request, notify_learner_of_assessment
 from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
@@ -74,11 +74,27 @@ def _case_errors(*, company_id, epa, learner, case) -> dict:
 
 
 def _tag_errors(*, company_id, went_well, needs_work) -> dict:
-    wanted = set(went_well) | set(needs_work)
-    if set(went_well) & set(needs_work):
+    """Every tag is a visible, active library tag of its own group (TAG_CATEGORY): a strength
+    went well, an area for improvement needs work."""
+    went_well, needs_work = {str(pk) for pk in went_well}, {str(pk) for pk in needs_work}
+    if went_well & needs_work:
         return {"tags_needs_work": "A tag cannot be both 'went well' and 'needs work'."}
-    visible = FeedbackTag.objects.visible_to(company_id).filter(pk__in=wanted, is_active=True).count()
-    return {} if visible == len(wanted) else {"tags_went_well": "Unknown feedback tag."}
+    if not all(pk.isdigit() for pk in went_well | needs_work):
+        return {"tags_went_well": "Unknown feedback tag."}
+    categories = {str(pk): (name, category) for pk, name, category in FeedbackTag.objects.visible_to(company_id)
+                  .filter(pk__in=went_well | needs_work, is_active=True).values_list("pk", "name", "category")}
+    errors = {}
+    for field, tag_type, wanted in (("tags_went_well", "went_well", went_well),
+                                    ("tags_needs_work", "needs_work", needs_work)):
+        if any(pk not in categories for pk in wanted):
+            errors[field] = "Unknown feedback tag."
+            continue
+        misplaced = sorted(name for pk, (name, category) in categories.items()
+                           if pk in wanted and category != TAG_CATEGORY[tag_type])
+        if misplaced:
+            group = AssessmentFeedbackTag.TagType(tag_type).label.lower()
+            errors[field] = f"Not a '{group}' tag: {', '.join(misplaced)}."
+    return errors
 
 
 def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_date, request=None,
