@@ -102,6 +102,8 @@ def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_d
     """Every rule an assessment must meet, as {field: message}; empty when valid."""
     if learner is None or learner.company_id != assessor.company_id:
         return {"learner": "Choose a learner from your program."}
+    if learner.user_id == assessor.pk:
+        return {"learner": "You cannot assess yourself: ask a faculty member to assess you."}
     if not assessor_may_assess(assessor=assessor, learner=learner, request=request):
         return {"learner": "You do not assess learners of this program."}
     if epa is None or learner.program.epa_set_id != epa.epa_set_id:
@@ -249,6 +251,8 @@ def assessment_request_errors(*, learner_user, learner, assessor, epa, case_date
         return {"learner": "You can only request assessments for yourself."}
     if assessor is None or not assessor_may_assess(assessor=assessor, learner=learner):
         return {"assessor": "Choose a faculty member of your program."}
+    if assessor.pk == learner_user.pk:
+        return {"assessor": "You cannot assess yourself: choose another faculty member."}
     if epa is None or epa.epa_set_id != learner.program.epa_set_id:
         return {"epa": "Choose an EPA of your program."}
     if case_date is None or case_date > timezone.localdate():

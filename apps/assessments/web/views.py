@@ -96,7 +96,7 @@ def _form_kwargs(*, company_id, learners, epas, epa_id=None):
 def new(request):
     user = request.user
     search = request.GET.get("q", "").strip()
-    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search)
+    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
     form = AssessmentForm(request.POST or None, initial=_prefill(request, learners),
                           **_form_kwargs(company_id=user.company_id, learners=learners,
                                          epas=selectors.epas_for_assessor(assessor=user),
