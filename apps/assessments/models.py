@@ -2,14 +2,21 @@
 
 import uuid
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import SoftDeleteModel, TenantModel
 from apps.reference.models import FeedbackTag
 from apps.tenants.models import TimestampedModel
+
+
+# Cost limit and readability: a narrative is at most this many characters (form, API, service and
+# a database check alike; docs/assessments.md says so).
+NARRATIVE_MAX_LENGTH = 5000
 
 
 class CaseUrgency(models.TextChoices):
@@ -98,7 +105,8 @@ class EPAAssessment(SoftDeleteModel, TenantModel, TimestampedModel):
     complications_occurred = models.BooleanField(null=True, blank=True)
     location_type = models.CharField(max_length=30, choices=LocationType.choices, blank=True)
     location_details = models.CharField(max_length=100, blank=True)
-    narrative_feedback = models.TextField(blank=True)
+    narrative_feedback = models.TextField(blank=True, validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+                                          help_text=f"At most {NARRATIVE_MAX_LENGTH:,} characters")
     feedback_tags = models.ManyToManyField("reference.FeedbackTag", through="AssessmentFeedbackTag",
                                            related_name="assessments")
     # Metadata
@@ -120,6 +128,8 @@ class EPAAssessment(SoftDeleteModel, TenantModel, TimestampedModel):
                                    | Q(patient_asa_class__gte=1, patient_asa_class__lte=6), name="assessment_asa_1_6"),
             models.CheckConstraint(condition=Q(procedure_minutes__isnull=True) | Q(procedure_minutes__lte=1440),
                                    name="assessment_minutes_max_1440"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("narrative_feedback"), NARRATIVE_MAX_LENGTH),
+                                   name="assessment_narrative_max_length"),
         ]
         indexes = [
             models.Index(fields=["learner"], condition=Q(deleted_at__isnull=True), name="assessment_learner_alive"),

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from apps.academics.selectors import assignment_on
 from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
-from apps.assessments.models import TAG_CATEGORY, AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.assessments.models import (
+    NARRATIVE_MAX_LENGTH, TAG_CATEGORY, AssessmentFeedbackTag, AssessmentRequest, EPAAssessment,
+)
 from apps.assessments.tasks import notify_assessor_of_request, notify_learner_of_assessment
 from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
@@ -26,6 +28,8 @@ CASE_FIELDS = ("rotation_assignment", "site", "case_type", "case_urgency", "pati
                "procedure_minutes", "complications_occurred", "location_type", "location_details",
                "narrative_feedback")
 EDITABLE_FIELDS = ("entrustment_level", "assessment_date") + CASE_FIELDS
+LOCATION_DETAILS_MAX_LENGTH = EPAAssessment._meta.get_field("location_details").max_length
+REASON_MAX_LENGTH = EPAAssessment._meta.get_field("delete_reason").max_length
 
 # Sent inside the writing transaction whenever assessments are added, changed, deleted or restored
 # (kwargs: company_id). Contexts above assessments subscribe (analytics refreshes its views)
@@ -52,8 +56,18 @@ def _level_errors(epa, level) -> dict:
     return {}
 
 
-def _case_errors(*, company_id, epa, learner, case) -> dict:
+def _text_errors(case) -> dict:
+    """Cost limits on free text, for every caller (the form and the API cap them too)."""
     errors = {}
+    for name, limit in (("narrative_feedback", NARRATIVE_MAX_LENGTH), ("location_details", LOCATION_DETAILS_MAX_LENGTH)):
+        length = len(case.get(name) or "")
+        if length > limit:
+            errors[name] = f"At most {limit:,} characters (this has {length:,})."
+    return errors
+
+
+def _case_errors(*, company_id, epa, learner, case) -> dict:
+    errors = _text_errors(case)
     asa, minutes = case.get("patient_asa_class"), case.get("procedure_minutes")
     if asa is not None and not 1 <= int(asa) <= 6:
         errors["patient_asa_class"] = "ASA class is between 1 and 6."
@@ -224,6 +238,8 @@ def assessment_soft_delete(*, actor, assessment, reason: str) -> EPAAssessment:
     _require_manager(actor, assessment)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why this assessment is deleted."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"At most {REASON_MAX_LENGTH} characters."})
     with transaction.atomic():
         _changed(assessment)  # the deleted row leaves every metric
         return soft_delete(instance=assessment, actor=actor, reason=reason)

@@ -8,11 +8,18 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from apps.assessments.models import EPAAssessment
+from apps.assessments.models import NARRATIVE_MAX_LENGTH, EPAAssessment
 from apps.reference.models import EntrustmentLevel, EntrustmentScale
 from tests.browser.conftest import login_through_the_page
 from tests.factories import (
-    PASSWORD, EPAFactory, EPASetFactory, FacultyFactory, FeedbackTagFactory, LearnerFactory, ProgramFactory,
+    PASSWORD,
+    EPAAssessmentFactory,
+    EPAFactory,
+    EPASetFactory,
+    FacultyFactory,
+    FeedbackTagFactory,
+    LearnerFactory,
+    ProgramFactory,
 )
 
 PHONE_HEIGHT = 844
@@ -81,3 +88,19 @@ def test_faith_completes_an_assessment_with_three_tags_within_two_phone_screens(
     assert _saved_tags(faith_and_riley["company"]) == {
         ("Communication", "strength", "went_well"), ("Respect for tissue", "strength", "went_well"),
         ("Efficiency and flow", "area_for_improvement", "needs_work")}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_narrative_without_spaces_does_not_widen_rileys_phone_page(phone_page, live_server, faith_and_riley):
+    riley = faith_and_riley["riley"]
+    riley.user.email = "riley@northwind.example"
+    riley.user.save()
+    assessment = EPAAssessmentFactory(learner=riley, assessor=faith_and_riley["faith"], epa=faith_and_riley["epa"],
+                                      narrative_feedback="W" * NARRATIVE_MAX_LENGTH)
+    page = phone_page
+    login_through_the_page(page, live_server, "riley@northwind.example", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    expect(page.locator(".narrative")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from apps.assessments.models import TAG_CATEGORY, CaseUrgency, LocationType
+from apps.assessments.models import NARRATIVE_MAX_LENGTH, TAG_CATEGORY, CaseUrgency, LocationType
 from apps.reference.models import EPA, CaseType, FeedbackTag
 from apps.tenants.models import Site
 
@@ -47,8 +47,8 @@ class AssessmentForm(forms.Form):
                                                     widget=forms.CheckboxSelectMultiple, label="Went well")
     tags_needs_work = forms.ModelMultipleChoiceField(queryset=FeedbackTag.objects.none(), required=False,
                                                      widget=forms.CheckboxSelectMultiple, label="Needs work")
-    narrative_feedback = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                         label="Narrative feedback")
+    narrative_feedback = forms.CharField(required=False, max_length=NARRATIVE_MAX_LENGTH,
+                                         widget=forms.Textarea(attrs={"rows": 3}), label="Narrative feedback")
 
     def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, **kwargs):
         """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with

@@ -26,6 +26,9 @@ from apps.tenants.access import has_role, require_roles
 from apps.tenants.roles import ASSESSORS, LEARNERS, MANAGERS
 
 
+SEARCH_MAX_LENGTH = 100  # cost limit on the learner search box (a name or an e-mail address)
+
+
 def _entry_method(request) -> str:
     agent = request.headers.get("User-Agent", "")
     return EPAAssessment.EntryMethod.MOBILE_WEB if "Mobi" in agent else EPAAssessment.EntryMethod.WEB
@@ -95,7 +98,7 @@ def _form_kwargs(*, company_id, learners, epas, epa_id=None):
 @require_roles(*ASSESSORS)
 def new(request):
     user = request.user
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
     form = AssessmentForm(request.POST or None, initial=_prefill(request, learners),
                           **_form_kwargs(company_id=user.company_id, learners=learners,
