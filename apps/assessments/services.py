@@ -174,6 +174,8 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
         return assessment
 
     assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create)
+    if assessment.assessor_id != assessor.pk:  # a key is one assessor's: never answer with someone else's row
+        raise ValidationError({"submission_key": "Reload the form and submit again."})
     return assessment
 
 

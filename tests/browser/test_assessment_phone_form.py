@@ -92,6 +92,26 @@ def test_faith_completes_an_assessment_with_three_tags_within_two_phone_screens(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_the_back_button_after_saving_shows_the_saved_assessment_not_a_second_form(
+        phone_page, live_server, faith_and_riley):
+    page = phone_page
+    login_through_the_page(page, live_server, "faith@northwind.example", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/new/")
+    page.locator("#id_learner").select_option(label="Riley Chen (Northwind General Surgery)")
+    with page.expect_response(lambda response: "entrustment-levels" in response.url):
+        page.locator("#id_epa").select_option(index=1)
+    page.locator("label.choice").filter(has_text="Unsupervised practice").tap()
+    page.get_by_role("button", name="Submit assessment").tap()
+    expect(page.get_by_text("Assessment of Riley Chen saved")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_text("was already saved; nothing was saved twice")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit assessment")).to_have_count(0)
+    assert EPAAssessment.objects.for_company(faith_and_riley["company"]).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_a_narrative_without_spaces_does_not_widen_rileys_phone_page(phone_page, live_server, faith_and_riley):
     riley = faith_and_riley["riley"]
     riley.user.email = "riley@northwind.example"

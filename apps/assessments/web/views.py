@@ -21,6 +21,7 @@ from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, Asses
 from apps.core import rls
 from apps.core.access import company_of
 from apps.core.forms import apply_service_errors
+from apps.core.idempotency import IdempotencyKeyError, idempotency_key
 from apps.reference.models import EPA
 from apps.tenants.access import has_role, require_roles
 from apps.tenants.roles import ASSESSORS, LEARNERS, MANAGERS
@@ -97,10 +98,22 @@ def _form_kwargs(*, company_id, learners, epas, epa_id=None):
 @login_required
 @require_roles(*ASSESSORS)
 def new(request):
+    """The form. Each render has its own idempotency key (the hidden ``submission_key``, also put
+    in the address as ``?key=`` by assessments.js, so the back button returns to it): a POST or a
+    render whose key is already used shows the saved assessment, never a second one."""
     user = request.user
+    used_key = request.POST.get("submission_key") if request.method == "POST" else request.GET.get("key")
+    saved = selectors.assessment_given_with_key(assessor=user, key=used_key) if used_key else None
+    if saved is not None:
+        messages.info(request, f"This assessment of {saved.learner.user} was already saved; nothing was saved "
+                               "twice. To assess again, open a new form.")
+        return redirect("assessments:detail", assessment_id=saved.pk)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
-    form = AssessmentForm(request.POST or None, initial=_prefill(request, learners),
+    initial = _prefill(request, learners)
+    if request.method == "GET" and _is_key(request.GET.get("key")):
+        initial["submission_key"] = request.GET["key"]  # the back button to an unsaved form: same key
+    form = AssessmentForm(request.POST or None, initial=initial,
                           **_form_kwargs(company_id=user.company_id, learners=learners,
                                          epas=selectors.epas_for_assessor(assessor=user),
                                          epa_id=request.POST.get("epa") or request.GET.get("epa")))
@@ -114,6 +127,14 @@ def new(request):
             messages.success(request, f"Assessment of {data['learner'].user} saved. They can see it now.")
             return redirect("assessments:detail", assessment_id=assessment.pk)
     return render(request, "assessments/form.html", {"form": form, "search": search, "mode": "new"})
+
+
+def _is_key(value) -> bool:
+    try:
+        idempotency_key(value)
+    except IdempotencyKeyError:
+        return False
+    return True
 
 
 def _prefill(request, learners) -> dict:
