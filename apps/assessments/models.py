@@ -13,7 +13,6 @@ from apps.core.scoping import SoftDeleteModel, TenantModel
 from apps.reference.models import FeedbackTag
 from apps.tenants.models import TimestampedModel
 
-
 # Cost limit and readability: a narrative is at most this many characters (form, API, service and
 # a database check alike; docs/assessments.md says so).
 NARRATIVE_MAX_LENGTH = 5000
@@ -74,6 +73,31 @@ class AssessmentRequest(TenantModel, TimestampedModel):
 
     def __str__(self):
         return f"Request {self.epa} for {self.learner} from {self.assessor}"
+
+
+class AssessmentLinkCode(TenantModel):
+    """A one-time 6-digit code e-mailed to a request's assessor when someone on the learner's
+    request link (the QR code) asks for one: typed into the form, it proves the person submitting
+    reads the assessor's e-mail — which the learner showing the QR code does not. Only a keyed hash
+    is stored; a code expires after 10 minutes, works once and dies after 5 wrong tries; at most
+    3 are sent per request an hour (apps.assessments.services.link_code_send)."""
+
+    company_from = "request"
+    request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="link_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    audit_redact = ("code_hash",)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["request", "-created_at"], name="link_code_request_recent")]
+
+    def __str__(self):
+        return f"Code for {self.request_id}, expires {self.expires_at:%H:%M}"
 
 
 class EPAAssessment(SoftDeleteModel, TenantModel, TimestampedModel):

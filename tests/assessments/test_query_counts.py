@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
-    AssessmentRequestFactory, CaseTypeFactory, EPAAssessmentFactory, EPAFactory, FeedbackTagFactory, LearnerFactory,
+    AssessmentRequestFactory,
+    CaseTypeFactory,
+    EPAAssessmentFactory,
+    EPAFactory,
+    FeedbackTagFactory,
+    LearnerFactory,
     SiteFactory,
 )
 

@@ -4,7 +4,12 @@
 from rest_framework import serializers
 
 from apps.assessments.models import (
-    NARRATIVE_MAX_LENGTH, AssessmentFeedbackTag, AssessmentRequest, CaseUrgency, EPAAssessment, LocationType,
+    NARRATIVE_MAX_LENGTH,
+    AssessmentFeedbackTag,
+    AssessmentRequest,
+    CaseUrgency,
+    EPAAssessment,
+    LocationType,
 )
 from apps.reference.models import EPA, CaseType
 from apps.tenants.models import User
