@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from apps.academics.models import RotationAssignment
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
-from apps.assessments.signing import request_link_path
+from apps.assessments.signing import assessor_link_path
 from apps.core.scoping import unscoped
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_delivered_in_app
@@ -201,6 +201,6 @@ def _requested(nw) -> list:
         verb = "Reminder: " if overdue else ""
         rows.append(notification_delivered_in_app(
             user=faculty, kind=kind, title=f"{verb}{request.learner} asks for an assessment of {request.epa.short_name}",
-            message=f"Case on {request.case_date:%B %-d, %Y}. {request.note}", action_url=request_link_path(request),
+            message=f"Case on {request.case_date:%B %-d, %Y}. {request.note}", action_url=assessor_link_path(request),
             key=f"request:{request.pk}:{kind}"))
     return rows

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.assessments.models import AssessmentRequest, EPAAssessment
-from apps.assessments.signing import request_link_path
+from apps.assessments.signing import assessor_link_path
 from apps.audit.services import save_with_audit
 from apps.core.links import absolute_url
 from apps.notifications.services import notification_send
@@ -40,7 +40,8 @@ def request_notify_assessor(*, company_id, request_id, kind, key) -> bool:
 
 
 def _notify_assessor(request, *, kind, key) -> None:
-    link = absolute_url(request_link_path(request))
+    """The assessor's own link (apps.assessments.signing): only their e-mail and inbox carry it."""
+    link = absolute_url(assessor_link_path(request))
     notification_send(company_id=request.company_id, user=request.assessor, kind=kind,
                       context={"request": request, "link": link}, action_url=link,
                       idempotency_key=f"request:{request.pk}:{key}")

@@ -2,13 +2,20 @@
 
 import uuid
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import SoftDeleteModel, TenantModel
+from apps.reference.models import FeedbackTag
 from apps.tenants.models import TimestampedModel
+
+# Cost limit and readability: a narrative is at most this many characters (form, API, service and
+# a database check alike; docs/assessments.md says so).
+NARRATIVE_MAX_LENGTH = 5000
 
 
 class CaseUrgency(models.TextChoices):
@@ -68,6 +75,31 @@ class AssessmentRequest(TenantModel, TimestampedModel):
         return f"Request {self.epa} for {self.learner} from {self.assessor}"
 
 
+class AssessmentLinkCode(TenantModel):
+    """A one-time 6-digit code e-mailed to a request's assessor when someone on the learner's
+    request link (the QR code) asks for one: typed into the form, it proves the person submitting
+    reads the assessor's e-mail — which the learner showing the QR code does not. Only a keyed hash
+    is stored; a code expires after 10 minutes, works once and dies after 5 wrong tries; at most
+    3 are sent per request an hour (apps.assessments.services.link_code_send)."""
+
+    company_from = "request"
+    request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="link_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    audit_redact = ("code_hash",)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["request", "-created_at"], name="link_code_request_recent")]
+
+    def __str__(self):
+        return f"Code for {self.request_id}, expires {self.expires_at:%H:%M}"
+
+
 class EPAAssessment(SoftDeleteModel, TenantModel, TimestampedModel):
     class EntryMethod(models.TextChoices):
         WEB = "web", "Web"
@@ -97,7 +129,8 @@ class EPAAssessment(SoftDeleteModel, TenantModel, TimestampedModel):
     complications_occurred = models.BooleanField(null=True, blank=True)
     location_type = models.CharField(max_length=30, choices=LocationType.choices, blank=True)
     location_details = models.CharField(max_length=100, blank=True)
-    narrative_feedback = models.TextField(blank=True)
+    narrative_feedback = models.TextField(blank=True, validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+                                          help_text=f"At most {NARRATIVE_MAX_LENGTH:,} characters")
     feedback_tags = models.ManyToManyField("reference.FeedbackTag", through="AssessmentFeedbackTag",
                                            related_name="assessments")
     # Metadata
@@ -119,6 +152,8 @@ class EPAAssessment(SoftDeleteModel, TenantModel, TimestampedModel):
                                    | Q(patient_asa_class__gte=1, patient_asa_class__lte=6), name="assessment_asa_1_6"),
             models.CheckConstraint(condition=Q(procedure_minutes__isnull=True) | Q(procedure_minutes__lte=1440),
                                    name="assessment_minutes_max_1440"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("narrative_feedback"), NARRATIVE_MAX_LENGTH),
+                                   name="assessment_narrative_max_length"),
         ]
         indexes = [
             models.Index(fields=["learner"], condition=Q(deleted_at__isnull=True), name="assessment_learner_alive"),
@@ -149,3 +184,9 @@ class AssessmentFeedbackTag(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "tag"], name="assessment_tag_once")]
+
+
+# Which library tags each group offers: strengths "went well", areas for improvement "need work".
+# The form lists only these and the service refuses a tag of the other group.
+TAG_CATEGORY = {AssessmentFeedbackTag.TagType.WENT_WELL: FeedbackTag.Category.STRENGTH,
+                AssessmentFeedbackTag.TagType.NEEDS_WORK: FeedbackTag.Category.IMPROVEMENT}

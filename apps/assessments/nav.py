@@ -15,6 +15,10 @@ BOTH = (Channel.IN_APP, Channel.EMAIL)
 register_kind("assessment_requested", "Assessment requested", BOTH, "assessments/notifications/assessment_requested.txt")
 register_kind("assessment_reminder", "Assessment reminder", BOTH, "assessments/notifications/assessment_reminder.txt")
 register_kind("assessment_received", "Assessment received", BOTH, "assessments/notifications/assessment_received.txt")
+# The one-time code that proves, on the learner's QR-code link, that the assessor is submitting:
+# e-mail only (the assessor's mailbox is the proof).
+register_kind("assessment_link_code", "Assessment sign-off code", (Channel.EMAIL,),
+              "assessments/notifications/assessment_link_code.txt")
 register_kind("request_expired", "Request expired", (Channel.IN_APP,), "assessments/notifications/request_expired.txt")
 
 

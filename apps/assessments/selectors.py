@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.academics.models import Learner, Program
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.core.idempotency import IdempotencyKeyError, idempotency_key
 from apps.reference.models import EPA, CaseType, EntrustmentLevel, FeedbackTag
 from apps.tenants.access import active_memberships, is_org_admin, program_ids_with_roles
 from apps.tenants.models import Membership, User
@@ -56,6 +57,16 @@ def assessment_list_for_learner(*, user):
 
 def assessment_list_given(*, assessor):
     return _with_details(EPAAssessment.objects.for_company(assessor.company_id).filter(assessor=assessor))
+
+
+def assessment_given_with_key(*, assessor, key):
+    """The assessment ``assessor`` already saved with this form key (apps.core.idempotency's
+    ``submission_key``), or None: a form render whose key is used shows that assessment instead."""
+    try:
+        key = idempotency_key(key)
+    except IdempotencyKeyError:
+        return None
+    return EPAAssessment.objects.for_company(assessor.company_id).filter(assessor=assessor, submission_key=key).first()
 
 
 def assessment_deleted_for_manager(*, user):

@@ -6,26 +6,40 @@ assignment included: ``assessment_submit`` takes it from the schedule (the learn
 the case day) unless the caller gives one."""
 
 import datetime
+import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from apps.academics.selectors import assignment_on
 from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
-from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
+from apps.assessments.models import (
+    NARRATIVE_MAX_LENGTH,
+    TAG_CATEGORY,
+    AssessmentFeedbackTag,
+    AssessmentLinkCode,
+    AssessmentRequest,
+    EPAAssessment,
+)
 from apps.assessments.tasks import notify_assessor_of_request, notify_learner_of_assessment
+from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
 from apps.core.tasks import dispatch
+from apps.notifications.models import Channel
+from apps.notifications.services import notification_send
 from apps.reference.models import CaseType, EntrustmentLevel, FeedbackTag
 
 CASE_FIELDS = ("rotation_assignment", "site", "case_type", "case_urgency", "patient_asa_class",
                "procedure_minutes", "complications_occurred", "location_type", "location_details",
                "narrative_feedback")
 EDITABLE_FIELDS = ("entrustment_level", "assessment_date") + CASE_FIELDS
+LOCATION_DETAILS_MAX_LENGTH = EPAAssessment._meta.get_field("location_details").max_length
+REASON_MAX_LENGTH = EPAAssessment._meta.get_field("delete_reason").max_length
 
 # Sent inside the writing transaction whenever assessments are added, changed, deleted or restored
 # (kwargs: company_id). Contexts above assessments subscribe (analytics refreshes its views)
@@ -52,8 +66,18 @@ def _level_errors(epa, level) -> dict:
     return {}
 
 
-def _case_errors(*, company_id, epa, learner, case) -> dict:
+def _text_errors(case) -> dict:
+    """Cost limits on free text, for every caller (the form and the API cap them too)."""
     errors = {}
+    for name, limit in (("narrative_feedback", NARRATIVE_MAX_LENGTH), ("location_details", LOCATION_DETAILS_MAX_LENGTH)):
+        length = len(case.get(name) or "")
+        if length > limit:
+            errors[name] = f"At most {limit:,} characters (this has {length:,})."
+    return errors
+
+
+def _case_errors(*, company_id, epa, learner, case) -> dict:
+    errors = _text_errors(case)
     asa, minutes = case.get("patient_asa_class"), case.get("procedure_minutes")
     if asa is not None and not 1 <= int(asa) <= 6:
         errors["patient_asa_class"] = "ASA class is between 1 and 6."
@@ -74,11 +98,27 @@ def _case_errors(*, company_id, epa, learner, case) -> dict:
 
 
 def _tag_errors(*, company_id, went_well, needs_work) -> dict:
-    wanted = set(went_well) | set(needs_work)
-    if set(went_well) & set(needs_work):
+    """Every tag is a visible, active library tag of its own group (TAG_CATEGORY): a strength
+    went well, an area for improvement needs work."""
+    went_well, needs_work = {str(pk) for pk in went_well}, {str(pk) for pk in needs_work}
+    if went_well & needs_work:
         return {"tags_needs_work": "A tag cannot be both 'went well' and 'needs work'."}
-    visible = FeedbackTag.objects.visible_to(company_id).filter(pk__in=wanted, is_active=True).count()
-    return {} if visible == len(wanted) else {"tags_went_well": "Unknown feedback tag."}
+    if not all(pk.isdigit() for pk in went_well | needs_work):
+        return {"tags_went_well": "Unknown feedback tag."}
+    categories = {str(pk): (name, category) for pk, name, category in FeedbackTag.objects.visible_to(company_id)
+                  .filter(pk__in=went_well | needs_work, is_active=True).values_list("pk", "name", "category")}
+    errors = {}
+    for field, tag_type, wanted in (("tags_went_well", "went_well", went_well),
+                                    ("tags_needs_work", "needs_work", needs_work)):
+        if any(pk not in categories for pk in wanted):
+            errors[field] = "Unknown feedback tag."
+            continue
+        misplaced = sorted(name for pk, (name, category) in categories.items()
+                           if pk in wanted and category != TAG_CATEGORY[tag_type])
+        if misplaced:
+            group = AssessmentFeedbackTag.TagType(tag_type).label.lower()
+            errors[field] = f"Not a '{group}' tag: {', '.join(misplaced)}."
+    return errors
 
 
 def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_date, request=None,
@@ -86,6 +126,8 @@ def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_d
     """Every rule an assessment must meet, as {field: message}; empty when valid."""
     if learner is None or learner.company_id != assessor.company_id:
         return {"learner": "Choose a learner from your program."}
+    if learner.user_id == assessor.pk:
+        return {"learner": "You cannot assess yourself: ask a faculty member to assess you."}
     if not assessor_may_assess(assessor=assessor, learner=learner, request=request):
         return {"learner": "You do not assess learners of this program."}
     if epa is None or learner.program.epa_set_id != epa.epa_set_id:
@@ -142,6 +184,8 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
         return assessment
 
     assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create)
+    if assessment.assessor_id != assessor.pk:  # a key is one assessor's: never answer with someone else's row
+        raise ValidationError({"submission_key": "Reload the form and submit again."})
     return assessment
 
 
@@ -206,6 +250,8 @@ def assessment_soft_delete(*, actor, assessment, reason: str) -> EPAAssessment:
     _require_manager(actor, assessment)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why this assessment is deleted."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"At most {REASON_MAX_LENGTH} characters."})
     with transaction.atomic():
         _changed(assessment)  # the deleted row leaves every metric
         return soft_delete(instance=assessment, actor=actor, reason=reason)
@@ -233,6 +279,8 @@ def assessment_request_errors(*, learner_user, learner, assessor, epa, case_date
         return {"learner": "You can only request assessments for yourself."}
     if assessor is None or not assessor_may_assess(assessor=assessor, learner=learner):
         return {"assessor": "Choose a faculty member of your program."}
+    if assessor.pk == learner_user.pk:
+        return {"assessor": "You cannot assess yourself: choose another faculty member."}
     if epa is None or epa.epa_set_id != learner.program.epa_set_id:
         return {"epa": "Choose an EPA of your program."}
     if case_date is None or case_date > timezone.localdate():
@@ -277,3 +325,105 @@ def request_link_opened(*, request, visitor) -> None:
     """Audit each use of a signed link (who opened it, from where: the audit context has the IP)."""
     audit_log_record(company=request.company_id, actor=visitor, action="assessment_request.open_link", entity=request,
                      changes={"assessor": str(request.assessor_id)})
+
+
+def request_link_refused(*, request, visitor) -> None:
+    """The learner opened (or posted) the form of their own request: refused, and audited."""
+    audit_log_record(company=request.company_id, actor=visitor, action="assessment_request.refuse_link",
+                     entity=request, status_code=403, severity=AuditLog.Severity.WARNING,
+                     changes={"reason": "the learner's own session"})
+
+
+# ------------------------------------------------------------------ proof on the learner's link
+# Someone who opens the learner's request link (the QR code) signed out submits only with a code
+# e-mailed to the assessor at that moment. Proofs: "session" (signed in as the assessor),
+# "assessor_link" (the link only the assessor was sent), "email_code".
+LINK_CODE_MINUTES = 10
+LINK_CODES_PER_HOUR = 3
+LINK_CODE_TRIES = 5
+PROOFS = ("session", "assessor_link", "email_code")
+
+
+def _code_hash(request, code: str) -> str:
+    return salted_hmac("rounds.assessments.link-code", f"{request.pk}:{code}", algorithm="sha256").hexdigest()
+
+
+def masked_email(email: str) -> str:
+    """``faculty@northwind.example`` → ``f•••@northwind.example`` (where the code went)."""
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}"
+
+
+def link_code_send(*, request) -> AssessmentLinkCode:
+    """E-mail the request's assessor a fresh one-time code (notification kind
+    ``assessment_link_code``, e-mail only). At most LINK_CODES_PER_HOUR per request an hour."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = AssessmentRequest.objects.for_company(request.company_id).select_for_update().get(pk=request.pk)
+        sent = AssessmentLinkCode.objects.for_company(request.company_id).filter(
+            request=locked, created_at__gt=now - datetime.timedelta(hours=1)).count()
+        if sent >= LINK_CODES_PER_HOUR:
+            raise ValidationError({"code": f"{sent} codes were e-mailed in the last hour: use the latest one, "
+                                           "or sign in to submit."})
+        code = f"{secrets.randbelow(10**6):06d}"
+        row = AssessmentLinkCode.objects.create(
+            request=locked, code_hash=_code_hash(locked, code),
+            expires_at=now + datetime.timedelta(minutes=LINK_CODE_MINUTES))
+        notification_send(
+            company_id=locked.company_id, user=request.assessor, kind="assessment_link_code",
+            context={"request": request, "code": code, "minutes": LINK_CODE_MINUTES},
+            channels=(Channel.EMAIL,), idempotency_key=f"request:{locked.pk}:code:{row.pk}")
+        audit_log_record(company=locked.company_id, actor=None, action="assessment_request.send_link_code",
+                         entity=locked, changes={"to": masked_email(request.assessor.email)})
+    return row
+
+
+def _link_code_check(*, request, code) -> int:
+    """The id of the live code equal to ``code``; a wrong code counts a try (committed, although
+    the submission then fails) and a code dies after LINK_CODE_TRIES wrong ones."""
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError({"code": f"Enter the 6-digit code e-mailed to {request.assessor} "
+                                       "(or sign in as them to submit)."})
+    with transaction.atomic():
+        live = AssessmentLinkCode.objects.for_company(request.company_id).select_for_update().filter(
+            request=request, used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-created_at").first()
+        if live is None:
+            raise ValidationError({"code": "That code has expired or was used: e-mail a new one."})
+        if live.failed_attempts >= LINK_CODE_TRIES:
+            raise ValidationError({"code": "Too many wrong codes: e-mail a new one."})
+        if constant_time_compare(live.code_hash, _code_hash(request, code)):
+            return live.pk
+        live.failed_attempts += 1
+        live.save(update_fields=["failed_attempts"])
+        audit_log_record(company=request.company_id, actor=None, action="assessment_request.fail_link_code",
+                         entity=request, severity=AuditLog.Severity.WARNING,
+                         changes={"failed_attempts": live.failed_attempts})
+    raise ValidationError({"code": "That is not the code we e-mailed."})
+
+
+def _link_code_use(*, request, code_id) -> None:
+    used = AssessmentLinkCode.objects.for_company(request.company_id).select_for_update().filter(
+        pk=code_id, used_at__isnull=True).first()
+    if used is None:
+        raise ValidationError({"code": "That code was just used: e-mail a new one."})
+    used.used_at = timezone.now()
+    used.save(update_fields=["used_at"])
+
+
+def assessment_submit_through_link(*, request, proof, code="", **fields) -> EPAAssessment:
+    """Answer ``request`` through a signed link, as its assessor, given proof that the person
+    submitting is the assessor (``proof`` in PROOFS; the web view decides which one it holds:
+    the assessor's session or assessor link, else the e-mailed ``code`` is checked here).
+    The code is spent in the transaction that saves the assessment."""
+    if proof not in PROOFS:
+        raise PermissionDenied("Only the assessor may submit this form")
+    code_id = _link_code_check(request=request, code=code) if proof == "email_code" else None
+    with transaction.atomic():
+        if code_id is not None:
+            _link_code_use(request=request, code_id=code_id)
+        assessment = assessment_submit(assessor=request.assessor, learner=request.learner, epa=request.epa,
+                                       request=request, entry_method=EPAAssessment.EntryMethod.LINK, **fields)
+        audit_log_record(company=request.company_id, actor=request.assessor,
+                         action="assessment_request.prove_assessor", entity=request, changes={"proof": proof})
+    return assessment

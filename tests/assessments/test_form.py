@@ -52,11 +52,41 @@ def test_faith_submits_on_one_screen_and_riley_sees_it_at_once(client, surgery, 
 
 
 @pytest.mark.django_db
-def test_a_double_submit_creates_one_assessment(client, surgery):
+def test_a_double_submit_creates_one_assessment_and_says_so(client, surgery):
     client.force_login(surgery["faith"])
     first, data = _post(client, surgery)
-    second = client.post(reverse("assessments:new"), data)
-    assert first.status_code == second.status_code == 302 and first.url == second.url
+    second = client.post(reverse("assessments:new"), {**data, "entrustment_level": 4}, follow=True)
+    assert first.status_code == 302 and second.redirect_chain == [(first.url, 302)]
+    assert b"was already saved; nothing was saved twice" in second.content
+    assessment = EPAAssessment.objects.for_company(surgery["program"].company).get()
+    assert assessment.entrustment_level == 3, "the first submission stands"
+
+
+@pytest.mark.django_db
+def test_the_back_button_to_a_saved_form_shows_the_saved_assessment(client, surgery):
+    """assessments.js puts the render's key in the address (?key=…); going back asks for it again."""
+    client.force_login(surgery["faith"])
+    form = client.get(reverse("assessments:new"))
+    key = str(form.context["form"].initial["submission_key"])
+    assert b"data-key-in-url" in form.content
+    same = client.get(reverse("assessments:new"), {"key": key})
+    assert same.status_code == 200 and f'value="{key}"'.encode() in same.content, "an unsaved form keeps its key"
+    _post(client, surgery, submission_key=key)
+    back = client.get(reverse("assessments:new"), {"key": key}, follow=True)
+    assessment = EPAAssessment.objects.for_company(surgery["program"].company).get()
+    assert back.redirect_chain == [(reverse("assessments:detail", args=[assessment.pk]), 302)]
+    assert b"was already saved" in back.content
+
+
+@pytest.mark.django_db
+def test_a_key_of_another_assessor_never_answers_with_their_assessment(client, surgery):
+    from tests.factories import FacultyFactory
+
+    client.force_login(surgery["faith"])
+    _, data = _post(client, surgery)
+    client.force_login(FacultyFactory(program=surgery["program"]).user)
+    response, _ = _post(client, surgery, submission_key=data["submission_key"])
+    assert response.status_code == 200 and b"Reload the form and submit again." in response.content
     assert EPAAssessment.objects.for_company(surgery["program"].company).count() == 1
 
 

@@ -1,13 +1,18 @@
 """Faith, a faculty member between cases, answers Riley's assessment request on her phone through
-the signed link — without signing in — and Riley then finds the assessment in "My assessments"."""
+the link in her e-mail — without signing in — and Riley then finds the assessment in "My assessments"."""
 
 import pytest
 from playwright.sync_api import expect
 
-from apps.assessments.signing import request_link_path
+from apps.assessments.signing import assessor_link_path
 from tests.browser.conftest import login_through_the_page
 from tests.factories import (
-    PASSWORD, AssessmentRequestFactory, EPAFactory, FacultyFactory, FeedbackTagFactory, LearnerFactory,
+    PASSWORD,
+    AssessmentRequestFactory,
+    EPAFactory,
+    FacultyFactory,
+    FeedbackTagFactory,
+    LearnerFactory,
     ProgramFactory,
 )
 
@@ -28,7 +33,7 @@ def riley_asks_faith(sponsor):
 @pytest.mark.django_db(transaction=True)
 def test_faith_answers_rileys_request_on_her_phone_and_riley_sees_it(phone_page, live_server, riley_asks_faith):
     page = phone_page
-    page.goto(live_server.url + request_link_path(riley_asks_faith["request"]))
+    page.goto(live_server.url + assessor_link_path(riley_asks_faith["request"]))
     expect(page.get_by_role("heading", name="Assess Riley Chen")).to_be_visible()
 
     page.locator("label.choice").filter(has_text="Level 3").tap()

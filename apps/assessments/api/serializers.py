@@ -3,7 +3,14 @@
 
 from rest_framework import serializers
 
-from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, CaseUrgency, EPAAssessment, LocationType
+from apps.assessments.models import (
+    NARRATIVE_MAX_LENGTH,
+    AssessmentFeedbackTag,
+    AssessmentRequest,
+    CaseUrgency,
+    EPAAssessment,
+    LocationType,
+)
 from apps.reference.models import EPA, CaseType
 from apps.tenants.models import User
 
@@ -45,7 +52,7 @@ class AssessmentCreateSerializer(serializers.Serializer):
     complications_occurred = serializers.BooleanField(required=False, allow_null=True)
     location_type = serializers.ChoiceField(choices=LocationType.choices, required=False, allow_blank=True)
     location_details = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    narrative_feedback = serializers.CharField(required=False, allow_blank=True)
+    narrative_feedback = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_MAX_LENGTH)
     tags_went_well = serializers.ListField(child=serializers.IntegerField(), required=False)
     tags_needs_work = serializers.ListField(child=serializers.IntegerField(), required=False)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from apps.assessments.models import CaseUrgency, LocationType
+from apps.assessments.models import NARRATIVE_MAX_LENGTH, TAG_CATEGORY, CaseUrgency, LocationType
 from apps.reference.models import EPA, CaseType, FeedbackTag
 from apps.tenants.models import Site
 
@@ -30,7 +30,7 @@ class AssessmentForm(forms.Form):
     learner = forms.ModelChoiceField(queryset=None, empty_label="Choose the learner")
     epa = forms.ModelChoiceField(queryset=EPA.objects.none(), label="EPA", empty_label="Choose the EPA")
     entrustment_level = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Entrustment level")
-    assessment_date = forms.DateField(label="Date of the case", widget=forms.DateInput(attrs={"type": "date"}))
+    assessment_date = forms.DateField(label="Case date", widget=forms.DateInput(attrs={"type": "date"}))
     case_type = forms.ModelChoiceField(queryset=CaseType.objects.none(), required=False, label="Case type")
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     case_urgency = forms.ChoiceField(choices=[("", "—")] + CaseUrgency.choices, required=False, label="Urgency")
@@ -47,8 +47,8 @@ class AssessmentForm(forms.Form):
                                                     widget=forms.CheckboxSelectMultiple, label="Went well")
     tags_needs_work = forms.ModelMultipleChoiceField(queryset=FeedbackTag.objects.none(), required=False,
                                                      widget=forms.CheckboxSelectMultiple, label="Needs work")
-    narrative_feedback = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                         label="Narrative feedback")
+    narrative_feedback = forms.CharField(required=False, max_length=NARRATIVE_MAX_LENGTH,
+                                         widget=forms.Textarea(attrs={"rows": 3}), label="Narrative feedback")
 
     def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, **kwargs):
         """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
@@ -66,9 +66,12 @@ class AssessmentForm(forms.Form):
         _load_choices(self.fields["case_type"], case_types)
         _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
         tag_list = functools.cache(lambda: list(tags))
-        for name in ("tags_went_well", "tags_needs_work"):
+        for name, tag_type in (("tags_went_well", "went_well"), ("tags_needs_work", "needs_work")):
+            category = TAG_CATEGORY[tag_type]  # each list offers only its own group's tags
             self.fields[name].label_from_instance = lambda tag: tag.name
-            _load_choices(self.fields[name], tags, tag_list)
+            _load_choices(self.fields[name], tags.filter(category=category),
+                          functools.partial(lambda category: [t for t in tag_list() if t.category == category],
+                                            category))
         self.initial.setdefault("submission_key", uuid.uuid4())
         self.initial.setdefault("assessment_date", timezone.localdate())
 

@@ -3,6 +3,7 @@ assessments, requests with QR codes, and the coordinator's completion board. (A 
 progress is the analytics page; /assessments/progress/ redirects there.)"""
 
 import segno
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +22,12 @@ from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, Asses
 from apps.core import rls
 from apps.core.access import company_of
 from apps.core.forms import apply_service_errors
+from apps.core.idempotency import IdempotencyKeyError, idempotency_key
 from apps.reference.models import EPA
 from apps.tenants.access import has_role, require_roles
 from apps.tenants.roles import ASSESSORS, LEARNERS, MANAGERS
+
+SEARCH_MAX_LENGTH = 100  # cost limit on the learner search box (a name or an e-mail address)
 
 
 def _entry_method(request) -> str:
@@ -94,10 +98,22 @@ def _form_kwargs(*, company_id, learners, epas, epa_id=None):
 @login_required
 @require_roles(*ASSESSORS)
 def new(request):
+    """The form. Each render has its own idempotency key (the hidden ``submission_key``, also put
+    in the address as ``?key=`` by assessments.js, so the back button returns to it): a POST or a
+    render whose key is already used shows the saved assessment, never a second one."""
     user = request.user
-    search = request.GET.get("q", "").strip()
-    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search)
-    form = AssessmentForm(request.POST or None, initial=_prefill(request, learners),
+    used_key = request.POST.get("submission_key") if request.method == "POST" else request.GET.get("key")
+    saved = selectors.assessment_given_with_key(assessor=user, key=used_key) if used_key else None
+    if saved is not None:
+        messages.info(request, f"This assessment of {saved.learner.user} was already saved; nothing was saved "
+                               "twice. To assess again, open a new form.")
+        return redirect("assessments:detail", assessment_id=saved.pk)
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
+    initial = _prefill(request, learners)
+    if request.method == "GET" and _is_key(request.GET.get("key")):
+        initial["submission_key"] = request.GET["key"]  # the back button to an unsaved form: same key
+    form = AssessmentForm(request.POST or None, initial=initial,
                           **_form_kwargs(company_id=user.company_id, learners=learners,
                                          epas=selectors.epas_for_assessor(assessor=user),
                                          epa_id=request.POST.get("epa") or request.GET.get("epa")))
@@ -113,6 +129,14 @@ def new(request):
     return render(request, "assessments/form.html", {"form": form, "search": search, "mode": "new"})
 
 
+def _is_key(value) -> bool:
+    try:
+        idempotency_key(value)
+    except IdempotencyKeyError:
+        return False
+    return True
+
+
 def _prefill(request, learners) -> dict:
     """Schedule prefill: the chosen learner's rotation today gives the site."""
     learner_id = request.GET.get("learner")
@@ -123,16 +147,18 @@ def _prefill(request, learners) -> dict:
     return {"learner": learner, "site": assignment.site if assignment else None}
 
 
-def _submit(form, *, assessor, entry_method, request=None):
-    """The form's input into the one submit service (the API calls it the same way)."""
+def _submit_fields(form) -> dict:
+    """The form's input for the submit service (the API gives it the same way)."""
     data = form.cleaned_data
-    learner = request.learner if request is not None else data["learner"]
-    epa = request.epa if request is not None else data["epa"]
-    return services.assessment_submit(
-        assessor=assessor, learner=learner, epa=epa, entrustment_level=data["entrustment_level"],
-        assessment_date=data["assessment_date"], submission_key=data["submission_key"], entry_method=entry_method,
-        tags_went_well=data["tags_went_well"], tags_needs_work=data["tags_needs_work"], request=request,
-        **form.case_context())
+    return {"entrustment_level": data["entrustment_level"], "assessment_date": data["assessment_date"],
+            "submission_key": data["submission_key"], "tags_went_well": data["tags_went_well"],
+            "tags_needs_work": data["tags_needs_work"], **form.case_context()}
+
+
+def _submit(form, *, assessor, entry_method):
+    data = form.cleaned_data
+    return services.assessment_submit(assessor=assessor, learner=data["learner"], epa=data["epa"],
+                                      entry_method=entry_method, **_submit_fields(form))
 
 
 def case_types(request):
@@ -165,8 +191,8 @@ def entrustment_levels(request):
 
 # ------------------------------------------------------------------ signed link
 def _request_for_link(request, token) -> AssessmentRequest:
-    """The signed token authorizes one (request, assessor). A signed-in person who is not that
-    assessor gets 404: the link is not theirs to use."""
+    """The signed token names one (request, assessor). A signed-in person who is neither that
+    assessor nor the request's learner gets 404: the link is not theirs to use."""
     try:
         claims = request_link_claims(token)
         rls.set_request_tenant(request, claims.company_id)  # row-level security: the signed link's company
@@ -175,14 +201,31 @@ def _request_for_link(request, token) -> AssessmentRequest:
             pk=claims.request_id, assessor_id=claims.assessor_id)
     except (LinkError, AssessmentRequest.DoesNotExist, ValueError, ValidationError):
         raise Http404("This link is not valid.")
-    if request.user.is_authenticated and request.user.pk != assessment_request.assessor_id:
+    user = request.user
+    if (user.is_authenticated and user.pk != assessment_request.assessor_id
+            and user.pk != assessment_request.learner.user_id):
         raise Http404("This link is for someone else.")
     assessment_request.claims = claims
     return assessment_request
 
 
+def _link_proof(request, assessment_request) -> str:
+    """What proves the person at this browser is the assessor: their own session, the link only
+    they were sent, or else (the learner's QR-code link, signed out) a code e-mailed to them now."""
+    if request.user.is_authenticated and request.user.pk == assessment_request.assessor_id:
+        return "session"
+    return "assessor_link" if assessment_request.claims.proves_assessor else "email_code"
+
+
 def link(request, token):
     assessment_request = _request_for_link(request, token)
+    if request.user.is_authenticated and request.user.pk == assessment_request.learner.user_id:
+        services.request_link_refused(request=assessment_request, visitor=request.user)
+        return render(request, "assessments/link_error.html", {
+            "title": "This form is not yours to fill in",
+            "message": f"Only {assessment_request.assessor} can submit this assessment. Show them the QR code: "
+                       "it opens the form on their phone, where they sign in or enter a code we e-mail them.",
+        }, status=403)
     if request.method == "POST" and _already_answered_with(assessment_request, request.POST.get("submission_key")):
         return render(request, "assessments/link_done.html", {"request_": assessment_request})
     try:
@@ -201,24 +244,50 @@ def _already_answered_with(assessment_request, key) -> bool:
 
 
 def _link_form(request, assessment_request):
+    proof = _link_proof(request, assessment_request)
     learners = assessment_request.learner.program.learners.filter(pk=assessment_request.learner_id)
     epas = EPA.objects.filter(pk=assessment_request.epa_id)
-    form = AssessmentForm(request.POST or None, initial={
-        "learner": assessment_request.learner, "epa": assessment_request.epa,
-        "assessment_date": assessment_request.case_date, "case_type": assessment_request.case_type},
-        **_form_kwargs(company_id=assessment_request.company_id, learners=learners, epas=epas,
-                       epa_id=assessment_request.epa_id))
+    initial = {"learner": assessment_request.learner, "epa": assessment_request.epa,
+               "assessment_date": assessment_request.case_date, "case_type": assessment_request.case_type}
+    sending_code = request.method == "POST" and "send_code" in request.POST and proof == "email_code"
+    data = request.POST if request.method == "POST" and not sending_code else None
+    if sending_code:  # keep what was filled in, without judging a form that is not submitted yet
+        initial.update(_filled_in(request.POST))
+    form = AssessmentForm(data, initial=initial, **_form_kwargs(
+        company_id=assessment_request.company_id, learners=learners, epas=epas, epa_id=assessment_request.epa_id))
     for name in ("learner", "epa"):
         form.fields[name].disabled = True
-    if request.method == "POST" and form.is_valid():
+    if proof == "email_code":
+        form.fields["code"] = forms.CharField(
+            required=False, max_length=6, label="Code from your e-mail", widget=forms.TextInput(attrs={
+                "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}", "size": 6}))
+    if sending_code:
         try:
-            _submit(form, assessor=assessment_request.assessor, entry_method=EPAAssessment.EntryMethod.LINK,
-                    request=assessment_request)
+            services.link_code_send(request=assessment_request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            sent_to = services.masked_email(assessment_request.assessor.email)
+            messages.success(request, f"We e-mailed a 6-digit code to {sent_to}. Enter it below, then submit.")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_submit_through_link(request=assessment_request, proof=proof,
+                                                    code=form.cleaned_data.get("code", ""), **_submit_fields(form))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             return render(request, "assessments/link_done.html", {"request_": assessment_request})
-    return render(request, "assessments/form.html", {"form": form, "mode": "link", "request_": assessment_request})
+    return render(request, "assessments/form.html", {
+        "form": form, "mode": "link", "request_": assessment_request, "proof": proof,
+        "code_to": services.masked_email(assessment_request.assessor.email),
+        "login_next": request.get_full_path()})
+
+
+def _filled_in(post) -> dict:
+    """A posted form as initial values (lists for the tag checkboxes)."""
+    values = {name: post.get(name) for name in post if name not in ("csrfmiddlewaretoken", "send_code", "code")}
+    values.update({name: post.getlist(name) for name in ("tags_went_well", "tags_needs_work")})
+    return values
 
 
 # ------------------------------------------------------------------ edit, delete, restore
