@@ -20,7 +20,7 @@ from apps.assessments.signing import LinkError, request_link_check, request_link
 from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
 from apps.core import rls
 from apps.core.access import company_of
-from apps.core.forms import apply_service_errors
+from apps.core.forms import apply_service_errors, uuid_param
 from apps.reference.models import EPA
 from apps.tenants.access import has_role, require_roles
 from apps.tenants.roles import ASSESSORS, LEARNERS, MANAGERS
@@ -115,7 +115,7 @@ def new(request):
 
 def _prefill(request, learners) -> dict:
     """Schedule prefill: the chosen learner's rotation today gives the site."""
-    learner_id = request.GET.get("learner")
+    learner_id = uuid_param(request, "learner")
     learner = learners.filter(pk=learner_id).first() if learner_id else None
     if learner is None:
         return {}
