@@ -244,10 +244,14 @@ def test_every_sample_names_a_real_route():
         assert not stale, f"{kind} for routes that no longer exist: {sorted(stale)}"
 
 
-def test_every_route_has_a_body_sample_or_a_reason_to_take_none():
+def test_every_route_has_a_body_sample_or_a_reason_to_take_none_and_every_api_list_a_query():
     bodies, no_body = url_samples.bodies(), url_samples.no_body()
     missing = [name for name, _ in _routes() if name not in bodies and name not in no_body]
     assert not missing, f"routes with neither BODIES nor NO_BODY in tests/url_samples/: {missing}"
+    queries = url_samples.queries()
+    api_lists = [name for name, args, callback in _routes_with_views()
+                 if _is_api(callback) and getattr(callback, "actions", {}).get("get") == "list" and name not in queries]
+    assert not api_lists, f"API list routes without a QUERIES sample: {api_lists}"
     both = set(bodies) & set(no_body)
     assert not both, f"routes with a body sample AND a reason to take none: {sorted(both)}"
 

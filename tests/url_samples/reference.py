@@ -47,6 +47,11 @@ QUERIES = {
     "reference-feedback-tag-list": lambda w: {"company": str(w["company"].pk), "category": "went_well"},
     "reference-epa-list": lambda w: {"epa_set": w["private_case_type"].epa.epa_set_id},
     "reference-milestone-list": lambda w: {"milestone_set": w["shared_milestone"].milestone_set_id},
+    "reference-specialty-list": lambda w: {"company": str(w["company"].pk)},
+    "reference-competency-list": lambda w: {"company": str(w["company"].pk)},
+    "reference-entrustment-scale-list": lambda w: {"company": str(w["company"].pk)},
+    "reference-epa-set-list": lambda w: {"company": str(w["company"].pk), "specialty": w["specialty"].code},
+    "reference-milestone-set-list": lambda w: {"company": str(w["company"].pk)},
 }
 BODIES = {
     # A Southbay tag/case type with Northwind's company (not a form field: ignored, 302) and, for

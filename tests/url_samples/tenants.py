@@ -44,6 +44,7 @@ QUERIES = {
     "two_factor_setup": lambda w: {"next": f"/programs/{w['program'].pk}/"},
     "home": lambda w: {"company": w["company"].pk, "site": w["site"].pk},
     "organization": lambda w: {"company": w["company"].pk, "institution": w["site"].institution_id},
+    "sessions": lambda w: {"user": w["user_session"].user_id},  # his own sessions only (200)
 }
 BODIES = {
     "site_edit": _site_form,
