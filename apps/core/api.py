@@ -1,6 +1,9 @@
 """The API base every context builds on: the error format, tenant-scoped views, and the
 "tenants read, superusers curate" viewset used by shared libraries."""
 
+import datetime
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
@@ -27,6 +30,24 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+_PARSERS = {int: int, uuid.UUID: uuid.UUID, datetime.date: datetime.date.fromisoformat}
+_KIND_NAMES = {int: "a whole number", uuid.UUID: "an id (UUID)", datetime.date: "a date (YYYY-MM-DD)"}
+
+
+def query_param(request, name, kind):
+    """A query-string filter as ``kind`` (int, uuid.UUID or datetime.date), None when absent or empty;
+    a malformed value is a 400 naming the parameter (never a 500 from the database)."""
+    raw = request.query_params.get(name) or None
+    if raw is None:
+        return None
+    try:
+        if kind is int and not raw.lstrip("-").isdigit():
+            raise ValueError(raw)
+        return _PARSERS[kind](raw)
+    except ValueError:
+        raise ValidationError({name: [f"Must be {_KIND_NAMES[kind]}."]})
+
+
 def schema_only(view) -> bool:
     """drf-spectacular builds the schema without a signed-in user; it only needs the model."""
     return getattr(view, "swagger_fake_view", False)
@@ -35,9 +56,18 @@ def schema_only(view) -> bool:
 class TenantScopedMixin:
     """For DRF views: ``self.company`` is the requester's tenant; querysets must use it."""
 
+    tenant_required = True
+
     @property
     def company(self):
         return company_of(self.request.user)
+
+    def initial(self, request, *args, **kwargs):
+        """After authentication: someone without a tenant (the platform superuser) gets 404 "No tenant"
+        on every tenant endpoint, before any tenant query could fail as a 500."""
+        super().initial(request, *args, **kwargs)
+        if self.tenant_required and request.user.is_authenticated:
+            company_of(request.user)
 
 
 class ReadForTenantsWriteForSuperusers(BasePermission):
@@ -59,6 +89,7 @@ class PlatformCuratedViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.Re
     ``platform_queryset()``: every shared row, never a company's private ones."""
 
     permission_classes = [ReadForTenantsWriteForSuperusers]
+    tenant_required = False  # superusers curate the shared rows
     model = None
 
     def get_queryset(self):

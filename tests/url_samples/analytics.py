@@ -25,3 +25,17 @@ SAMPLES = {
     "analytics_program_export": lambda w: {"program_id": w["analytics_program"].pk, "table": "faculty"},
     "analytics_learner_portfolio": lambda w: {"learner_id": w["analytics_learner"].pk},
 }
+
+
+# Analytics pages read; a Northwind learner or program id in the query is ignored (200, own data).
+QUERIES = {
+    "analytics_home": lambda w: {"program": w["analytics_program"].pk, "learner": w["analytics_learner"].pk},
+    "analytics_my_progress": lambda w: {"learner": w["analytics_learner"].pk, "epa": "1"},
+}
+NO_BODY = {
+    "analytics_home": "read-only page",
+    "analytics_my_progress": "read-only page",
+    "analytics_learner_progress": "read-only page",
+    "analytics_program_dashboard": "read-only page",
+    "analytics_program_export": "read-only export",
+}

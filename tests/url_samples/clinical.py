@@ -1,6 +1,13 @@
 from apps.clinical.models import Addendum, NurseLog, VitalSigns
 from apps.tenants.roles import CLINICAL_ROLES, Role
-from tests.clinical.factories import AllergyFactory, NoteFactory, PatientFactory, ProblemFactory, VisitFactory
+from tests.clinical.factories import (
+    AllergyFactory,
+    CaseFactory,
+    NoteFactory,
+    PatientFactory,
+    ProblemFactory,
+    VisitFactory,
+)
 from tests.factories import MembershipFactory, SiteFactory, SponsorFactory
 
 
@@ -82,3 +89,128 @@ SAMPLES.update({
     "fhir-allergyintolerance": lambda w: {"allergy_id": w["allergy"].pk},
     "fhir-condition": lambda w: {"condition_id": w["problem"].pk},
 })
+
+
+def build_own(own, user):
+    """Charlie's own chart at his Southbay clinic: a case he is responsible for, a visit, his draft note."""
+    from apps.clinical.models import Patient
+
+    patient = Patient.objects.for_company(user.company).get(portal_user=user)
+    case = CaseFactory(patient=patient, responsible_practitioner=user)
+    visit = VisitFactory(case=case)
+    own.update(patient=patient, clinical_site=patient.home_site, case=case, visit=visit,
+               note=NoteFactory(visit=visit, author=user))
+
+
+def _own_patient(own):
+    return {"patient_id": own["patient"].pk}
+
+
+def _patient_form(w):
+    """Patient form/API with Northwind's clinic as home site: not one of Charlie's (200 form error;
+    API 400). The typed names are Southbay-made, so no marker."""
+    return {"first_name": "Walk", "last_name": "Patient", "date_of_birth": "1980-01-02", "sex": "female",
+            "home_site": str(w["clinical_site"].pk), "company": str(w["company"].pk), "mrn": "NWSECRET-1"}
+
+
+def _at_nw_site(w, **fields):
+    return {**fields, "site": str(w["clinical_site"].pk), "patient": str(w["patient"].pk)}
+
+
+def _vitals(w):
+    return _at_nw_site(w, pulse=80, rr=16, spo2=97, spo2_scale=1, sbp=120, dbp=80, temp="37.0",
+                       consciousness="A", on_oxygen=False)
+
+
+def _case(w):
+    """A case with a Northwind clinician responsible: not a practitioner here (200 form error; API 400)."""
+    return {"title": "Walk case", "diagnosis_text": "", "diagnosis_code": "",
+            "responsible_practitioner": str(w["note"].author_id), "patient": str(w["patient"].pk)}
+
+
+def _visit(w):
+    return _at_nw_site(w, practitioner=str(w["note"].author_id), visited_at="2026-01-05T10:00",
+                       reason="Walk visit")
+
+
+def _note(w):
+    soap = {"subjective": "walk", "objective": "", "assessment": "", "plan": ""}
+    return {**soap, "content": soap, "template": str(w["note"].pk), "visit": str(w["visit"].pk),
+            "patient": str(w["patient"].pk)}
+
+
+QUERIES = {
+    # Patient search: a Northwind MRN or name finds nothing (200).
+    "clinical:home": lambda w: {"q": "NWSECRET", "site": str(w["clinical_site"].pk)},
+    "clinical-patient-list": lambda w: {"q": "Secretpers", "site": str(w["clinical_site"].pk)},
+    "clinical:cosign_list": lambda w: {"note": str(w["signed_note"].pk)},
+    "clinical:portal": lambda w: {"patient": str(w["patient"].pk)},
+    # A Northwind note as the template of Charlie's own visit's note: not a template here (ignored, 200).
+    "clinical:note_new": lambda w: {"template": str(w["note"].pk)},
+}
+BODIES = {
+    # Not a clinical role: refused with a message (200).
+    "clinical:roles": lambda w: {"role": "northwind", "codes": ["patient.read"], "company": str(w["company"].pk)},
+    "clinical:patient_new": _patient_form,
+    "clinical:patient_edit": _patient_form,
+    "clinical:patient_delete": lambda w: {"reason": "walk", "patient": str(w["patient"].pk)},
+    "clinical:records": lambda w: {"substance": "Walk allergen", "reaction": "", "severity": "mild",
+                                   "status": "active", "patient": str(w["patient"].pk)},
+    "clinical:record_entered_in_error": lambda w: {"reason": "walk", "entry": str(w["allergy"].pk)},
+    "clinical:vitals_new": _vitals,
+    "clinical:case_new": _case,
+    "clinical:nurse_log": lambda w: _at_nw_site(w, kind="handoff", text="Walk handoff"),
+    "clinical:visit_new": _visit,
+    "clinical:note_new": _note,
+    "clinical:note_edit": _note,
+    "clinical:addendum_new": lambda w: {"text": "walk", "note": str(w["signed_note"].pk)},
+    "clinical-patient-list": _patient_form,
+    "clinical-patient-detail": _patient_form,
+    "clinical-record-list": lambda w: {"substance": "Walk allergen", "status": "active",
+                                       "patient": str(w["patient"].pk)},
+    "clinical-vitals-list": _vitals,
+    "clinical-case-create": _case,
+    "clinical-visit-create": _visit,
+    "clinical-visit-notes": _note,
+    "clinical-note-detail": _note,
+    "clinical-note-addenda": lambda w: {"text": "walk", "note": str(w["signed_note"].pk)},
+}
+NO_BODY = {
+    "clinical:home": "read-only page (search is QUERIES)",
+    "clinical:cosign_list": "read-only list",
+    "clinical:portal": "read-only page",
+    "clinical:chart": "read-only page",
+    "clinical:vitals_chart": "read-only page",
+    "clinical:case_detail": "read-only page",
+    "clinical:visit_detail": "read-only page",
+    "clinical:visit_lock": "the visit is the path argument; no input",
+    "clinical:note_detail": "read-only page",
+    "clinical:note_sign": "the note is the path argument; no input",
+    "clinical:note_cosign": "the note is the path argument; no input",
+    "clinical:handoff": "read-only page",
+    "clinical-patient-chart": "read-only API",
+    "clinical-note-sign": "the note is the path argument; no input",
+    "clinical-note-cosign": "the note is the path argument; no input",
+    **{name: "read-only FHIR resource" for name in (
+        "fhir-patient", "fhir-patient-everything", "fhir-encounter", "fhir-observation", "fhir-allergyintolerance",
+        "fhir-condition")},
+}
+OWN_SAMPLES = {
+    # Charlie's own patient, case, visit and note with Northwind's site, clinician, template in the body:
+    # every one refused (form error 200 / API 400) or ignored (not a field, 2xx); nothing points at Northwind.
+    "clinical:patient_edit": _own_patient,
+    "clinical:records": lambda own: {"patient_id": own["patient"].pk, "kind": "allergies"},
+    "clinical:vitals_new": _own_patient,
+    "clinical:case_new": _own_patient,
+    "clinical:nurse_log": _own_patient,
+    "clinical:visit_new": lambda own: {"case_id": own["case"].pk},
+    "clinical:note_new": lambda own: {"visit_id": own["visit"].pk},
+    "clinical:note_edit": lambda own: {"note_id": own["note"].pk},
+    "clinical-patient-detail": _own_patient,
+    "clinical-record-list": lambda own: {"patient_id": own["patient"].pk, "kind": "allergies"},
+    "clinical-vitals-list": _own_patient,
+    "clinical-case-create": _own_patient,
+    "clinical-visit-create": lambda own: {"case_id": own["case"].pk},
+    "clinical-visit-notes": lambda own: {"visit_id": own["visit"].pk},
+    "clinical-note-detail": lambda own: {"note_id": own["note"].pk},
+}

@@ -1,5 +1,8 @@
 """Assessment API: the same services as the form, tenant-scoped, 400 with field errors."""
 
+import datetime
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,7 +16,7 @@ from apps.assessments.api.serializers import (
     AssessmentCreateSerializer, AssessmentRequestSerializer, AssessmentSerializer,
 )
 from apps.assessments.models import AssessmentRequest, EPAAssessment
-from apps.core.api import TenantScopedMixin
+from apps.core.api import TenantScopedMixin, query_param
 from apps.reference.models import EPA, CaseType
 from apps.tenants.models import Site
 
@@ -33,10 +36,11 @@ class AssessmentViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.Retriev
     queryset = EPAAssessment.objects.none()
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.assessment_list(user=self.request.user, learner=params.get("learner") or None,
-                                         epa=params.get("epa") or None, date_from=params.get("date_from") or None,
-                                         date_to=params.get("date_to") or None).order_by("-assessment_date", "pk")
+        request = self.request
+        return selectors.assessment_list(
+            user=request.user, learner=query_param(request, "learner", uuid.UUID),
+            epa=query_param(request, "epa", int), date_from=query_param(request, "date_from", datetime.date),
+            date_to=query_param(request, "date_to", datetime.date)).order_by("-assessment_date", "pk")
 
     def get_serializer_class(self):
         return AssessmentCreateSerializer if self.action == "create" else AssessmentSerializer

@@ -21,7 +21,7 @@ from apps.assessments.signing import LinkError, request_link_check, request_link
 from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
 from apps.core import rls
 from apps.core.access import company_of
-from apps.core.forms import apply_service_errors
+from apps.core.forms import apply_service_errors, uuid_param
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key
 from apps.reference.models import EPA
 from apps.tenants.access import has_role, require_roles
@@ -139,7 +139,7 @@ def _is_key(value) -> bool:
 
 def _prefill(request, learners) -> dict:
     """Schedule prefill: the chosen learner's rotation today gives the site."""
-    learner_id = request.GET.get("learner")
+    learner_id = uuid_param(request, "learner")
     learner = learners.filter(pk=learner_id).first() if learner_id else None
     if learner is None:
         return {}

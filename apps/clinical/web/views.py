@@ -28,6 +28,7 @@ from apps.clinical.services import visits as visit_services
 from apps.clinical.services import vitals as vitals_services
 from apps.clinical.services.permissions import role_permissions_set
 from apps.clinical.web import forms
+from apps.core.forms import uuid_param
 from apps.tenants.access import company_of, is_org_admin
 from apps.tenants.roles import CLINICAL_ROLES, Role
 
@@ -278,7 +279,8 @@ def note_new(request, visit_id):
     if not access.can_write_note(request.user, visit.site_id):
         raise PermissionDenied
     templates = NoteTemplate.objects.for_company(visit.company_id).filter(is_active=True)
-    chosen = templates.filter(pk=request.GET.get("template")).first() if request.GET.get("template") else None
+    template_id = uuid_param(request, "template")
+    chosen = templates.filter(pk=template_id).first() if template_id else None
     form = forms.NoteStartForm(request.POST or None, templates=templates,
                                prompts=chosen.sections if chosen else None, initial={"template": chosen})
     if request.method == "POST" and form.is_valid():
