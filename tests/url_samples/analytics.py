@@ -36,6 +36,7 @@ NO_BODY = {
     "analytics_home": "read-only page",
     "analytics_my_progress": "read-only page",
     "analytics_learner_progress": "read-only page",
+    "analytics_learner_portfolio": "read-only page (its filters are GET parameters)",
     "analytics_program_dashboard": "read-only page",
     "analytics_program_export": "read-only export",
 }
