@@ -44,4 +44,6 @@ SAMPLES = {
     "epa-assessment-detail": lambda w: {"pk": w["assessment"].pk},
     "epa-assessment-acknowledge": lambda w: {"pk": w["assessment"].pk},
     "assessment-request-detail": lambda w: {"pk": w["assessment_request"].pk},
+    "assessments:request_decline": lambda w: {"request_id": w["assessment_request"].pk},
+    "assessments:request_cancel": lambda w: {"request_id": w["assessment_request"].pk},
 }
