@@ -17,7 +17,9 @@ from apps.academics.selectors import assignment_on
 from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
 from apps.assessments.tasks import (
-    notify_assessor_of_request, notify_learner_of_assessment, notify_learner_of_request,
+    notify_assessor_of_request,
+    notify_learner_of_assessment,
+    notify_learner_of_request,
 )
 from apps.audit.actions import action_name
 from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete

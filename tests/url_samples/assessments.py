@@ -1,8 +1,13 @@
 from apps.assessments.signing import request_link_token
 from apps.tenants.roles import Role
 from tests.factories import (
-    AssessmentRequestFactory, EPAAssessmentFactory, FacultyFactory, LearnerFactory, MembershipFactory,
-    ProgramFactory, SponsorFactory,
+    AssessmentRequestFactory,
+    EPAAssessmentFactory,
+    FacultyFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    SponsorFactory,
 )
 
 

@@ -19,7 +19,11 @@ from apps.assessments import access, selectors, services
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.assessments.signing import LinkError, request_link_check, request_link_claims, request_link_path
 from apps.assessments.web.forms import (
-    AssessmentEditForm, AssessmentForm, AssessmentRequestForm, DeclineForm, ReasonForm,
+    AssessmentEditForm,
+    AssessmentForm,
+    AssessmentRequestForm,
+    DeclineForm,
+    ReasonForm,
 )
 from apps.core import rls
 from apps.core.access import company_of
