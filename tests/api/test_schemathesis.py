@@ -46,7 +46,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation_for_either_t
              "--checks", CHECKS, "--max-examples", MAX_EXAMPLES, "--max-time", MAX_SECONDS, "--workers", "1",
              "--seed", "11", "--phases", "coverage,fuzzing", "--output-truncate", "true",
              "--report", "junit", "--report-dir", str(tmp_path / email)],
-            capture_output=True, text=True, timeout=int(MAX_SECONDS) + 120,
+            cwd=tmp_path, capture_output=True, text=True, timeout=int(MAX_SECONDS) + 120,
             env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""})
         if result.returncode != 0:
             failures.append(f"--- {email}: exit {result.returncode}\n{_failures(result.stdout)}\n{result.stderr[-2000:]}")
