@@ -23,11 +23,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='assessmentrequest',
             name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('expired', 'Expired'), ('cancelled', 'Cancelled'), ('declined', 'Declined')], default='open', max_length=20),
+            field=models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('expired', 'Expired'),
+                                            ('cancelled', 'Cancelled'), ('declined', 'Declined')],
+                                   default='open', max_length=20),
         ),
         migrations.AlterField(
             model_name='historicalassessmentrequest',
             name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('expired', 'Expired'), ('cancelled', 'Cancelled'), ('declined', 'Declined')], default='open', max_length=20),
+            field=models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('expired', 'Expired'),
+                                            ('cancelled', 'Cancelled'), ('declined', 'Declined')],
+                                   default='open', max_length=20),
         ),
     ]
