@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
@@ -29,9 +30,10 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # like every API view: a PATCH to a wrong address is a 404, not the CSRF page
 def api_not_found(request, *args, **kwargs):
-    """Any /api/ address no route matches (``/api/epas/1.5/``): a JSON 404 like every API error,
-    not the HTML page (routed last under ``api/`` in config/urls.py)."""
+    """Any /api/ address no route matches (``/api/epas/1.5/``), by any method: a JSON 404 like every
+    API error, not the HTML page (routed last under ``api/`` in config/urls.py)."""
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

@@ -80,9 +80,13 @@ def test_every_operation_documents_its_error_statuses(schema):
             assert codes & {"200", "201", "204"}, (method, path, codes)
 
 
-def test_an_unknown_api_address_is_a_json_404(client, surgery):
+def test_an_unknown_api_address_is_a_json_404_by_any_method(surgery):
+    from tests.conftest import RoundsClient
+
+    client = RoundsClient(enforce_csrf_checks=True)  # as a real browser session: CSRF is checked
     client.force_login(surgery["faith"])
-    for url in ("/api/reference/case-types/1.5/", "/api/no-such-thing/"):
-        response = client.get(url)
-        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    for method, url in (("get", "/api/reference/case-types/1.5/"), ("get", "/api/no-such-thing/"),
+                        ("patch", "/api/learners/1.5/"), ("post", "/api/no-such-thing/")):
+        response = getattr(client, method)(url, {}, content_type="application/json")
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", (method, url)
         assert response.json() == {"detail": "Not found."}
