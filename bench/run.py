@@ -53,8 +53,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from apps.academics.models import AcademicYear, Learner  # noqa: E402
-from apps.analytics.services import analytics_refresh  # noqa: E402
 from apps.analytics.management.commands.seed_scale import synthetic_scale  # noqa: E402
+from apps.analytics.services import analytics_refresh  # noqa: E402
 from apps.assessments.models import AnalyticsRefresh  # noqa: E402
 from apps.core import rls  # noqa: E402
 from apps.core.scoping import unscoped  # noqa: E402

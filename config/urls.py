@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core.api import api_not_found
 from apps.tenants import account_views
 from apps.tenants.forms import EmailAuthenticationForm, TenantPasswordResetForm
 from apps.tenants.views import TenantPasswordResetConfirmView
@@ -44,6 +45,7 @@ urlpatterns = [
     path("api/", include("apps.assessments.api.urls")),
     path("api/", include("apps.reference.api.urls")),
     path("api/", include("apps.notifications.api.urls")),
+    re_path(r"^api/", api_not_found),  # last under api/: an unknown API address is a JSON 404
     path("programs/", include("apps.academics.web.urls")),
     # One progress page (analytics); the assessments-era address keeps working.
     path("assessments/progress/", RedirectView.as_view(pattern_name="analytics_my_progress")),

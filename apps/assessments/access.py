@@ -79,3 +79,14 @@ def get_request_for_user(user, request_id) -> AssessmentRequest:
             "learner__user", "assessor", "epa").get(pk=request_id)
     except (AssessmentRequest.DoesNotExist, ValueError, ValidationError):
         raise Http404("No request here")
+
+
+def can_answer_request(user, assessment_request) -> bool:
+    """Assess now / Decline: the faculty member the open request names."""
+    return assessment_request.assessor_id == user.pk and assessment_request.status == AssessmentRequest.Status.OPEN
+
+
+def can_cancel_request(user, assessment_request) -> bool:
+    """Cancel: the learner who asked, while the request is open."""
+    return (assessment_request.learner.user_id == user.pk
+            and assessment_request.status == AssessmentRequest.Status.OPEN)

@@ -39,6 +39,19 @@ def request_notify_assessor(*, company_id, request_id, kind, key) -> bool:
     return True
 
 
+def request_notify_learner(*, company_id, request_id, kind, key) -> bool:
+    """Tell the learner about their request (declined: with the assessor's reason)."""
+    request = (AssessmentRequest.objects.for_company(company_id).select_related("learner__user", "assessor", "epa")
+               .filter(pk=request_id).first())
+    if request is None:
+        return False
+    notification_send(company_id=request.company_id, user=request.learner.user, kind=kind,
+                      context={"request": request},
+                      action_url=reverse("assessments:request_detail", kwargs={"request_id": request.pk}),
+                      idempotency_key=f"request:{request.pk}:{key}")
+    return True
+
+
 def _notify_assessor(request, *, kind, key) -> None:
     """The assessor's own link (apps.assessments.signing): only their e-mail and inbox carry it."""
     link = absolute_url(assessor_link_path(request))
@@ -69,18 +82,19 @@ def assessment_request_expire_due(*, company_id) -> int:
 
 
 def request_reminder_due(request, now) -> bool:
-    program = request.learner.program
+    """For an overdue request (``AssessmentRequest.objects.overdue()``): the first reminder at
+    once, then one every ``reminder_every_days``."""
     if request.last_reminded_at is None:
-        return request.created_at <= now - datetime.timedelta(days=program.reminder_first_after_days)
-    return request.last_reminded_at <= now - datetime.timedelta(days=program.reminder_every_days)
+        return True
+    return request.last_reminded_at <= now - datetime.timedelta(days=request.learner.program.reminder_every_days)
 
 
 def assessment_request_remind_due(*, company_id) -> int:
-    """Remind assessors of open requests, first after N days then every M days (program settings)."""
+    """Remind assessors of overdue requests (open ``reminder_first_after_days``: the one definition
+    the board and the to-do use), then every M days (program settings)."""
     now = timezone.now()
-    candidates = AssessmentRequest.objects.for_company(company_id).filter(
-        status=AssessmentRequest.Status.OPEN, expires_at__gt=now).select_related(
-        "learner__program", "learner__user", "assessor", "epa")
+    candidates = AssessmentRequest.objects.for_company(company_id).overdue(now).filter(
+        expires_at__gt=now).select_related("learner__program", "learner__user", "assessor", "epa")
     reminded = 0
     for request in candidates:
         if not request_reminder_due(request, now):

@@ -1,15 +1,17 @@
 """EPA assessments and the learner's requests for them."""
 
+import datetime
 import uuid
 
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from apps.core.scoping import SoftDeleteModel, TenantModel
+from apps.core.scoping import SoftDeleteModel, TenantModel, TenantQuerySet
 from apps.reference.models import FeedbackTag
 from apps.tenants.models import TimestampedModel
 
@@ -34,6 +36,26 @@ class LocationType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AssessmentRequestQuerySet(TenantQuerySet):
+    """The one definition of an overdue request, used by the completion board, the faculty to-do
+    and the reminders: still open, and open for at least the program's
+    ``reminder_first_after_days`` (the day the first reminder goes out)."""
+
+    def _overdue_q(self, now=None) -> Q:
+        now = now or timezone.now()
+        due_at = ExpressionWrapper(
+            F("created_at") + F("learner__program__reminder_first_after_days") * Value(datetime.timedelta(days=1)),
+            output_field=models.DateTimeField())
+        return Q(status=AssessmentRequest.Status.OPEN) & Q(LessThanOrEqual(due_at, Value(now)))
+
+    def overdue(self, now=None):
+        return self.filter(self._overdue_q(now))
+
+    def with_overdue(self, now=None):
+        """Each row annotated ``is_overdue`` (the same rule as ``overdue()``)."""
+        return self.annotate(is_overdue=ExpressionWrapper(self._overdue_q(now), output_field=models.BooleanField()))
+
+
 class AssessmentRequest(TenantModel, TimestampedModel):
     """A learner asks a faculty member to assess one case. The faculty member answers through
     a signed, single-use link (e-mailed, or shown as a QR code on the learner's phone)."""
@@ -43,6 +65,7 @@ class AssessmentRequest(TenantModel, TimestampedModel):
         COMPLETED = "completed", "Completed"
         EXPIRED = "expired", "Expired"
         CANCELLED = "cancelled", "Cancelled"
+        DECLINED = "declined", "Declined"
 
     company_from = "learner"
     learner = models.ForeignKey("academics.Learner", on_delete=models.CASCADE, related_name="assessment_requests")
@@ -62,7 +85,11 @@ class AssessmentRequest(TenantModel, TimestampedModel):
     reminder_count = models.PositiveSmallIntegerField(default=0)
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False,
                                       help_text="Idempotency key: a double-submitted request form creates one request")
+    decline_reason = models.CharField(max_length=500, blank=True,
+                                      help_text="Why the assessor declined (shown to the learner)")
     history = HistoricalRecords()
+
+    objects = AssessmentRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

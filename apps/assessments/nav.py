@@ -1,5 +1,7 @@
 """Navigation, home panels and notification kinds of assessments (imported by AssessmentsConfig.ready)."""
 
+from django.db.models import Count, Q
+
 from apps.assessments.selectors import assessment_list_for_learner, request_list_for_assessor
 from apps.core.navigation import register_home_panel, register_nav_item
 from apps.notifications.kinds import register_kind
@@ -20,6 +22,7 @@ register_kind("assessment_received", "Assessment received", BOTH, "assessments/n
 register_kind("assessment_link_code", "Assessment sign-off code", (Channel.EMAIL,),
               "assessments/notifications/assessment_link_code.txt")
 register_kind("request_expired", "Request expired", (Channel.IN_APP,), "assessments/notifications/request_expired.txt")
+register_kind("request_declined", "Request declined", BOTH, "assessments/notifications/request_declined.txt")
 
 
 def faculty_panel(request):
@@ -27,7 +30,9 @@ def faculty_panel(request):
     user = request.user
     if user.company_id is None or not has_role(user, ASSESSORS):
         return None
-    return "assessments/panel_faculty.html", {"open_count": request_list_for_assessor(assessor=user).count()}
+    counts = request_list_for_assessor(assessor=user).aggregate(
+        open_count=Count("pk"), overdue_count=Count("pk", filter=Q(is_overdue=True)))
+    return "assessments/panel_faculty.html", counts
 
 
 def learner_panel(request):

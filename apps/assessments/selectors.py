@@ -7,7 +7,6 @@ from collections import defaultdict
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.utils import timezone
 
 from apps.academics.models import Learner, Program
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
@@ -80,8 +79,10 @@ def assessment_get_including_deleted(*, user, assessment_id):
 
 
 def request_list_for_assessor(*, assessor, status=AssessmentRequest.Status.OPEN):
+    """The assessor's requests (open ones: their to-do), each annotated ``is_overdue``."""
     return AssessmentRequest.objects.for_company(assessor.company_id).filter(
-        assessor=assessor, status=status).select_related("learner__user", "epa").order_by("expires_at")
+        assessor=assessor, status=status).with_overdue().select_related("learner__user", "epa").order_by(
+        "-is_overdue", "expires_at")
 
 
 def request_list_for_learner(*, user):
@@ -135,19 +136,19 @@ def feedback_tags_for(*, company_id, specialty_id=None):
 
 
 def completion_board(*, user) -> dict:
-    """Open, overdue and completed requests of the programs a coordinator/director manages,
-    with the median hours to complete, overall and per assessor."""
+    """Open, overdue (``AssessmentRequest.objects.overdue``, the one definition) and completed
+    requests of the programs a coordinator/director manages, with the median hours to complete,
+    overall and per assessor."""
     requests = AssessmentRequest.objects.for_company(user.company_id)
     if not is_org_admin(user):
         requests = requests.filter(learner__program_id__in=managed_program_ids(user=user))
-    rows = requests.values_list("assessor_id", "status", "created_at", "completed_at",
-                                "learner__program__reminder_first_after_days")
-    now, per_assessor = timezone.now(), defaultdict(lambda: {"open": 0, "overdue": 0, "completed": 0, "hours": []})
-    for assessor_id, status, created_at, completed_at, first_after in rows:
+    rows = requests.with_overdue().values_list("assessor_id", "status", "created_at", "completed_at", "is_overdue")
+    per_assessor = defaultdict(lambda: {"open": 0, "overdue": 0, "completed": 0, "hours": []})
+    for assessor_id, status, created_at, completed_at, is_overdue in rows:
         stats = per_assessor[assessor_id]
         if status == AssessmentRequest.Status.OPEN:
             stats["open"] += 1
-            stats["overdue"] += (now - created_at).days >= first_after
+            stats["overdue"] += is_overdue
         elif status == AssessmentRequest.Status.COMPLETED and completed_at:
             stats["completed"] += 1
             stats["hours"].append((completed_at - created_at).total_seconds() / 3600)

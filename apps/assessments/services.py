@@ -25,7 +25,12 @@ from apps.assessments.models import (
     AssessmentRequest,
     EPAAssessment,
 )
-from apps.assessments.tasks import notify_assessor_of_request, notify_learner_of_assessment
+from apps.assessments.tasks import (
+    notify_assessor_of_request,
+    notify_learner_of_assessment,
+    notify_learner_of_request,
+)
+from apps.audit.actions import action_name
 from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
@@ -177,6 +182,8 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
             entry_method=entry_method, request=request, **case_context)
         if request is not None:
             _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
+        else:
+            assessment.request = _request_complete_matching(assessor=assessor, learner=learner, epa=epa)
         save_with_audit(instance=assessment, actor=assessor, action="assessment.submit")
         _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
         dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id), assessment_id=str(assessment.pk))
@@ -209,6 +216,17 @@ def _request_complete(*, request, actor, via_link) -> None:
         locked.link_used_at = now
     save_with_audit(instance=locked, actor=actor, action="assessment_request.complete")
     request.status, request.completed_at, request.link_used_at = locked.status, now, locked.link_used_at
+
+
+def _request_complete_matching(*, assessor, learner, epa):
+    """An assessment given without naming a request answers the oldest open request of the same
+    assessor, learner and EPA (one), so the learner's request does not stay open."""
+    matching = (AssessmentRequest.objects.for_company(learner.company_id).select_for_update()
+                .filter(assessor=assessor, learner=learner, epa=epa, status=AssessmentRequest.Status.OPEN)
+                .order_by("created_at", "pk").first())
+    if matching is not None:
+        _request_complete(request=matching, actor=assessor, via_link=False)
+    return matching
 
 
 # ------------------------------------------------------------------ edit, delete, restore, acknowledge
@@ -427,3 +445,37 @@ def assessment_submit_through_link(*, request, proof, code="", **fields) -> EPAA
         audit_log_record(company=request.company_id, actor=request.assessor,
                          action="assessment_request.prove_assessor", entity=request, changes={"proof": proof})
     return assessment
+
+
+def _request_lock_open(request) -> AssessmentRequest:
+    locked = AssessmentRequest.objects.for_company(request.company_id).select_for_update().get(pk=request.pk)
+    if locked.status != AssessmentRequest.Status.OPEN:
+        raise ValidationError({"__all__": f"This request is already {locked.get_status_display().lower()}."})
+    return locked
+
+
+def assessment_request_decline(*, actor, request, reason: str) -> AssessmentRequest:
+    """The assessor a request names declines it, saying why; the learner is told (a task, on commit)."""
+    if request.assessor_id != actor.pk:
+        raise PermissionDenied("Only the faculty member asked may decline a request")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you decline, so the learner can ask someone else."})
+    with transaction.atomic():
+        locked = _request_lock_open(request)
+        locked.status, locked.decline_reason = AssessmentRequest.Status.DECLINED, reason[:500]
+        save_with_audit(instance=locked, actor=actor, action=action_name(locked, "decline"))
+        dispatch(notify_learner_of_request, company_id=str(locked.company_id), request_id=str(locked.pk),
+                 kind="request_declined", key="declined")
+    return locked
+
+
+def assessment_request_cancel(*, actor, request) -> AssessmentRequest:
+    """The learner withdraws their own open request (its signed link stops working)."""
+    if request.learner.user_id != actor.pk:
+        raise PermissionDenied("Only the learner who asked may cancel a request")
+    with transaction.atomic():
+        locked = _request_lock_open(request)
+        locked.status = AssessmentRequest.Status.CANCELLED
+        save_with_audit(instance=locked, actor=actor, action=action_name(locked, "cancel"))
+    return locked

@@ -89,8 +89,8 @@ def request_link_check(assessment_request, claims: LinkClaims) -> None:
         raise LinkError("This link is not valid.")
     if assessment_request.link_used_at is not None or assessment_request.status == "completed":
         raise LinkError("This link has already been used.")
-    if assessment_request.status == "cancelled":
-        raise LinkError("This request was cancelled.")
+    if assessment_request.status in ("cancelled", "declined"):
+        raise LinkError(f"This request was {assessment_request.status}.")
     if assessment_request.expires_at <= timezone.now() or assessment_request.status == "expired":
         expired_on = timezone.localtime(assessment_request.expires_at)
         raise LinkError(f"This link expired on {expired_on:%B %-d, %Y at %H:%M}.")

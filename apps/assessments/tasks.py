@@ -22,6 +22,13 @@ def notify_assessor_of_request(company_id, request_id, kind, key):
     return jobs.request_notify_assessor(company_id=company_id, request_id=request_id, kind=kind, key=key)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def notify_learner_of_request(company_id, request_id, kind, key):
+    """Tell the learner what became of their request (declined)."""
+    return jobs.request_notify_learner(company_id=company_id, request_id=request_id, kind=kind, key=key)
+
+
 # The periodic tasks keep the names their django-celery-beat rows have used since they lived in
 # apps/notifications/tasks.py: task names stay stable when code moves.
 @shared_task(name="apps.notifications.tasks.send_assessment_reminders", acks_late=True)

@@ -4,7 +4,6 @@ the admin can no more change a signed note than the service or the API can."""
 from django.contrib import admin
 
 from apps.audit.platform_admin import PlatformAdmin
-
 from apps.clinical.models import (
     Addendum,
     Allergy,

@@ -5,6 +5,9 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -46,6 +49,13 @@ def query_param(request, name, kind):
         return _PARSERS[kind](raw)
     except ValueError:
         raise ValidationError({name: [f"Must be {_KIND_NAMES[kind]}."]})
+
+
+@csrf_exempt  # like every API view: a PATCH to a wrong address is a 404, not the CSRF page
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ address no route matches (``/api/epas/1.5/``), by any method: a JSON 404 like every
+    API error, not the HTML page (routed last under ``api/`` in config/urls.py)."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 def schema_only(view) -> bool:
@@ -105,3 +115,34 @@ class PlatformCuratedViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.Re
     def tenant_queryset(self, company):
         """Each subclass names the rows a company sees (abstract: every subclass defines it)."""
         raise NotImplementedError(f"{type(self).__name__} must define tenant_queryset(company)")
+
+
+# ---------------------------------------------------------------- the schema
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+FIELD_ERRORS = {"type": "object", "additionalProperties": {},
+                "description": "Field errors: {field: [message, …]} (non_field_errors for the rest)"}
+ERROR_RESPONSES = {
+    "400": ("Invalid input: field errors", FIELD_ERRORS),
+    "401": ("Not signed in, or the token is not valid (or the organization is suspended)", DETAIL),
+    "403": ("Signed in, but not allowed to do this", DETAIL),
+    "404": ("Not found — or another organization's (existence never leaks); a page past the end", DETAIL),
+}
+
+
+class RoundsAutoSchema(AutoSchema):
+    """drf-spectacular's schema plus the error statuses each route can answer, so the schema and
+    the responses agree (tests/api/test_schemathesis.py): 401, 403 and 404 everywhere (tenant
+    objects of other companies are 404), 400 wherever input is read (bodies, filters, ``page``).
+    A view documents anything else (e.g. 409) with ``extend_schema(responses=…)``."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        reads_input = self.method != "GET" or self._is_list_view()
+        for code, (description, schema) in ERROR_RESPONSES.items():
+            if code == "400" and not reads_input:
+                continue
+            responses.setdefault(code, {"description": description,
+                                        "content": {"application/json": {"schema": schema}}})
+        return responses

@@ -4,7 +4,7 @@ a first call made or creates it — a double-submitted form, a retried API call 
 task creates one row. The unique constraint settles races: the loser gets the winner's row."""
 
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 

@@ -138,9 +138,7 @@ def sync_before_query(execute, sql, params, many, context):
 def reset_connections(**kwargs) -> None:
     """Put every open app connection back to "no tenant" (end of request / task), so a kept-alive
     connection never starts the next unit of work with the last one's tenant."""
-    from django.db import connections
-
-    from django.db import DatabaseError
+    from django.db import DatabaseError, connections
 
     for connection in connections.all(initialized_only=True):
         if (connection.settings_dict.get("ROUNDS_RLS") and connection.connection is not None
@@ -253,9 +251,8 @@ def policy_sql(kind: str) -> tuple[str, str]:
 def rls_apply(connection) -> list[str]:
     """Grants for the app and bypass roles, and RLS + the policy on every tenant table.
     Idempotent; run by the owner (post_migrate). Returns the tenant tables."""
-    from psycopg import sql as q
-
     from django.conf import settings
+    from psycopg import sql as q
 
     tables = tenant_tables(connection)
     app_role = settings.ROUNDS_DATABASE_APP.get("USER") or APP_ROLE

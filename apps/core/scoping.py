@@ -226,7 +226,7 @@ class TenantQuerySet(models.QuerySet):
     def _guarded(name):  # noqa: N805 — builds the guarded methods below
         def method(self, *args, **kwargs):
             self._require_scope()
-            return getattr(super(TenantQuerySet, self), name)(*args, **kwargs)
+            return getattr(super(), name)(*args, **kwargs)
 
         method.__name__ = name
         return method
@@ -396,7 +396,7 @@ class TenantModel(models.Model):
         _remember_loaded(instance)
         return instance
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs):  # noqa: DJ012 (beside from_db: both keep the loaded company)
         company_id = self.inherited_company_id()
         if not self._state.adding:
             stored = self._stored_company_id()

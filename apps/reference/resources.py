@@ -11,7 +11,15 @@ from import_export import fields, resources, widgets
 
 from apps.reference import selectors, validators
 from apps.reference.models import (
-    EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentLevel,
+    EntrustmentScale,
+    EPASet,
+    FeedbackTag,
+    Milestone,
+    MilestoneSet,
     Specialty,
 )
 

@@ -7,7 +7,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from apps.audit.platform_admin import PlatformAdmin
 from apps.tenants.models import (
-    Company, Institution, Membership, ParticipationAgreement, Region, Resource, Site, SponsoringInstitution, User,
+    Company,
+    Institution,
+    Membership,
+    ParticipationAgreement,
+    Region,
+    Resource,
+    Site,
+    SponsoringInstitution,
+    User,
 )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
-from apps.tenants.models import User
 from apps.core.scoping import unscoped
+from apps.tenants.models import User
 
 
 class EmailBackend(ModelBackend):

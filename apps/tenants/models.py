@@ -6,7 +6,6 @@ from zoneinfo import available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -320,7 +319,7 @@ class Membership(TenantModel, TimestampedModel):
     metadata = models.JSONField(default=dict, blank=True)
     # Idempotency key of the Add person submit that opened this role (apps.core.idempotency):
     # a replayed submit finds this row and returns its person instead of adding them again.
-    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL = no key; unique ignores NULLs)
     history = HistoricalRecords()
 
     class Meta:

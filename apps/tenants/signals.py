@@ -6,8 +6,8 @@ from django.dispatch import receiver
 
 from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_record
-from apps.tenants.models import User
 from apps.core.scoping import unscoped
+from apps.tenants.models import User
 
 
 @receiver(user_logged_in)

@@ -3,7 +3,12 @@ import pytest
 from apps.academics import services
 from apps.tenants.roles import Role
 from tests.factories import (
-    AcademicYearFactory, LearnerFactory, MembershipFactory, ProgramFactory, RotationTypeFactory, SiteFactory,
+    AcademicYearFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    RotationTypeFactory,
+    SiteFactory,
     UserFactory,
 )
 

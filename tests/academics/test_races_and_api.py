@@ -9,7 +9,12 @@ from apps.academics.models import RotationAssignment
 from apps.core import rls
 from apps.tenants.roles import Role
 from tests.factories import (
-    AcademicYearFactory, LearnerFactory, MembershipFactory, ProgramFactory, RotationTypeFactory, SponsorFactory,
+    AcademicYearFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    RotationTypeFactory,
+    SponsorFactory,
     UserFactory,
 )
 

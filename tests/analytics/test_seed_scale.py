@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.academics.models import Learner
-from apps.assessments.models import EPAAssessment
 from apps.analytics.models import ProgramAssessmentMetrics, ResidentEPAProgress
-from apps.tenants.models import Company
+from apps.assessments.models import EPAAssessment
 from apps.core.scoping import unscoped
+from apps.tenants.models import Company
 
 pytestmark = pytest.mark.django_db
 

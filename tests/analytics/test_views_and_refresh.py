@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from apps.analytics.models import AnalyticsRefresh, ProgramAssessmentMetrics, ResidentEPAProgress
 from apps.analytics.services import REFRESH_LOCK_KEY, analytics_refresh
 from apps.analytics.tasks import schedule_analytics_refresh
-from apps.analytics.models import AnalyticsRefresh, ProgramAssessmentMetrics, ResidentEPAProgress
 from tests.analytics.factories import AnalyticsAssessmentFactory, AnalyticsRequestFactory
 from tests.factories import FeedbackTagFactory
 

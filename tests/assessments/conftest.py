@@ -2,8 +2,14 @@ import pytest
 
 from apps.tenants.roles import Role
 from tests.factories import (
-    CaseTypeFactory, EPAFactory, FacultyFactory, FeedbackTagFactory, LearnerFactory, MembershipFactory,
-    ProgramFactory, UserFactory,
+    CaseTypeFactory,
+    EPAFactory,
+    FacultyFactory,
+    FeedbackTagFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    UserFactory,
 )
 
 

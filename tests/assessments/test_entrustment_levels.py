@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from apps.reference.models import EntrustmentLevel
 from tests.factories import (
-    EPAFactory, EPASetFactory, FacultyFactory, ProgramFactory, ScaleFactory, SponsorFactory,
+    EPAFactory,
+    EPASetFactory,
+    FacultyFactory,
+    ProgramFactory,
+    ScaleFactory,
+    SponsorFactory,
 )
 
 pytestmark = pytest.mark.django_db

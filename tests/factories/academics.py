@@ -3,7 +3,13 @@ import datetime
 import factory
 
 from apps.academics.models import (
-    AcademicYear, Block, Faculty, Learner, Program, RotationAssignment, RotationType,
+    AcademicYear,
+    Block,
+    Faculty,
+    Learner,
+    Program,
+    RotationAssignment,
+    RotationType,
 )
 from apps.tenants.models import Membership
 from apps.tenants.roles import Role

@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.jobs import notification_deliver
+from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.services import notification_send
 from tests.factories import NotificationFactory
 

@@ -7,8 +7,14 @@ from django.urls import reverse
 from apps.reference.models import CaseType, Milestone
 from apps.tenants.roles import Role
 from tests.factories import (
-    CaseTypeFactory, CompetencyFactory, EPAAssessmentFactory, EPAFactory, LearnerFactory, MilestoneSetFactory,
-    SpecialtyFactory, SuperuserFactory,
+    CaseTypeFactory,
+    CompetencyFactory,
+    EPAAssessmentFactory,
+    EPAFactory,
+    LearnerFactory,
+    MilestoneSetFactory,
+    SpecialtyFactory,
+    SuperuserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -4,11 +4,28 @@ import pytest
 from django.urls import reverse
 
 from apps.audit.models import AuditLog
-from apps.reference.models import EPA, CaseType, Competency, EntrustmentScale, EPASet, FeedbackTag, MilestoneSet, Specialty
+from apps.reference.models import (
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentScale,
+    EPASet,
+    FeedbackTag,
+    MilestoneSet,
+    Specialty,
+)
 from apps.tenants.roles import Role
 from tests.factories import (
-    CompetencyFactory, EPAAssessmentFactory, EPAFactory, EPASetFactory, FeedbackTagFactory,
-    LearnerFactory, MilestoneFactory, SpecialtyFactory, SuperuserFactory, scale_with_levels,
+    CompetencyFactory,
+    EPAAssessmentFactory,
+    EPAFactory,
+    EPASetFactory,
+    FeedbackTagFactory,
+    LearnerFactory,
+    MilestoneFactory,
+    SpecialtyFactory,
+    SuperuserFactory,
+    scale_with_levels,
 )
 
 pytestmark = pytest.mark.django_db

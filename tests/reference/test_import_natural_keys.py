@@ -5,8 +5,14 @@ from django.urls import reverse
 from apps.reference import resources
 from apps.reference.models import EPA, CaseType, EntrustmentLevel, Milestone
 from tests.factories import (
-    CaseTypeFactory, CompetencyFactory, EPAFactory, EPASetFactory, MilestoneFactory, MilestoneSetFactory,
-    SuperuserFactory, scale_with_levels,
+    CaseTypeFactory,
+    CompetencyFactory,
+    EPAFactory,
+    EPASetFactory,
+    MilestoneFactory,
+    MilestoneSetFactory,
+    SuperuserFactory,
+    scale_with_levels,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,12 +3,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.reference.models import CaseType, FeedbackTag
 from apps.audit.models import AuditLog
+from apps.reference.models import CaseType, FeedbackTag
 from apps.tenants.roles import Role
 from tests.factories import (
-    CaseTypeFactory, CompetencyFactory, EPAFactory, EPASetFactory, FeedbackTagFactory, MilestoneFactory,
-    MilestoneSetFactory, ProgramFactory, SpecialtyFactory,
+    CaseTypeFactory,
+    CompetencyFactory,
+    EPAFactory,
+    EPASetFactory,
+    FeedbackTagFactory,
+    MilestoneFactory,
+    MilestoneSetFactory,
+    ProgramFactory,
+    SpecialtyFactory,
     scale_with_levels,
 )
 

@@ -8,8 +8,16 @@ from apps.reference.models import EPASet, MilestoneSet
 from apps.reference.selectors import epa_is_used
 from apps.reference.services import epa_set_publish, milestone_set_publish
 from tests.factories import (
-    CompetencyFactory, EPAAssessmentFactory, EPAFactory, EPASetFactory, LearnerFactory, MilestoneSetFactory,
-    SpecialtyFactory, SuperuserFactory, UserFactory, scale_with_levels,
+    CompetencyFactory,
+    EPAAssessmentFactory,
+    EPAFactory,
+    EPASetFactory,
+    LearnerFactory,
+    MilestoneSetFactory,
+    SpecialtyFactory,
+    SuperuserFactory,
+    UserFactory,
+    scale_with_levels,
 )
 
 pytestmark = pytest.mark.django_db

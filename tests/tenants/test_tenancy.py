@@ -2,8 +2,8 @@
 
 import pytest
 
-from apps.tenants.models import Site, User
 from apps.core.scoping import TenantScopeError, unscoped
+from apps.tenants.models import Site, User
 from tests.factories import ResourceFactory, SiteFactory, UserFactory
 
 

@@ -6,8 +6,16 @@ from django.utils.http import urlsafe_base64_encode
 from apps.academics import services
 from apps.tenants.roles import Role
 from tests.factories import (
-    AcademicYearFactory, AssignmentFactory, BlockFactory, FacultyFactory, MembershipFactory, ProgramFactory,
-    RotationTypeFactory, SponsorFactory, StudentFactory, UserFactory,
+    AcademicYearFactory,
+    AssignmentFactory,
+    BlockFactory,
+    FacultyFactory,
+    MembershipFactory,
+    ProgramFactory,
+    RotationTypeFactory,
+    SponsorFactory,
+    StudentFactory,
+    UserFactory,
 )
 
 

@@ -1,8 +1,13 @@
 from apps.assessments.signing import request_link_token
 from apps.tenants.roles import Role
 from tests.factories import (
-    AssessmentRequestFactory, EPAAssessmentFactory, FacultyFactory, LearnerFactory, MembershipFactory,
-    ProgramFactory, SponsorFactory,
+    AssessmentRequestFactory,
+    EPAAssessmentFactory,
+    FacultyFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ProgramFactory,
+    SponsorFactory,
 )
 
 
@@ -116,4 +121,6 @@ SAMPLES = {
     "epa-assessment-detail": lambda w: {"pk": w["assessment"].pk},
     "epa-assessment-acknowledge": lambda w: {"pk": w["assessment"].pk},
     "assessment-request-detail": lambda w: {"pk": w["assessment_request"].pk},
+    "assessments:request_decline": lambda w: {"request_id": w["assessment_request"].pk},
+    "assessments:request_cancel": lambda w: {"request_id": w["assessment_request"].pk},
 }

@@ -1,5 +1,10 @@
 from tests.factories import (
-    CaseTypeFactory, CompetencyFactory, FeedbackTagFactory, MilestoneFactory, SpecialtyFactory, scale_with_levels,
+    CaseTypeFactory,
+    CompetencyFactory,
+    FeedbackTagFactory,
+    MilestoneFactory,
+    SpecialtyFactory,
+    scale_with_levels,
 )
 
 

@@ -23,8 +23,21 @@ class TagLinkSerializer(serializers.ModelSerializer):
         fields = ["tag", "name", "tag_type"]
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """An optional choice: ``null`` when not given (stored as ""), never "" — one value for
+    "none", and the schema says so (an enum, nullable)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value not in (None, "") else None
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
     tags = TagLinkSerializer(source="tag_links", many=True, read_only=True)
+    case_urgency = OptionalChoiceField(CaseUrgency.choices, read_only=True)
+    location_type = OptionalChoiceField(LocationType.choices, read_only=True)
 
     class Meta:
         model = EPAAssessment
@@ -46,15 +59,24 @@ class AssessmentCreateSerializer(serializers.Serializer):
     assessment_date = serializers.DateField()
     case_type = serializers.IntegerField(required=False, allow_null=True)
     site = serializers.UUIDField(required=False, allow_null=True)
-    case_urgency = serializers.ChoiceField(choices=CaseUrgency.choices, required=False, allow_blank=True)
+    case_urgency = OptionalChoiceField(CaseUrgency.choices, required=False, help_text="null (or omitted): none")
     patient_asa_class = serializers.IntegerField(required=False, allow_null=True)
     procedure_minutes = serializers.IntegerField(required=False, allow_null=True)
     complications_occurred = serializers.BooleanField(required=False, allow_null=True)
-    location_type = serializers.ChoiceField(choices=LocationType.choices, required=False, allow_blank=True)
+    location_type = OptionalChoiceField(LocationType.choices, required=False, help_text="null (or omitted): none")
     location_details = serializers.CharField(required=False, allow_blank=True, max_length=100)
     narrative_feedback = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_MAX_LENGTH)
     tags_went_well = serializers.ListField(child=serializers.IntegerField(), required=False)
     tags_needs_work = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class AssessmentFilterSerializer(serializers.Serializer):
+    """The list filters of /api/assessments/: a malformed value is a 400 naming the parameter."""
+
+    learner = serializers.UUIDField(required=False, help_text="Learner id")
+    epa = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="EPA id")
+    date_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive")
+    date_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive")
 
 
 class AssessmentRequestSerializer(serializers.ModelSerializer):

@@ -1,10 +1,8 @@
 """Assessment API: the same services as the form, tenant-scoped, 400 with field errors."""
 
-import datetime
-import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,10 +11,13 @@ from rest_framework.response import Response
 from apps.academics.models import Learner
 from apps.assessments import selectors, services
 from apps.assessments.api.serializers import (
-    AssessmentCreateSerializer, AssessmentRequestSerializer, AssessmentSerializer,
+    AssessmentCreateSerializer,
+    AssessmentFilterSerializer,
+    AssessmentRequestSerializer,
+    AssessmentSerializer,
 )
 from apps.assessments.models import AssessmentRequest, EPAAssessment
-from apps.core.api import TenantScopedMixin, query_param
+from apps.core.api import TenantScopedMixin
 from apps.reference.models import EPA, CaseType
 from apps.tenants.models import Site
 
@@ -36,18 +37,18 @@ class AssessmentViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.Retriev
     queryset = EPAAssessment.objects.none()
 
     def get_queryset(self):
-        request = self.request
-        return selectors.assessment_list(
-            user=request.user, learner=query_param(request, "learner", uuid.UUID),
-            epa=query_param(request, "epa", int), date_from=query_param(request, "date_from", datetime.date),
-            date_to=query_param(request, "date_to", datetime.date)).order_by("-assessment_date", "pk")
+        filters = {}
+        if self.action == "list":
+            given = {name: value for name, value in self.request.query_params.items() if value != ""}
+            serializer = AssessmentFilterSerializer(data=given)
+            serializer.is_valid(raise_exception=True)
+            filters = serializer.validated_data
+        return selectors.assessment_list(user=self.request.user, **filters).order_by("-assessment_date", "pk")
 
     def get_serializer_class(self):
         return AssessmentCreateSerializer if self.action == "create" else AssessmentSerializer
 
-    @extend_schema(parameters=[
-        OpenApiParameter("learner", str, description="Learner id"), OpenApiParameter("epa", int),
-        OpenApiParameter("date_from", str, description="YYYY-MM-DD"), OpenApiParameter("date_to", str)])
+    @extend_schema(parameters=[AssessmentFilterSerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -58,6 +59,9 @@ class AssessmentViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.Retriev
         case = {name: data.get(name) for name in ("case_urgency", "patient_asa_class", "procedure_minutes",
                                                   "complications_occurred", "location_type", "location_details",
                                                   "narrative_feedback") if name in data}
+        for name in ("case_urgency", "location_type"):  # null: none, stored as ""
+            if name in case and case[name] is None:
+                case[name] = ""
         case["case_type"] = _resolve(CaseType.objects.visible_to(company), data.get("case_type"), "case_type")
         case["site"] = _resolve(Site.objects.for_company(company), data.get("site"), "site")
         assessment = services.assessment_submit(

@@ -113,3 +113,8 @@ class ReasonForm(forms.Form):
                              help_text="Recorded in the audit log")
 
 
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="The learner reads this, so they can ask someone else")

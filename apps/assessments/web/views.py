@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,13 @@ from apps.academics.selectors import assignment_on, learners_for_assessor
 from apps.assessments import access, selectors, services
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.assessments.signing import LinkError, request_link_check, request_link_claims, request_link_path
-from apps.assessments.web.forms import AssessmentEditForm, AssessmentForm, AssessmentRequestForm, ReasonForm
+from apps.assessments.web.forms import (
+    AssessmentEditForm,
+    AssessmentForm,
+    AssessmentRequestForm,
+    DeclineForm,
+    ReasonForm,
+)
 from apps.core import rls
 from apps.core.access import company_of
 from apps.core.forms import apply_service_errors, uuid_param
@@ -42,19 +49,26 @@ def index(request):
     user = request.user
     company_of(user)
     is_assessor = has_role(user, ASSESSORS)
+    open_requests = list(selectors.request_list_for_assessor(assessor=user)[:50]) if is_assessor else []
     return render(request, "assessments/index.html", {
         "is_assessor": is_assessor, "is_learner": has_role(user, LEARNERS), "is_manager": has_role(user, MANAGERS),
-        "open_requests": selectors.request_list_for_assessor(assessor=user)[:50] if is_assessor else [],
+        "open_requests": open_requests, "overdue_count": sum(r.is_overdue for r in open_requests),
         "given": selectors.assessment_list_given(assessor=user)[:20] if is_assessor else [],
         "now": timezone.now(),
     })
 
 
+MINE_PAGE_SIZE = 25
+
+
 @login_required
 def mine(request):
+    """The learner's assessments, newest first, 25 a page (COUNT + LIMIT/OFFSET in SQL)."""
     company_of(request.user)
+    page = Paginator(selectors.assessment_list_for_learner(user=request.user), MINE_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "assessments/mine.html", {
-        "assessments": selectors.assessment_list_for_learner(user=request.user)[:200],
+        "page": page, "assessments": page.object_list,
         "requests": selectors.request_list_for_learner(user=request.user)[:50],
     })
 
@@ -110,7 +124,8 @@ def new(request):
         return redirect("assessments:detail", assessment_id=saved.pk)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
-    initial = _prefill(request, learners)
+    answering = _request_to_answer(request)
+    initial = _prefill(request, learners, answering)
     if request.method == "GET" and _is_key(request.GET.get("key")):
         initial["submission_key"] = request.GET["key"]  # the back button to an unsaved form: same key
     form = AssessmentForm(request.POST or None, initial=initial,
@@ -120,7 +135,8 @@ def new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            assessment = _submit(form, assessor=user, entry_method=_entry_method(request))
+            assessment = _submit(form, assessor=user, entry_method=_entry_method(request),
+                                 request=answering if _answers(data, answering) else None)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -137,8 +153,31 @@ def _is_key(value) -> bool:
     return True
 
 
-def _prefill(request, learners) -> dict:
-    """Schedule prefill: the chosen learner's rotation today gives the site."""
+def _request_to_answer(request):
+    """``?request=<id>`` ("Assess now" on a request page): the signed-in assessor's own open request."""
+    request_id = request.GET.get("request")
+    if not request_id:
+        return None
+    try:
+        answering = access.get_request_for_user(request.user, request_id)
+    except Http404:
+        return None
+    return answering if access.can_answer_request(request.user, answering) else None
+
+
+def _answers(data, answering) -> bool:
+    """The form answers the request only for its learner and EPA (else the service matches one)."""
+    return (answering is not None and data["learner"].pk == answering.learner_id
+            and data["epa"].pk == answering.epa_id)
+
+
+def _prefill(request, learners, answering=None) -> dict:
+    """Schedule prefill: the chosen learner's rotation today gives the site. Answering a request:
+    its learner, EPA, case date and case type."""
+    if answering is not None:
+        assignment = assignment_on(learner=answering.learner, day=answering.case_date)
+        return {"learner": answering.learner, "epa": answering.epa, "assessment_date": answering.case_date,
+                "case_type": answering.case_type, "site": assignment.site if assignment else None}
     learner_id = uuid_param(request, "learner")
     learner = learners.filter(pk=learner_id).first() if learner_id else None
     if learner is None:
@@ -155,10 +194,13 @@ def _submit_fields(form) -> dict:
             "tags_needs_work": data["tags_needs_work"], **form.case_context()}
 
 
-def _submit(form, *, assessor, entry_method):
+def _submit(form, *, assessor, entry_method, request=None):
+    """The form's input into the one submit service; ``request``: the assessment request it answers."""
     data = form.cleaned_data
-    return services.assessment_submit(assessor=assessor, learner=data["learner"], epa=data["epa"],
-                                      entry_method=entry_method, **_submit_fields(form))
+    learner = request.learner if request is not None else data["learner"]
+    epa = request.epa if request is not None else data["epa"]
+    return services.assessment_submit(assessor=assessor, learner=learner, epa=epa, entry_method=entry_method,
+                                      request=request, **_submit_fields(form))
 
 
 def case_types(request):
@@ -377,15 +419,56 @@ def request_new(request):
 
 
 @login_required
-def request_detail(request, request_id):
+def request_detail(request, request_id, decline_form=None):
     assessment_request = access.get_request_for_user(request.user, request_id)
     show_link = (assessment_request.learner.user_id == request.user.pk
                  and assessment_request.status == AssessmentRequest.Status.OPEN)
     link_url = request.build_absolute_uri(request_link_path(assessment_request)) if show_link else ""
+    can_answer = access.can_answer_request(request.user, assessment_request)
     return render(request, "assessments/request_detail.html", {
         "request_": assessment_request, "link_url": link_url,
         "qr_data_uri": segno.make(link_url, error="m").svg_data_uri(scale=5) if link_url else "",
-    })
+        "can_answer": can_answer, "can_cancel": access.can_cancel_request(request.user, assessment_request),
+        "decline_form": decline_form or (DeclineForm() if can_answer else None),
+        "is_overdue": AssessmentRequest.objects.for_company(assessment_request.company_id).overdue().filter(
+            pk=assessment_request.pk).exists() if can_answer else False,
+    }, status=400 if decline_form is not None else 200)
+
+
+@login_required
+@require_POST
+def request_decline(request, request_id):
+    """The faculty member asked declines, with a reason the learner reads."""
+    assessment_request = access.get_request_for_user(request.user, request_id)
+    if assessment_request.assessor_id != request.user.pk:
+        raise PermissionDenied
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_request_decline(actor=request.user, request=assessment_request,
+                                                reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Declined. {assessment_request.learner.user} is told why.")
+            return redirect("assessments:index")
+    return request_detail(request, request_id=request_id, decline_form=form)
+
+
+@login_required
+@require_POST
+def request_cancel(request, request_id):
+    """The learner withdraws their own open request."""
+    assessment_request = access.get_request_for_user(request.user, request_id)
+    if assessment_request.learner.user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.assessment_request_cancel(actor=request.user, request=assessment_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Request cancelled. Its link no longer works.")
+    return redirect("assessments:request_detail", request_id=assessment_request.pk)
 
 
 # ------------------------------------------------------------------ coordinator

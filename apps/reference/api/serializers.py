@@ -5,7 +5,15 @@ from rest_framework import serializers
 
 from apps.reference import services
 from apps.reference.models import (
-    EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentLevel,
+    EntrustmentScale,
+    EPASet,
+    FeedbackTag,
+    Milestone,
+    MilestoneSet,
     Specialty,
 )
 

@@ -9,11 +9,26 @@ from rest_framework.response import Response
 from apps.core.api import PlatformCuratedViewSet
 from apps.reference import selectors, services
 from apps.reference.api.serializers import (
-    CaseTypeSerializer, CompetencySerializer, EntrustmentScaleSerializer, EPASetSerializer, EPAWriteSerializer,
-    FeedbackTagSerializer, MilestoneSerializer, MilestoneSetSerializer, SpecialtySerializer,
+    CaseTypeSerializer,
+    CompetencySerializer,
+    EntrustmentScaleSerializer,
+    EPASetSerializer,
+    EPAWriteSerializer,
+    FeedbackTagSerializer,
+    MilestoneSerializer,
+    MilestoneSetSerializer,
+    SpecialtySerializer,
 )
 from apps.reference.models import (
-    EPA, CaseType, Competency, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Milestone, MilestoneSet,
+    EPA,
+    CaseType,
+    Competency,
+    EntrustmentLevel,
+    EntrustmentScale,
+    EPASet,
+    FeedbackTag,
+    Milestone,
+    MilestoneSet,
     Specialty,
 )
 
