@@ -45,6 +45,7 @@ urlpatterns = [
     path("api/", include("apps.assessments.api.urls")),
     path("api/", include("apps.reference.api.urls")),
     path("api/", include("apps.notifications.api.urls")),
+    path("api/", include("apps.clinical.api.urls")),
     re_path(r"^api/", api_not_found),  # last under api/: an unknown API address is a JSON 404
     path("programs/", include("apps.academics.web.urls")),
     # One progress page (analytics); the assessments-era address keeps working.
@@ -53,7 +54,6 @@ urlpatterns = [
     path("reference/", include("apps.reference.web.urls")),
     path("analytics/", include("apps.analytics.web.urls")),
     path("notifications/", include("apps.notifications.web.urls")),
-    path("api/", include("apps.clinical.api.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
     path("fhir/", include("apps.clinical.fhir.urls")),
     path("", include("apps.tenants.web.urls")),

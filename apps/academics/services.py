@@ -170,11 +170,19 @@ def _assignment_save(*, actor, assignment, rotation_type, start_date, end_date, 
     action = "rotation_assignment.create" if assignment._state.adding else "rotation_assignment.update"
     try:
         with transaction.atomic():  # a savepoint: the overlap error leaves the outer transaction usable
+            _lock_learner(learner)
             return save_with_audit(instance=assignment, actor=actor, action=action)
     except IntegrityError as error:
         if "assignment_no_double_booking" not in str(error):
             raise
         raise ValidationError({"rotation_type": _double_booking_message(assignment)})
+
+
+def _lock_learner(learner) -> None:
+    """Writers of one learner's schedule queue on the learner row (held to the end of the
+    transaction). Without it two racing inserts that overlap each wait on the other's exclusion
+    check and PostgreSQL aborts one with a deadlock instead of the constraint's clear refusal."""
+    Learner.objects.for_company(learner.company_id).select_for_update().filter(pk=learner.pk).values_list("pk").first()
 
 
 def _double_booking_message(assignment) -> str:

@@ -2,6 +2,7 @@
 platform admin's escape hatch."""
 
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.urls import reverse
 
 from apps.core.scoping import unscoped
@@ -14,14 +15,19 @@ def reject_nul_bytes(get_response):
     one, so a view passing it to a query would fail with a 500). JSON bodies are checked by their
     serializers (DRF's CharField refuses NUL), uploaded files are not text fields."""
 
+    def refuse(request, message):
+        if request.path.startswith(("/api/", "/fhir/")):  # the API's error format, not the HTML page
+            return JsonResponse({"detail": message}, status=400)
+        raise BadRequest(message)
+
     def middleware(request):
         if NUL in request.path or any(NUL in key or any(NUL in value for value in values)
                                       for key, values in request.GET.lists()):
-            raise BadRequest("A NUL character in the address")
+            return refuse(request, "A NUL character in the address")
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
                                                                  "multipart/form-data"):
             if any(NUL in key or any(NUL in value for value in values) for key, values in request.POST.lists()):
-                raise BadRequest("A NUL character in a form value")
+                return refuse(request, "A NUL character in a form value")
         return get_response(request)
 
     return middleware

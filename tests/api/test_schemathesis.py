@@ -50,6 +50,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation_for_either_t
             env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""})
         if result.returncode != 0:
             failures.append(f"--- {email}: exit {result.returncode}\n{_failures(result.stdout)}\n{result.stderr[-2000:]}")
+            if os.environ.get("ROUNDS_SCHEMATHESIS_DEBUG"):
+                print(result.stdout)
     assert not failures, "\n".join(failures)
 
 

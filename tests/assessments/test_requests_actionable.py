@@ -107,7 +107,7 @@ def test_assessing_riley_on_the_same_epa_through_assess_a_learner_closes_the_old
     first = EPAAssessment.objects.for_company(oldest.company_id).get()
     assert first.request_id == oldest.pk
     assert [_status(r) for r in (oldest, newer, other_epa, someone_elses)] == ["completed", "open", "open", "open"]
-    assert AuditLog.objects.unscoped().filter(action="assessment_request_completed",
+    assert AuditLog.objects.unscoped().filter(action="assessment_request.complete",
                                               entity_id=str(oldest.pk)).exists()
 
     assert client.post(reverse("assessments:new"), _assessment_data(surgery)).status_code == 302

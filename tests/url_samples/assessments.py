@@ -88,8 +88,11 @@ BODIES = {
     "assessments:restore": lambda w: {"reason": "walk", "assessment": str(w["deleted_assessment"].pk)},
     "epa-assessment-list": _nw_assessment_form,
     "assessment-request-list": _nw_request,
+    # Decline takes a reason; the request is the path argument (Northwind's: 404).
+    "assessments:request_decline": lambda w: {"reason": "walk", "request": str(w["assessment_request"].pk)},
 }
 NO_BODY = {
+    "assessments:request_cancel": "the request is the path argument; no input",
     "assessments:index": "read-only page",
     "assessments:mine": "read-only list",
     "assessments:board": "read-only page",

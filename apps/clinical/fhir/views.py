@@ -2,7 +2,8 @@
 helpers as every clinical page (404 outside the company, 403 without the code); every read is
 recorded with access.log_patient_access."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -78,3 +79,12 @@ def patient_everything(request, patient_id):
     entries += [resources.condition_resource(p) for p in Problem.objects.for_company(company).filter(patient=record)]
     access.log_patient_access(request, record, "fhir:Bundle")
     return Response(resources.bundle(entries, request.build_absolute_uri("/fhir/")), content_type=FHIR_JSON)
+
+
+@csrf_exempt  # an API address, like every FHIR/API view: a wrong one is a 404, never the CSRF page
+def not_found(request, *args, **kwargs):
+    """Any /fhir/ address no route matches (a malformed id, an unknown resource type): a JSON 404
+    with a FHIR OperationOutcome, as the API answers, not the HTML page (routed last under fhir/)."""
+    outcome = {"detail": "Not found.", "resourceType": "OperationOutcome",
+               "issue": [{"severity": "error", "code": "not-found", "diagnostics": "No such FHIR resource here."}]}
+    return JsonResponse(outcome, status=404)
