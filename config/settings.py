@@ -240,6 +240,11 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rounds <no-reply@rounds.example>")
 
+# --- Text messages (apps/notifications/sms.py) -----------------------------------------------
+ROUNDS_SMS_BACKEND = env.str("ROUNDS_SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
+ROUNDS_SMS_FILE_PATH = env.str("ROUNDS_SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
+ROUNDS_SMS_SENDER = env.str("ROUNDS_SMS_SENDER", default="Rounds")
+
 # --- Static files: vendored, served by whitenoise (no CDN) -----------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"  # `manage.py collectstatic` fills it for production

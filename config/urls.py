@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.clinical.fhir import views as fhir_views
 from apps.core.api import api_not_found
 from apps.tenants import account_views
 from apps.tenants.forms import EmailAuthenticationForm, TenantPasswordResetForm
@@ -56,6 +57,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.web.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
     path("fhir/", include("apps.clinical.fhir.urls")),
+    re_path(r"^fhir/", fhir_views.not_found),  # last under fhir/: an unknown address is an OperationOutcome 404
     path("", include("apps.tenants.web.urls")),
 ]
 

@@ -177,6 +177,17 @@ def _tasks_run_eagerly():
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Texts go to ``apps.notifications.sms.outbox`` in every test, like Django's mail.outbox."""
+    from apps.notifications import sms
+
+    settings.ROUNDS_SMS_BACKEND = "apps.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Chromium. Say so plainly when it is missing (CI requires it)."""
     from tests.browser.conftest import chromium_path

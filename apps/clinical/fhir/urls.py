@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from apps.clinical.fhir import views
 
@@ -9,5 +9,4 @@ urlpatterns = [
     path("Observation/<str:observation_id>", views.observation, name="fhir-observation"),
     path("AllergyIntolerance/<uuid:allergy_id>", views.allergy_intolerance, name="fhir-allergyintolerance"),
     path("Condition/<uuid:condition_id>", views.condition, name="fhir-condition"),
-    re_path(r"", views.not_found),  # last: an unknown /fhir/ address is a JSON 404 (OperationOutcome)
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.clinical import access
+from apps.clinical.chart_sections import chart_sections_for
 from apps.clinical.charts import vitals_chart_svg
 from apps.clinical.models import Note, NoteRevision, NoteTemplate, PermissionCode, RolePermission, SignedNoteError
 from apps.clinical.selectors import chart as chart_selectors
@@ -96,6 +97,7 @@ def chart(request, patient_id):
         "can_open_case": access.user_has_code(request.user, "note.write"),
         "can_nursing": access.user_has_code(request.user, "nursing.write"),
         "record_kinds": record_services.RECORD_KINDS,
+        "sections": chart_sections_for(request, patient),
     })
     return render(request, "clinical/chart.html", context)
 
