@@ -91,7 +91,7 @@ def test_an_org_admin_changes_what_reception_may_do_and_it_is_audited(client, no
     assert page.status_code == 200 and "patient.read" in page.content.decode()
     client.post(reverse("clinical:roles"), {"role": Role.RECEPTION, "codes": ["patient.write"]})
     entry = AuditLog.objects.for_company(northwind).get(action="role_permissions.change")
-    assert entry.changes["removed"] == ["appointment.manage", "billing.view", "patient.read"]
+    assert entry.changes["removed"] == ["appointment.manage", "billing.view", "patient.read", "prom.send"]
     client.force_login(reception)
     assert client.get(reverse("clinical:chart", args=[patient.pk])).status_code == 403
 
