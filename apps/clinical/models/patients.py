@@ -4,6 +4,7 @@ contacts, insurance, home site, optional portal login, soft delete with a reason
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import SoftDeleteModel, TenantModel
@@ -75,7 +76,9 @@ class Patient(SoftDeleteModel, TenantModel, TimestampedModel):
         constraints = [models.UniqueConstraint(fields=["company", "mrn"], name="patient_unique_mrn")]
         indexes = [
             GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="patient_name_trgm"),
-            GinIndex(OpClass("mrn", name="gin_trgm_ops"), name="patient_mrn_trgm"),
+            # mrn__icontains compiles to UPPER(mrn) LIKE UPPER(…): the index is on that expression
+            GinIndex(OpClass(Upper("mrn"), name="gin_trgm_ops"), name="patient_mrn_upper_trgm"),
+            GinIndex(OpClass("phone_digits", name="gin_trgm_ops"), name="patient_phone_trgm"),  # "ends with"
             models.Index(fields=["company", "date_of_birth"], name="patient_dob"),
             models.Index(fields=["company", "phone_digits"], name="patient_phone"),
             models.Index(fields=["company", "last_name", "first_name", "date_of_birth"], name="patient_name_dob"),

@@ -1,9 +1,9 @@
 import datetime
 import re
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramWordDistance
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Q
 
 from apps.clinical.models import Patient
 
@@ -22,28 +22,33 @@ def _as_date(text):
 
 
 def patient_search(*, company, query: str = "", include_deleted=False):
-    """Typo-tolerant: names by trigram word similarity (GIN index ``patient_name_trgm``), MRN by
-    exact or partial match (``patient_mrn_trgm``), date of birth, phone digits. Best match first."""
+    """Typo-tolerant, best match first: names by trigram word similarity (pg_trgm ``%>`` and the
+    word-distance ``<<->`` ordering, GIN index ``patient_name_trgm``), MRN by exact or partial match
+    (``patient_mrn_upper_trgm``, case-insensitive), date of birth, phone digits.
+
+    Every branch is index-backed and ordered, so a page of results is one LIMIT query; callers show
+    the best matches rather than counting them all (a common surname matches thousands)."""
     manager = Patient.all_objects if include_deleted else Patient.objects
     queryset = manager.for_company(company).select_related("home_site")
     text = " ".join(query.split()).lower()
     if not text:
-        return queryset.order_by("last_name", "first_name")
+        return queryset.order_by("last_name", "first_name", "pk")
     day = _as_date(text)
     if day is not None:
-        return queryset.filter(date_of_birth=day).order_by("last_name", "first_name")
+        return queryset.filter(date_of_birth=day).order_by("last_name", "first_name", "pk")
     digits = re.sub(r"\D", "", text)
-    condition = Q(mrn__iexact=text) | Q(mrn__icontains=text) | Q(search_name__icontains=text)
+    condition = Q(mrn__iexact=text) | Q(mrn__icontains=text)
     if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
         condition |= Q(phone_digits=digits) | Q(phone_digits__endswith=digits)
     if not digits:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
                            [str(SEARCH_THRESHOLD)])
-        condition |= Q(search_name__trigram_word_similar=text)
-        return (queryset.filter(condition).annotate(rank=TrigramWordSimilarity(text, "search_name"))
-                .order_by("-rank", "last_name", "first_name"))
-    return queryset.filter(condition).annotate(rank=Value(1.0)).order_by("last_name", "first_name")
+        # search_name is stored lower-case: plain LIKE (contains) uses the trigram index, ILIKE on UPPER() would not
+        condition |= Q(search_name__contains=text) | Q(search_name__trigram_word_similar=text)
+        return (queryset.filter(condition).annotate(distance=TrigramWordDistance(text, "search_name"))
+                .order_by("distance", "last_name", "first_name", "pk"))
+    return queryset.filter(condition).order_by("last_name", "first_name", "pk")
 
 
 def sites_with(*, user, code: str):
