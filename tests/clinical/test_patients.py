@@ -91,9 +91,9 @@ def test_a_search_takes_the_same_queries_for_5_or_40_patients(client, reception,
     PatientFactory.create_batch(patients, home_site=clinic, first_name="Ann", last_name="Hollis")
     client.force_login(reception)
     client.get(reverse("clinical:home"), {"q": "hollis"})
-    # session, user, memberships, role codes, the similarity threshold, one LIMIT query for the page
-    # (no COUNT), the page shell's unread badge
-    with django_assert_num_queries(7):
+    # session, user, memberships, role codes, one LIMIT query for the page (no COUNT), the page shell's
+    # unread badge
+    with django_assert_num_queries(6):
         assert client.get(reverse("clinical:home"), {"q": "hollis"}).status_code == 200
 
 

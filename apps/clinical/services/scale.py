@@ -66,6 +66,9 @@ def scale_clinic_seed(*, company, site, practitioner, patients: int, visits_per_
     rng, now = random.Random(seed + start), timezone.now()
     written = {"patients": 0, "cases": 0, "visits": 0, "vitals": 0}
     with connection.cursor() as cursor:
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: millions of COPYed rows would queue
+        # their checks until COMMIT (minutes, and memory). Checked per statement instead.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for chunk_start in range(start, start + patients, CHUNK):
             chunk_end = min(chunk_start + CHUNK, start + patients)
             rows = _chunk(company, site, practitioner, range(chunk_start, chunk_end), visits_per_patient,
