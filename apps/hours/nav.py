@@ -1,0 +1,1 @@
+"""Navigation and notification kinds of clinical hours (imported by HoursConfig.ready)."""
