@@ -77,8 +77,8 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.academics",
     "apps.assessments",
-    "apps.hours",
     "apps.clinical",
+    "apps.hours",
     "apps.analytics",
 ]
 

@@ -78,3 +78,18 @@ class ComplianceSerializer(serializers.Serializer):
     end = serializers.DateField()
     violations = ViolationSerializer(many=True)
     warnings = ViolationSerializer(many=True)
+
+
+def paginated(serializer_class, name):
+    """The page a list answers: count, next, previous, results (apps.core.api_paging)."""
+    return type(name, (serializers.Serializer,), {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
+
+
+TimeRecordPage = paginated(TimeRecordSerializer, "PaginatedHoursTimeRecordList")
+WorkEntryPage = paginated(WorkEntrySerializer, "PaginatedHoursWorkEntryList")
+PlannedShiftPage = paginated(PlannedShiftSerializer, "PaginatedHoursPlannedShiftList")

@@ -63,7 +63,7 @@ def _own(request, kind, learner_id=None):
 
 # ---------------------------------------------------------------- time records
 @extend_schema(methods=["GET"], operation_id="hours_time_record_list", parameters=[STATUS, LEARNER, PAGE],
-               responses=s.TimeRecordSerializer(many=True))
+               responses=s.TimeRecordPage)
 @extend_schema(methods=["POST"], operation_id="hours_time_record_clock_in", request=s.ClockInSerializer,
                responses={201: s.TimeRecordSerializer})
 @api_view(["GET", "POST"])
@@ -138,7 +138,7 @@ def time_record_decisions(request):
 
 # ---------------------------------------------------------------- work entries
 @extend_schema(methods=["GET"], operation_id="hours_work_entry_list", parameters=[LEARNER, START, END, PAGE],
-               responses=s.WorkEntrySerializer(many=True))
+               responses=s.WorkEntryPage)
 @extend_schema(methods=["POST"], operation_id="hours_work_entry_create", request=s.WorkEntrySerializer,
                responses={201: s.WorkEntrySerializer})
 @api_view(["GET", "POST"])
@@ -190,7 +190,7 @@ def work_entry_detail(request, entry_id):
 
 # ---------------------------------------------------------------- call roster
 @extend_schema(methods=["GET"], operation_id="hours_call_roster_list", parameters=[START, END, PAGE],
-               responses=s.PlannedShiftSerializer(many=True))
+               responses=s.PlannedShiftPage)
 @extend_schema(methods=["POST"], operation_id="hours_call_roster_create", request=s.PlannedShiftSerializer,
                responses={201: s.PlannedShiftSerializer})
 @api_view(["GET", "POST"])
