@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view
@@ -22,6 +23,8 @@ from apps.hours import access, selectors, services
 from apps.hours.api import serializers as s
 from apps.hours.models import PlannedShift, TimeRecord, WorkEntry
 
+BAD_QUERY = OpenApiResponse(response=OpenApiTypes.OBJECT,
+                            description="A malformed filter or page number (the body names the parameter)")
 PAGE = OpenApiParameter("page", int, description="Page number, from 1")
 STATUS = OpenApiParameter("status", str, enum=TimeRecord.Status.values, description="Only records in this status")
 LEARNER = OpenApiParameter("learner", uuid.UUID, description="Only this learner's rows")
@@ -63,7 +66,7 @@ def _own(request, kind, learner_id=None):
 
 # ---------------------------------------------------------------- time records
 @extend_schema(methods=["GET"], operation_id="hours_time_record_list", parameters=[STATUS, LEARNER, PAGE],
-               responses=s.TimeRecordPage)
+               responses={200: s.TimeRecordPage, 400: BAD_QUERY})
 @extend_schema(methods=["POST"], operation_id="hours_time_record_clock_in", request=s.ClockInSerializer,
                responses={201: s.TimeRecordSerializer})
 @api_view(["GET", "POST"])
@@ -138,7 +141,7 @@ def time_record_decisions(request):
 
 # ---------------------------------------------------------------- work entries
 @extend_schema(methods=["GET"], operation_id="hours_work_entry_list", parameters=[LEARNER, START, END, PAGE],
-               responses=s.WorkEntryPage)
+               responses={200: s.WorkEntryPage, 400: BAD_QUERY})
 @extend_schema(methods=["POST"], operation_id="hours_work_entry_create", request=s.WorkEntrySerializer,
                responses={201: s.WorkEntrySerializer})
 @api_view(["GET", "POST"])
@@ -190,7 +193,7 @@ def work_entry_detail(request, entry_id):
 
 # ---------------------------------------------------------------- call roster
 @extend_schema(methods=["GET"], operation_id="hours_call_roster_list", parameters=[START, END, PAGE],
-               responses=s.PlannedShiftPage)
+               responses={200: s.PlannedShiftPage, 400: BAD_QUERY})
 @extend_schema(methods=["POST"], operation_id="hours_call_roster_create", request=s.PlannedShiftSerializer,
                responses={201: s.PlannedShiftSerializer})
 @api_view(["GET", "POST"])
@@ -231,7 +234,8 @@ def planned_shift_detail(request, shift_id):
 
 
 # ---------------------------------------------------------------- compliance
-@extend_schema(operation_id="hours_learner_compliance", parameters=[START, END], responses=s.ComplianceSerializer)
+@extend_schema(operation_id="hours_learner_compliance", parameters=[START, END],
+               responses={200: s.ComplianceSerializer, 400: BAD_QUERY})
 @api_view(["GET"])
 def learner_compliance(request, learner_id):
     """The violations and warnings of a resident's logged hours in ``start``..``end`` (default:
