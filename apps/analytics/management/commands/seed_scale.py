@@ -314,7 +314,8 @@ class Builder:
         (America/New_York, the default hours policy). COPY, no history rows (bulk synthetic data)."""
         residents = [(program["company"], learner) for program in programs for learner, _ in program["learners"]]
         Copier(WorkEntry, ["id", "company_id", "learner_id", "kind", "start", "end", "from_plan"], self.now).copy(
-            cursor, self._work_hour_rows(residents), Progress("work-hour entries", len(residents) * 300))
+            cursor, self._work_hour_rows(residents), Progress("work-hour entries (about)", len(residents) * 300))
+        sys.stderr.write("\n")
 
     def _work_hour_rows(self, residents):
         tz, first = ZoneInfo("America/New_York"), self.today - datetime.timedelta(days=WORK_HOUR_DAYS)
