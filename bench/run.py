@@ -83,6 +83,13 @@ def ensure_data(size):
         practitioner = User.objects.filter(email=f"practitioner-0@{prefix}.example").first()
         if practitioner:  # data seeded before seed_scale built the clinic has no clinical pages
             users["practitioner"] = practitioner
+        # The work-hour compliance report of the 100-resident program (seed_scale's hours step);
+        # absent from data seeded before that step existed (then listed as a missing page).
+        hours_coordinator = User.objects.filter(email=f"coordinator-hours@{prefix}.example").first()
+        if hours_coordinator is not None:
+            users["hours_coordinator"] = hours_coordinator
+            learner.program.hours_program_id = Learner.objects.filter(user__email=f"resident-hours-0@{prefix}.example"
+                                                                      ).values_list("program_id", flat=True).first()
     return users, learner, learner.program, year
 
 
@@ -121,10 +128,15 @@ def pages(learner, program, year, practitioner=None):
         "schedule grid": first_url([("academics:grid", {"program_id": program.pk, "year_id": year.pk})]),
         "assessment form (GET)": first_url([("assessments:new", {})]),
         **clinical_pages(practitioner),
+        "work-hour compliance (100 residents)": first_url(
+            [("hours:compliance", {"program_id": getattr(program, "hours_program_id", None)})]
+        ) if getattr(program, "hours_program_id", None) else None,
     }
-    # the form is for assessors, clinic pages for the practitioner; the rest for the coordinator
+    # the form is for assessors, clinic pages for the practitioner, the compliance report for its program's
+    # coordinator; the rest for the coordinator
     personas = {"assessment form (GET)": "faculty", "patient search (name)": "practitioner",
-                "patient search (MRN)": "practitioner", "patient chart": "practitioner"}
+                "patient search (MRN)": "practitioner", "patient chart": "practitioner",
+                "work-hour compliance (100 residents)": "hours_coordinator"}
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
