@@ -130,7 +130,8 @@ def epas_with_scale_levels(epas, *, company_id=None):
     if company_id is not None:
         types = (CaseType.objects.visible_to(company_id).filter(epa_id=OuterRef("pk"), is_active=True).order_by()
                  .values("epa_id").annotate(rows=JSONBAgg(JSONObject(
-                     id="id", company_id="company_id", code="code", name="name", typical_minutes="typical_minutes")))
+                     id="id", company_id="company_id", code="code", name="name", typical_minutes="typical_minutes"),
+                     order_by="name"))
                  .values("rows"))
         epas = epas.annotate(case_type_rows=Subquery(types))
     return epas
@@ -141,7 +142,8 @@ CASE_TYPE_FIELDS = ("id", "epa_id", "company_id", "code", "name", "typical_minut
 
 def case_types_from(epa_list) -> list:
     """CaseType rows (as if read from the database) from ``case_type_rows`` of EPAs read with
-    ``epas_with_scale_levels(..., company_id=...)``; each has its EPA attached."""
+    ``epas_with_scale_levels(..., company_id=...)``; each has its EPA attached. In the EPAs' order,
+    then by name: the order of ``case_types_for_epas`` (CaseType.Meta.ordering, by EPA then name)."""
     types = []
     for epa in epa_list:
         for row in getattr(epa, "case_type_rows", None) or ():

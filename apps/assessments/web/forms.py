@@ -14,18 +14,17 @@ from apps.reference.models import EPA, CaseType, FeedbackTag
 from apps.tenants.models import Site
 
 
-def _load_choices(field, queryset, load=None, validate_from=None) -> None:
+def _load_choices(field, queryset, load=None) -> None:
     """Give a model choice field its queryset (it validates a POST) and choices read at most once,
     and only when the form is rendered (a valid POST redirects without reading them): a
     ModelChoiceField otherwise re-queries at each render, and two fields sharing a queryset query
     twice. ``load`` returns the objects when the caller has them (or shares them between fields):
-    the posted value is then validated against those rows too, not queried again (or against
-    ``validate_from()``: the same rows, read along with something else)."""
+    the posted value is then validated against those rows too, not queried again."""
     field.queryset = queryset
     iterator = field.iterator(field)
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    if validate_from is not None or load is not None:
-        _validate_from(field, functools.cache(validate_from) if validate_from else load)
+    if load is not None:
+        _validate_from(field, load)
     load = load or functools.cache(lambda: list(queryset))
     field.choices = functools.cache(lambda: empty + [iterator.choice(obj) for obj in load()])
 
@@ -102,7 +101,7 @@ class AssessmentForm(forms.Form):
         """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
         their scale's levels) and ``levels`` (the chosen EPA's scale) fill the choices, so the
         page renders with one query per kind of choice however many options there are.
-        ``case_type_rows()``: the case types read with the EPAs (a POST validates against them)."""
+        ``case_type_rows()``: the case types read with the EPAs (no query of their own)."""
         super().__init__(*args, **kwargs)
         self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
         _load_choices(self.fields["learner"], learners)
@@ -112,7 +111,8 @@ class AssessmentForm(forms.Form):
                                           level["number"], level["label"], level["descriptor"]))
             for level in levels]
         self.fields["case_type"].label_from_instance = lambda c: f"{c.name} (EPA {c.epa.number})"
-        _load_choices(self.fields["case_type"], case_types, validate_from=case_type_rows)
+        _load_choices(self.fields["case_type"], case_types,
+                      functools.cache(case_type_rows) if case_type_rows is not None else None)
         _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
         tag_list = functools.cache(lambda: list(tags))
         for name, tag_type in (("tags_went_well", "went_well"), ("tags_needs_work", "needs_work")):
