@@ -37,7 +37,7 @@ from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_o
 from apps.core.tasks import dispatch
 from apps.notifications.models import Channel
 from apps.notifications.services import notification_send
-from apps.reference.models import CaseType, EntrustmentLevel, FeedbackTag
+from apps.reference.models import EntrustmentLevel, FeedbackTag
 
 CASE_FIELDS = ("rotation_assignment", "site", "case_type", "case_urgency", "patient_asa_class",
                "procedure_minutes", "complications_occurred", "location_type", "location_details",
