@@ -9,8 +9,10 @@ Same database, data and personas as bench/run.py (its size's rounds_bench_<size>
 embedded server, seeded by seed_scale on first use; DATABASE_URL wins), signed in the same way
 (``signed_in_client``), the pages it measures (``pages()``) plus "assessment POST" (the real form,
 a fresh submission key each time, as the faculty persona). Settings are the bench's, so without
-REDIS_URL sessions are database sessions (their queries are counted) and tasks run eagerly, as in
-the tests; set REDIS_URL to measure what production runs.
+REDIS_URL sessions are database sessions (their queries are counted); the tasks a POST dispatches are
+written to the outbox and handed to Celery's in-memory broker, as a request hands them to a worker
+(``--eager``: run them in the request, as the tests and the demo do). Set REDIS_URL to measure what
+production runs.
 
 First it times ``-n`` requests without a profiler (after a warm-up request) and prints the median,
 p90 and minimum wall time, the median CPU time of this process (Python, without PostgreSQL's own
@@ -57,9 +59,13 @@ def _post_requester(client, faculty):
     return request
 
 
-def requester(label, urls, users):
+def requester(label, urls, users, *, eager=False):
     """A function making one request of the page, with its persona signed in."""
     if label == POST_PAGE:
+        if not eager:  # as with a worker: tasks go to the outbox and an in-memory broker, not run here
+            from config.celery import app
+
+            app.conf.task_always_eager = False
         return _post_requester(run.signed_in_client(users["faculty"]), users["faculty"])
     url, persona = urls[label]
     client = run.signed_in_client(users[persona])
@@ -72,11 +78,14 @@ def requester(label, urls, users):
     return request
 
 
-def measure(request, count):
+def measure(request, count, *, show_queries=False):
     request()  # warm-up: the first request after sign-in stores the CSRF token, fills caches
     with run.CaptureQueriesContext(run.connection) as captured:
         response = request()
     queries = len(captured.captured_queries)  # now: each request (request_started) empties the log
+    if show_queries:
+        for n, query in enumerate(captured.captured_queries, 1):
+            print(f"{n:3} {query['sql'][:160]}")
     timings, cpu = [], []
     for _ in range(count):
         started, started_cpu = time.perf_counter(), time.thread_time()
@@ -126,6 +135,10 @@ def main():
     parser.add_argument("--profiler", choices=["pyinstrument", "cprofile"], default="pyinstrument")
     parser.add_argument("--no-profile", action="store_true", help="timings only")
     parser.add_argument("--html", help="write pyinstrument's HTML report here instead of printing the tree")
+    parser.add_argument("--queries", action="store_true", help="print the SQL of one request (160 characters each)")
+    parser.add_argument("--eager", action="store_true",
+                        help=f"{POST_PAGE}: run the tasks it dispatches in the request (the default without "
+                             "REDIS_URL); without it they are queued as for a worker, so the request is measured")
     options = parser.parse_args()
 
     run.rls.use_owner_login()
@@ -138,8 +151,8 @@ def main():
         if label not in urls and label != POST_PAGE:
             raise SystemExit(f"unknown page {label!r}; pages: {', '.join([*urls, POST_PAGE])}")
     for label in labels:
-        request = requester(label, urls, users)
-        print(f"{label}: {measure(request, options.requests)}", flush=True)
+        request = requester(label, urls, users, eager=options.eager)
+        print(f"{label}: {measure(request, options.requests, show_queries=options.queries)}", flush=True)
         if not options.no_profile:
             profile(request, options.requests, profiler=options.profiler, html=options.html)
 

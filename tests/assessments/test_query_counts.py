@@ -89,12 +89,13 @@ def test_to_do_my_assessments_and_the_board_stay_within_twelve_queries(client, s
 
 
 # Issue 19: the lean write path. Counted by the test client with database sessions, a case type and
-# two tags posted: 15 = 1 session read + SAVEPOINT/RELEASE of the write (the test's transaction
-# turns the request's BEGIN/COMMIT into a savepoint; Django counts neither BEGIN nor COMMIT) + 12:
-# the user, their memberships, the key look-up, the EPAs (with their levels and case types), the
-# learner, the tags, the rotation on the case day, an open request it answers, and four writes
-# (the assessment, its history row, its audit row, its tag links). The learner's notification is
-# sent by the worker after the commit.
+# two tags posted: 15 = 1 session read + SAVEPOINT/RELEASE of the one write transaction (BEGIN/COMMIT
+# outside the test's own transaction) + 12: the user, their memberships, the key look-up, the EPAs
+# (with their levels and case types), the learner, the tags, the rotation on the case day, an open
+# request it answers, and four writes (the assessment, its history row, its audit row, its tag
+# links). Tests run tasks eagerly after the commit; with a broker the learner's notification and the
+# analytics refresh add two outbox rows inside the transaction and one UPDATE each after it
+# (bench/NOTES.md, "Issue 19 part 1").
 POST_QUERIES = 15
 POST_SESSION_QUERIES = 1
 
