@@ -17,7 +17,7 @@ OPTION = "django/forms/widgets/select_option.html"
 
 def _formatted(value) -> str:
     """``{{ value|stringformat:'s' }}``: "%s" formatting (no localisation), escaped unless safe."""
-    text = "%s" % (value,)
+    text = str(value)  # what "%s" does with one value
     return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
 
 
