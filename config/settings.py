@@ -125,6 +125,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render as Django's do, with <select> written in Python (apps/core/form_renderer.py, issue 19)
+FORM_RENDERER = "apps.core.form_renderer.FormRenderer"
+
 # --- Database: DATABASE_URL, or the embedded PostgreSQL 18 under var/ (never in production) ---
 # Two logins to one database (row-level security, apps/core/rls.py): web and worker processes
 # connect as the app role (DATABASE_URL / the embedded `rounds_app`), which RLS binds to a

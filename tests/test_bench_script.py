@@ -13,3 +13,11 @@ def test_the_bench_script_imports_and_lists_its_options():
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "--size" in result.stdout and "--only" in result.stdout
+
+
+def test_the_profiling_script_imports_and_lists_its_options():
+    """bench/profile.py (issue 19) shares bench/run.py's setup."""
+    result = subprocess.run([sys.executable, "bench/profile.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "--page" in result.stdout and "--profiler" in result.stdout and "--queries" in result.stdout

@@ -4,6 +4,7 @@ with a fixed number of queries however many learners a program has."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
@@ -175,10 +176,25 @@ def program_feed_assignments(*, program):
 
 
 # ---------------------------------------------------------------- schedule grid
+class GridCell(NamedTuple):
+    """What a grid cell shows of its assignment: read as values, not model instances (a grid is
+    hundreds of cells). ``of(assignment)`` makes one from a model (the htmx answers for one cell)."""
+    code: str
+    colour: int
+    site_name: str | None
+
+    @classmethod
+    def of(cls, assignment):
+        if assignment is None:
+            return None
+        return cls(assignment.rotation_type.code, assignment.rotation_type.colour,
+                   assignment.site.name if assignment.site_id else None)
+
+
 @dataclass
 class GridRow:
     learner: Learner
-    cells: list = field(default_factory=list)  # [(block, assignment or None)]
+    cells: list = field(default_factory=list)  # [(block, GridCell or None)]
     gaps: list = field(default_factory=list)   # [(rotation type, weeks scheduled)]
 
 
@@ -191,20 +207,38 @@ class Grid:
     capacity: list  # [(site, [(block, count, over)])]
 
 
+class _Span(NamedTuple):
+    """One assignment as the grid needs it (a values_list row)."""
+    learner_id: object
+    block_id: object
+    start_date: datetime.date
+    end_date: datetime.date
+    rotation_type_id: object
+    cell: GridCell
+
+
 def schedule_grid(*, year: AcademicYear) -> Grid:
-    """Learners × blocks with assignments, site load and required-rotation gaps: five queries."""
+    """Learners × blocks with assignments, site load and required-rotation gaps: five queries.
+    Assignments are read as values (one row each, no model instances) and grouped by learner."""
     program = year.program
     blocks = list(year.blocks.order_by("number"))
     learners = list(program.learners.filter(status__in=ACTIVE_STATUSES).select_related("user"))
     rotation_types = list(program.rotation_types.all())
-    assignments = list(
-        RotationAssignment.objects.for_company(year.company_id)
-        .filter(learner__program=program, start_date__lte=year.end_date, end_date__gte=year.start_date)
-        .select_related("rotation_type", "site"))
-    by_cell = _cells(assignments, blocks)
-    rows = [GridRow(learner=l, cells=[(b, by_cell.get((l.pk, b.pk))) for b in blocks],
-                    gaps=_gaps(l, assignments, rotation_types)) for l in learners]
-    return Grid(year=year, blocks=blocks, rows=rows, rotation_types=rotation_types,
+    rows = (RotationAssignment.objects.for_company(year.company_id)
+            .filter(learner__program=program, start_date__lte=year.end_date, end_date__gte=year.start_date)
+            .values_list("learner_id", "block_id", "start_date", "end_date", "rotation_type_id",
+                         "rotation_type__code", "rotation_type__colour", "site__name"))
+    by_learner = defaultdict(list)
+    for learner_id, block_id, start, end, rotation_type_id, code, colour, site_name in rows:
+        by_learner[learner_id].append(
+            _Span(learner_id, block_id, start, end, rotation_type_id, GridCell(code, colour, site_name)))
+    grid_rows = []
+    for learner in learners:
+        spans = by_learner.get(learner.pk, ())
+        by_block = _cells(spans, blocks)
+        grid_rows.append(GridRow(learner=learner, cells=[(b, by_block.get(b.pk)) for b in blocks],
+                                 gaps=_gaps(spans, rotation_types)))
+    return Grid(year=year, blocks=blocks, rows=grid_rows, rotation_types=rotation_types,
                 capacity=_capacity(year, blocks))
 
 
@@ -214,47 +248,56 @@ def grid_totals(*, year: AcademicYear, learner: Learner):
     blocks = list(year.blocks.order_by("number"))
     rotation_types = list(year.program.rotation_types.all())
     assignments = list(learner.assignments.filter(start_date__lte=year.end_date, end_date__gte=year.start_date))
-    return _gaps(learner, assignments, rotation_types), _capacity(year, blocks)
+    return _gaps(assignments, rotation_types), _capacity(year, blocks)
 
 
-def _cells(assignments, blocks):
-    """{(learner, block): assignment}; a free-dated assignment (import, API) fills the blocks it overlaps."""
+def _cells(spans, blocks):
+    """{block id: cell} of one learner; a free-dated assignment (import, API) fills the blocks it
+    overlaps; the first assignment read wins a block."""
     cells = {}
-    for a in assignments:
+    block_ids = {block.pk for block in blocks}
+    for span in spans:
+        if span.block_id is not None:
+            if span.block_id in block_ids:
+                cells.setdefault(span.block_id, span.cell)
+            continue
         for block in blocks:
-            if a.block_id == block.pk or (a.block_id is None and a.start_date <= block.end_date
-                                          and a.end_date >= block.start_date):
-                cells.setdefault((a.learner_id, block.pk), a)
+            if span.start_date <= block.end_date and span.end_date >= block.start_date:
+                cells.setdefault(block.pk, span.cell)
     return cells
 
 
 ACTIVE_STATUSES = [Learner.Status.ACTIVE, Learner.Status.PROBATION, Learner.Status.LEAVE_OF_ABSENCE]
 
 
-def _gaps(learner, assignments, rotation_types):
+def _gaps(assignments, rotation_types):
+    """Required rotations one learner is short of; ``assignments`` are that learner's."""
     weeks = defaultdict(int)
     for a in assignments:
-        if a.learner_id == learner.pk:
-            weeks[a.rotation_type_id] += ((a.end_date - a.start_date).days + 1) // 7
+        weeks[a.rotation_type_id] += ((a.end_date - a.start_date).days + 1) // 7
     return [(rt, weeks[rt.pk]) for rt in rotation_types
             if rt.is_required and rt.minimum_weeks and weeks[rt.pk] < rt.minimum_weeks]
 
 
 def _capacity(year, blocks):
-    """Every program's learners count against a site's capacity, so this reads the whole company."""
-    counts = defaultdict(int)
+    """Every program's learners count against a site's capacity, so this reads the whole company.
+    An assignment counts in every block its dates overlap; counted per site in a list by block
+    position (not in a dict keyed by UUIDs: the company's rows × blocks add up)."""
+    counts = {}  # site id → [count per block]
+    spans = [(n, block.start_date, block.end_date) for n, block in enumerate(blocks)]
     rows = (RotationAssignment.objects.for_company(year.company_id)
             .filter(site__isnull=False, start_date__lte=year.end_date, end_date__gte=year.start_date)
             .values_list("site_id", "start_date", "end_date"))
     for site_id, start, end in rows:
-        for block in blocks:
-            if start <= block.end_date and end >= block.start_date:
-                counts[(site_id, block.pk)] += 1
-    site_ids = {site_id for site_id, _ in counts}
-    sites = Site.objects.for_company(year.company_id).filter(pk__in=site_ids).order_by("name")
-    return [(site, [(b, counts[(site.pk, b.pk)],
-                     site.student_capacity is not None and counts[(site.pk, b.pk)] > site.student_capacity)
-                    for b in blocks]) for site in sites]
+        per_block = None
+        for n, block_start, block_end in spans:
+            if start <= block_end and end >= block_start:
+                if per_block is None:
+                    per_block = counts.get(site_id) or counts.setdefault(site_id, [0] * len(blocks))
+                per_block[n] += 1
+    sites = Site.objects.for_company(year.company_id).filter(pk__in=list(counts)).order_by("name")
+    return [(site, [(b, count, site.student_capacity is not None and count > site.student_capacity)
+                    for b, count in zip(blocks, counts[site.pk], strict=True)]) for site in sites]
 
 
 def program_sites(*, program):

@@ -2,6 +2,7 @@
 soft-deleted assessments are excluded everywhere (``objects`` is the alive manager)."""
 
 import statistics
+import uuid
 from collections import defaultdict
 
 from django.contrib.postgres.aggregates import JSONBAgg
@@ -116,14 +117,42 @@ def epas_for_assessor(*, assessor):
     return EPA.objects.filter(epa_set_id__in=set_ids)
 
 
-def epas_with_scale_levels(epas):
+def epas_with_scale_levels(epas, *, company_id=None):
     """The EPAs with their set, each annotated ``scale_levels``: its scale's levels as a list of
-    {number, label, descriptor} by number — the form's radio choices come with the EPA query."""
+    {number, label, descriptor} by number — the form's radio choices come with the EPA query.
+    With ``company_id``, also ``case_type_rows``: the EPA's active case types visible to that
+    company (``case_types_from``), so a POST validates its case type without a query of its own."""
     levels = (EntrustmentLevel.objects.filter(scale_id=OuterRef("epa_set__scale_id")).order_by()
               .values("scale_id").annotate(rows=JSONBAgg(
                   JSONObject(number="number", label="label", descriptor="descriptor"), order_by="number"))
               .values("rows"))
-    return epas.select_related("epa_set").annotate(scale_levels=Subquery(levels))
+    epas = epas.select_related("epa_set").annotate(scale_levels=Subquery(levels))
+    if company_id is not None:
+        types = (CaseType.objects.visible_to(company_id).filter(epa_id=OuterRef("pk"), is_active=True).order_by()
+                 .values("epa_id").annotate(rows=JSONBAgg(JSONObject(
+                     id="id", company_id="company_id", code="code", name="name", typical_minutes="typical_minutes"),
+                     order_by="name"))
+                 .values("rows"))
+        epas = epas.annotate(case_type_rows=Subquery(types))
+    return epas
+
+
+CASE_TYPE_FIELDS = ("id", "epa_id", "company_id", "code", "name", "typical_minutes", "is_active")
+
+
+def case_types_from(epa_list) -> list:
+    """CaseType rows (as if read from the database) from ``case_type_rows`` of EPAs read with
+    ``epas_with_scale_levels(..., company_id=...)``; each has its EPA attached. In the EPAs' order,
+    then by name: the order of ``case_types_for_epas`` (CaseType.Meta.ordering, by EPA then name)."""
+    types = []
+    for epa in epa_list:
+        for row in getattr(epa, "case_type_rows", None) or ():
+            company_id = uuid.UUID(row["company_id"]) if row["company_id"] else None
+            case_type = CaseType.from_db("default", CASE_TYPE_FIELDS, (
+                row["id"], epa.pk, company_id, row["code"], row["name"], row["typical_minutes"], True))
+            case_type.epa = epa
+            types.append(case_type)
+    return types
 
 
 def case_types_for_epas(*, company_id, epa_ids):

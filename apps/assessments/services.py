@@ -37,7 +37,7 @@ from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_o
 from apps.core.tasks import dispatch
 from apps.notifications.models import Channel
 from apps.notifications.services import notification_send
-from apps.reference.models import CaseType, EntrustmentLevel, FeedbackTag
+from apps.reference.models import EntrustmentLevel, FeedbackTag
 
 CASE_FIELDS = ("rotation_assignment", "site", "case_type", "case_urgency", "patient_asa_class",
                "procedure_minutes", "complications_occurred", "location_type", "location_details",
@@ -64,9 +64,19 @@ def _ids(items) -> list:
 
 
 def _level_errors(epa, level) -> dict:
+    """The level is on the EPA's scale. An EPA read with ``selectors.epas_with_scale_levels`` (the
+    form's) carries its scale's levels: no query; any other EPA costs one (joined through its set)."""
     if level in (None, ""):
         return {"entrustment_level": "Choose an entrustment level."}
-    if not EntrustmentLevel.objects.filter(scale_id=epa.epa_set.scale_id, number=level).exists():
+    levels = getattr(epa, "scale_levels", None)
+    if levels is not None:
+        try:
+            on_scale = int(level) in {row["number"] for row in levels}
+        except (TypeError, ValueError):
+            on_scale = False
+    else:
+        on_scale = EntrustmentLevel.objects.filter(scale__epa_sets=epa.epa_set_id, number=level).exists()
+    if not on_scale:
         return {"entrustment_level": "That level is not on this EPA's entrustment scale."}
     return {}
 
@@ -89,9 +99,8 @@ def _case_errors(*, company_id, epa, learner, case) -> dict:
     if minutes is not None and not 0 <= int(minutes) <= 1440:
         errors["procedure_minutes"] = "Minutes are between 0 and 1440 (one day)."
     case_type = case.get("case_type")
-    if case_type is not None and (
-        case_type.epa_id != epa.pk or not CaseType.objects.visible_to(company_id).filter(pk=case_type.pk).exists()
-    ):
+    # visible_to(company) is "shared or this company's": the loaded row says which, no query
+    if case_type is not None and (case_type.epa_id != epa.pk or case_type.company_id not in (None, company_id)):
         errors["case_type"] = "That case type does not belong to this EPA."
     assignment = case.get("rotation_assignment")
     if assignment is not None and assignment.learner_id != learner.pk:
@@ -102,16 +111,22 @@ def _case_errors(*, company_id, epa, learner, case) -> dict:
     return errors
 
 
-def _tag_errors(*, company_id, went_well, needs_work) -> dict:
+def _tag_errors(*, company_id, went_well, needs_work, loaded=()) -> dict:
     """Every tag is a visible, active library tag of its own group (TAG_CATEGORY): a strength
-    went well, an area for improvement needs work."""
+    went well, an area for improvement needs work. ``loaded``: tag rows the caller read (the
+    form's), checked in memory; any other id costs one query for all."""
     went_well, needs_work = {str(pk) for pk in went_well}, {str(pk) for pk in needs_work}
     if went_well & needs_work:
         return {"tags_needs_work": "A tag cannot be both 'went well' and 'needs work'."}
     if not all(pk.isdigit() for pk in went_well | needs_work):
         return {"tags_went_well": "Unknown feedback tag."}
-    categories = {str(pk): (name, category) for pk, name, category in FeedbackTag.objects.visible_to(company_id)
-                  .filter(pk__in=went_well | needs_work, is_active=True).values_list("pk", "name", "category")}
+    known = {str(tag.pk): tag for tag in loaded}
+    categories = {pk: (tag.name, tag.category) for pk, tag in known.items()
+                  if pk in went_well | needs_work and tag.is_active and tag.company_id in (None, company_id)}
+    unread = (went_well | needs_work) - set(known)
+    if unread:
+        categories.update({str(pk): (name, category) for pk, name, category in FeedbackTag.objects.visible_to(company_id)
+                           .filter(pk__in=unread, is_active=True).values_list("pk", "name", "category")})
     errors = {}
     for field, tag_type, wanted in (("tags_went_well", "went_well", went_well),
                                     ("tags_needs_work", "needs_work", needs_work)):
@@ -127,7 +142,7 @@ def _tag_errors(*, company_id, went_well, needs_work) -> dict:
 
 
 def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_date, request=None,
-                      went_well=(), needs_work=(), case=None) -> dict:
+                      went_well=(), needs_work=(), case=None, loaded_tags=()) -> dict:
     """Every rule an assessment must meet, as {field: message}; empty when valid."""
     if learner is None or learner.company_id != assessor.company_id:
         return {"learner": "Choose a learner from your program."}
@@ -143,7 +158,8 @@ def assessment_errors(*, assessor, learner, epa, entrustment_level, assessment_d
     elif assessment_date > timezone.localdate():
         errors["assessment_date"] = "The case date cannot be in the future."
     errors.update(_case_errors(company_id=learner.company_id, epa=epa, learner=learner, case=case or {}))
-    errors.update(_tag_errors(company_id=learner.company_id, went_well=went_well, needs_work=needs_work))
+    errors.update(_tag_errors(company_id=learner.company_id, went_well=went_well, needs_work=needs_work,
+                              loaded=loaded_tags))
     return errors
 
 
@@ -156,22 +172,32 @@ def _key(value) -> uuid.UUID:
 
 
 def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_date, submission_key, entry_method,
-                      tags_went_well=(), tags_needs_work=(), request=None, **case_context) -> EPAAssessment:
+                      tags_went_well=(), tags_needs_work=(), request=None, key_checked=False,
+                      **case_context) -> EPAAssessment:
     """Record one assessment. Idempotent: the same submission_key returns the first record.
 
     Without a ``rotation_assignment`` in ``case_context``, it is the learner's rotation on the
-    case day (the schedule), so an assessment lands in the coverage grid whoever entered it."""
+    case day (the schedule), so an assessment lands in the coverage grid whoever entered it.
+
+    The lean path (issue 19): rows the caller already read are checked in memory (the EPA's scale
+    levels, a case type's and tags' company), tags given as rows are linked without re-reading
+    them, and ``key_checked=True`` (the caller looked the key up in this request, as the form
+    does) skips the second look-up: the unique key still turns a racing duplicate into a replay.
+    One transaction: the assessment, its history row, its audit row, its tags, the request it
+    answers and the dispatched notification are written together; the notification is sent by
+    the worker."""
     unknown = set(case_context) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown case fields: {sorted(unknown)}")
     key = _key(submission_key)
     existing = EPAAssessment.all_objects.for_company(assessor.company_id)
     went_well, needs_work = _ids(tags_went_well), _ids(tags_needs_work)
+    tag_rows = {tag.pk: tag for tag in (*tags_went_well, *tags_needs_work) if isinstance(tag, FeedbackTag)}
 
     def create() -> EPAAssessment:
         errors = assessment_errors(assessor=assessor, learner=learner, epa=epa, entrustment_level=entrustment_level,
                                    assessment_date=assessment_date, request=request, went_well=went_well,
-                                   needs_work=needs_work, case=case_context)
+                                   needs_work=needs_work, case=case_context, loaded_tags=tag_rows.values())
         if errors:
             raise ValidationError(errors)
         if "rotation_assignment" not in case_context:
@@ -180,29 +206,51 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
             learner=learner, assessor=assessor, epa=epa, entrustment_level=int(entrustment_level),
             assessment_date=assessment_date, submitted_at=timezone.now(), submission_key=key,
             entry_method=entry_method, request=request, **case_context)
+        if type(learner).program.is_cached(learner):
+            assessment.program = learner.program  # loaded with the learner: its company is checked in memory
         if request is not None:
             _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
         else:
             assessment.request = _request_complete_matching(assessor=assessor, learner=learner, epa=epa)
-        save_with_audit(instance=assessment, actor=assessor, action="assessment.submit")
-        _tags_replace(assessment=assessment, went_well=went_well, needs_work=needs_work)
+        # Inside replay_or_create's savepoint already: no second one around the row and its audit
+        save_with_audit(instance=assessment, actor=assessor, action="assessment.submit", savepoint=False)
+        _tags_link(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=tag_rows)
         dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id), assessment_id=str(assessment.pk))
         _changed(assessment)
         return assessment
 
-    assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create)
+    assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create,
+                                            look_first=not key_checked)
     if assessment.assessor_id != assessor.pk:  # a key is one assessor's: never answer with someone else's row
         raise ValidationError({"submission_key": "Reload the form and submit again."})
     return assessment
 
 
+def _tag_links(*, assessment, went_well, needs_work, rows=None) -> list:
+    """Unsaved tag links; a tag given as a loaded row is linked as that row (its company is then
+    checked in memory, not read again)."""
+    rows = rows or {}
+
+    def link(tag_id, tag_type):
+        tag = rows.get(tag_id)
+        return (AssessmentFeedbackTag(assessment=assessment, tag=tag, tag_type=tag_type, company_id=assessment.company_id)
+                if tag is not None else
+                AssessmentFeedbackTag(assessment=assessment, tag_id=tag_id, tag_type=tag_type,
+                                      company_id=assessment.company_id))
+    return [link(tag_id, "went_well") for tag_id in went_well] + [link(tag_id, "needs_work") for tag_id in needs_work]
+
+
+def _tags_link(*, assessment, went_well, needs_work, rows=None) -> None:
+    """The tags of a new assessment (nothing to replace: no DELETE)."""
+    links = _tag_links(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=rows)
+    if links:
+        AssessmentFeedbackTag.objects.bulk_create(links)
+
+
 def _tags_replace(*, assessment, went_well, needs_work) -> None:
     assessment.tag_links.all().delete()
-    AssessmentFeedbackTag.objects.bulk_create(
-        [AssessmentFeedbackTag(assessment=assessment, tag_id=tag_id, tag_type="went_well", company_id=assessment.company_id)
-         for tag_id in went_well]
-        + [AssessmentFeedbackTag(assessment=assessment, tag_id=tag_id, tag_type="needs_work",
-                                 company_id=assessment.company_id) for tag_id in needs_work])
+    AssessmentFeedbackTag.objects.bulk_create(_tag_links(assessment=assessment, went_well=went_well,
+                                                         needs_work=needs_work))
 
 
 def _request_complete(*, request, actor, via_link) -> None:

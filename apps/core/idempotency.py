@@ -20,12 +20,13 @@ def idempotency_key(value) -> uuid.UUID:
         raise IdempotencyKeyError(str(value)) from error
 
 
-def replay_or_create(queryset, *, key_field: str, key, create: Callable):
+def replay_or_create(queryset, *, key_field: str, key, create: Callable, look_first: bool = True):
     """(row, created). ``queryset`` is where the caller may find its own rows (tenant-scoped);
     ``create()`` writes the row with ``key`` in ``key_field`` (and whatever goes with it) and
     returns it; it runs in a savepoint, so a lost race leaves the caller's transaction usable.
-    ``key=None`` means the caller gave no key: always create."""
-    if key is not None:
+    ``key=None`` means the caller gave no key: always create. ``look_first=False``: the caller has
+    just looked the key up itself; a duplicate is still caught (the unique key, then a read)."""
+    if key is not None and look_first:
         existing = queryset.filter(**{key_field: key}).first()
         if existing is not None:
             return existing, False

@@ -4,7 +4,7 @@ so the shell never imports the contexts it links to."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -33,17 +33,27 @@ def register_home_panel(panel: Callable, order: int = 50) -> None:
         HOME_PANELS.append((order, panel))
 
 
+# (platform?, superuser?, roles, script prefix, urlconf, items registered) → [(item, url)]: which
+# items a set of roles sees, sorted, with their URLs reversed, is the same for every request of that
+# set, so it is worked out once per process (issue 19). Only the badges are read per request.
+_SHOWN: dict[tuple, list] = {}
+
+
 def nav_for(user, roles: set[str]) -> list[dict]:
     """The items a tenant user sees (by role); a platform superuser (no tenant) sees the platform items."""
-    if user.company_id is None:
-        shown = [item for item in NAV_ITEMS if item.platform and user.is_superuser]
-    else:
-        shown = [item for item in NAV_ITEMS if not item.roles or item.roles & roles]
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name,
-         "badge": item.badge(user) if item.badge else 0}
-        for item in sorted(shown, key=lambda item: (item.order, item.label))
-    ]
+    platform = user.company_id is None
+    key = (platform, platform and user.is_superuser, frozenset(() if platform else roles), get_script_prefix(),
+           get_urlconf(), len(NAV_ITEMS))
+    shown = _SHOWN.get(key)
+    if shown is None:
+        if platform:
+            items = [item for item in NAV_ITEMS if item.platform and user.is_superuser]
+        else:
+            items = [item for item in NAV_ITEMS if not item.roles or item.roles & roles]
+        shown = _SHOWN[key] = [(item, reverse(item.url_name))
+                               for item in sorted(items, key=lambda item: (item.order, item.label))]
+    return [{"label": item.label, "url": url, "url_name": item.url_name, "badge": item.badge(user) if item.badge else 0}
+            for item, url in shown]
 
 
 def home_panels_for(request) -> list[tuple[str, dict]]:

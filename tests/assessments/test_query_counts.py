@@ -86,3 +86,69 @@ def test_to_do_my_assessments_and_the_board_stay_within_twelve_queries(client, s
     grow(18)
     with django_assert_num_queries(small):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+# Issue 19: the lean write path. Counted by the test client with database sessions, a case type and
+# two tags posted: 15 = 1 session read + SAVEPOINT/RELEASE of the one write transaction (BEGIN/COMMIT
+# outside the test's own transaction) + 12: the user, their memberships, the key look-up, the EPAs
+# (with their levels and case types), the learner, the tags, the rotation on the case day, an open
+# request it answers, and four writes (the assessment, its history row, its audit row, its tag
+# links). Tests run tasks eagerly after the commit; with a broker the learner's notification and the
+# analytics refresh add two outbox rows inside the transaction and one UPDATE each after it
+# (bench/NOTES.md, "Issue 19 part 1").
+POST_QUERIES = 15
+POST_SESSION_QUERIES = 1
+
+
+def _post_data(surgery, **overrides):
+    import uuid
+
+    from django.utils import timezone
+
+    return {"submission_key": str(uuid.uuid4()), "learner": surgery["riley"].pk, "epa": surgery["epa"].pk,
+            "entrustment_level": 3, "assessment_date": timezone.localdate().isoformat(),
+            "case_type": surgery["case_type"].pk, "tags_went_well": [surgery["good_tag"].pk],
+            "tags_needs_work": [surgery["work_tag"].pk], "narrative_feedback": "Safe and steady.",
+            "patient_asa_class": 2, "procedure_minutes": 55, **overrides}
+
+
+def test_faith_saves_an_assessment_in_fifteen_queries_however_many_options_the_form_offers(
+        client, surgery, django_assert_num_queries):
+    from apps.assessments.models import EPAAssessment
+    from apps.audit.models import AuditLog
+
+    client.force_login(surgery["faith"])
+    client.get(reverse("assessments:new"))  # the form first, as a person would open it
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("assessments:new"), _post_data(surgery))
+    assert response.status_code == 302
+    assert len(captured.captured_queries) == POST_QUERIES
+    assert sum('"django_session"' in q["sql"] for q in captured.captured_queries) == POST_SESSION_QUERIES
+
+    _grow_form_options(surgery, 18)  # 2 → 20 learners, EPAs, case types, tags, sites
+    with django_assert_num_queries(POST_QUERIES):
+        response = client.post(reverse("assessments:new"), _post_data(surgery, entrustment_level=4))
+    assessment = EPAAssessment.objects.for_company(surgery["program"].company).get(entrustment_level=4)
+    assert response.url == reverse("assessments:detail", args=[assessment.pk])
+    assert assessment.case_type == surgery["case_type"] and assessment.program == surgery["program"]
+    assert {(link.tag.name, link.tag_type) for link in assessment.tag_links.all()} == {
+        ("Tissue handling", "went_well"), ("Efficiency", "needs_work")}
+    assert assessment.history.count() == 1
+    assert AuditLog.objects.unscoped().filter(action="assessment.submit", entity_id=str(assessment.pk)).count() == 1
+
+
+def test_the_lean_path_still_refuses_what_the_rules_refuse(client, surgery):
+    """Rows checked in memory instead of re-read: a level off the scale, another EPA's case type, a
+    tag in the wrong group and an unknown tag are refused beside their fields, and nothing is saved."""
+    from apps.assessments.models import EPAAssessment
+
+    client.force_login(surgery["faith"])
+    for field, overrides in [("entrustment_level", {"entrustment_level": 9}),
+                             ("case_type", {"case_type": surgery["other_case_type"].pk}),
+                             ("tags_went_well", {"tags_went_well": [surgery["work_tag"].pk]}),
+                             ("tags_needs_work", {"tags_needs_work": [999999]}),
+                             ("tags_went_well", {"tags_went_well": ["x"]})]:
+        response = client.post(reverse("assessments:new"), _post_data(surgery, **overrides))
+        assert response.status_code == 200, field
+        assert field in response.context["form"].errors, (field, response.context["form"].errors)
+    assert not EPAAssessment.objects.for_company(surgery["program"].company).exists()

@@ -5,6 +5,7 @@ import functools
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -17,12 +18,57 @@ def _load_choices(field, queryset, load=None) -> None:
     """Give a model choice field its queryset (it validates a POST) and choices read at most once,
     and only when the form is rendered (a valid POST redirects without reading them): a
     ModelChoiceField otherwise re-queries at each render, and two fields sharing a queryset query
-    twice. ``load`` returns the objects when the caller has them (or shares them between fields)."""
+    twice. ``load`` returns the objects when the caller has them (or shares them between fields):
+    the posted value is then validated against those rows too, not queried again."""
     field.queryset = queryset
     iterator = field.iterator(field)
     empty = [("", field.empty_label)] if field.empty_label is not None else []
+    if load is not None:
+        _validate_from(field, load)
     load = load or functools.cache(lambda: list(queryset))
     field.choices = functools.cache(lambda: empty + [iterator.choice(obj) for obj in load()])
+
+
+def _validate_from(field, load) -> None:
+    """The field's posted value(s) must be among ``load()`` (the queryset's rows, already read):
+    the same answers as ModelChoiceField.to_python / ModelMultipleChoiceField._check_values,
+    without a query each (issue 19: the form's POST)."""
+    pk_field = field.queryset.model._meta.pk
+
+    def key_of(value, error):
+        field.validate_no_null_characters(value)
+        try:
+            return pk_field.to_python(getattr(value, "pk", value))
+        except (ValidationError, ValueError, TypeError):
+            raise error
+
+    def invalid_choice(value):
+        return ValidationError(field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        def check_values(value):
+            try:
+                values = frozenset(value)
+            except TypeError:
+                raise ValidationError(field.error_messages["invalid_list"], code="invalid_list")
+            keys = {key_of(pk, ValidationError(field.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                               params={"pk": pk})): pk for pk in values}
+            found = [obj for obj in load() if obj.pk in keys]  # in the queryset's order
+            missing = set(keys) - {obj.pk for obj in found}
+            if missing:
+                raise invalid_choice(keys[next(iter(missing))])
+            return found
+        field._check_values = check_values
+    else:
+        def to_python(value):
+            if value in field.empty_values:
+                return None
+            key = key_of(value, invalid_choice(value))
+            found = next((obj for obj in load() if obj.pk == key), None)
+            if found is None:
+                raise invalid_choice(value)
+            return found
+        field.to_python = to_python
 
 
 class AssessmentForm(forms.Form):
@@ -50,10 +96,12 @@ class AssessmentForm(forms.Form):
     narrative_feedback = forms.CharField(required=False, max_length=NARRATIVE_MAX_LENGTH,
                                          widget=forms.Textarea(attrs={"rows": 3}), label="Narrative feedback")
 
-    def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, **kwargs):
+    def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, case_type_rows=None,
+                 **kwargs):
         """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
         their scale's levels) and ``levels`` (the chosen EPA's scale) fill the choices, so the
-        page renders with one query per kind of choice however many options there are."""
+        page renders with one query per kind of choice however many options there are.
+        ``case_type_rows()``: the case types read with the EPAs (no query of their own)."""
         super().__init__(*args, **kwargs)
         self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
         _load_choices(self.fields["learner"], learners)
@@ -63,7 +111,8 @@ class AssessmentForm(forms.Form):
                                           level["number"], level["label"], level["descriptor"]))
             for level in levels]
         self.fields["case_type"].label_from_instance = lambda c: f"{c.name} (EPA {c.epa.number})"
-        _load_choices(self.fields["case_type"], case_types)
+        _load_choices(self.fields["case_type"], case_types,
+                      functools.cache(case_type_rows) if case_type_rows is not None else None)
         _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
         tag_list = functools.cache(lambda: list(tags))
         for name, tag_type in (("tags_went_well", "went_well"), ("tags_needs_work", "needs_work")):

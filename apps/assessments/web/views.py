@@ -101,11 +101,12 @@ def acknowledge(request, assessment_id):
 def _form_kwargs(*, company_id, learners, epas, epa_id=None):
     """Choices for the assessment form: the entrustment levels are those of the chosen EPA's
     scale (the posted/given one, else the first EPA's)."""
-    epa_list = list(selectors.epas_with_scale_levels(epas))
+    epa_list = list(selectors.epas_with_scale_levels(epas, company_id=company_id))
     chosen = next((epa for epa in epa_list if str(epa.pk) == str(epa_id)), epa_list[0] if epa_list else None)
     return {"learners": learners, "epas": epas, "epa_list": epa_list, "company_id": company_id,
             "levels": (chosen.scale_levels or []) if chosen else [],
             "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list]),
+            "case_type_rows": lambda: selectors.case_types_from(epa_list),
             "tags": selectors.feedback_tags_for(company_id=company_id)}
 
 
@@ -195,12 +196,13 @@ def _submit_fields(form) -> dict:
 
 
 def _submit(form, *, assessor, entry_method, request=None):
-    """The form's input into the one submit service; ``request``: the assessment request it answers."""
+    """The form's input into the one submit service; ``request``: the assessment request it answers.
+    ``new`` has looked the submission key up already (``key_checked``)."""
     data = form.cleaned_data
     learner = request.learner if request is not None else data["learner"]
     epa = request.epa if request is not None else data["epa"]
     return services.assessment_submit(assessor=assessor, learner=learner, epa=epa, entry_method=entry_method,
-                                      request=request, **_submit_fields(form))
+                                      request=request, key_checked=True, **_submit_fields(form))
 
 
 def case_types(request):
