@@ -93,22 +93,27 @@ def _practitioners(site):
 @login_required
 def admit(request, site_id):
     site = access.get_site_for_user(request.user, site_id, "admission.manage")
-    form = forms.AdmitForm(request.POST or None, practitioners=_practitioners(site), beds=_free_beds(site))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        patient = Patient.objects.for_company(site.company_id).filter(mrn=data["mrn"].strip()).first()
-        if patient is None:
-            form.add_error("mrn", "No patient with this MRN.")
+    data = request.POST.copy() if request.method == "POST" else None
+    patient = None
+    if data is not None:
+        mrn = data.get("mrn", "").strip()[:30]
+        patient = Patient.objects.for_company(site.company_id).filter(mrn=mrn).first() if mrn else None
+        if patient is None:  # not echoed back: another organization's MRN must not come back in the page
+            data["mrn"] = ""
+    form = forms.AdmitForm(data, practitioners=_practitioners(site), beds=_free_beds(site))
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            admission = services.admission_admit(
+                actor=request.user, patient=patient, site=site, reason=cleaned["reason"],
+                practitioner=cleaned["practitioner"], bed=cleaned["bed"], idempotency_key=cleaned["idempotency_key"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
         else:
-            try:
-                admission = services.admission_admit(
-                    actor=request.user, patient=patient, site=site, reason=data["reason"],
-                    practitioner=data["practitioner"], bed=data["bed"], idempotency_key=data["idempotency_key"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Admitted {patient.full_name}.")
-                return redirect("hospital:admission", admission_id=admission.pk)
+            messages.success(request, f"Admitted {patient.full_name}.")
+            return redirect("hospital:admission", admission_id=admission.pk)
+    elif data is not None and patient is None:
+        form.add_error("mrn", "No patient with this MRN here.")
     return render(request, "hospital/admit.html", {"site": site, "form": form})
 
 
