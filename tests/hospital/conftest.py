@@ -63,9 +63,15 @@ def pharmacist(floor_staff):
 
 @pytest.fixture
 def patient(hospital):
-    return PatientFactory(home_site=hospital)
+    return PatientFactory(home_site=hospital, first_name="Margaret", last_name="Holloway")
 
 
 @pytest.fixture
 def patient2(hospital):
-    return PatientFactory(home_site=hospital)
+    return PatientFactory(home_site=hospital, first_name="Walter", last_name="Brennan")
+
+
+@pytest.fixture
+def southbay_charlie(southbay, make_user):
+    clinic = SiteFactory(institution__company=southbay, name="Southbay Family Clinic")
+    return make_user(southbay, Role.PRACTITIONER, site=clinic, email="charlie@southbay.example")
