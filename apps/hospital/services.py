@@ -532,9 +532,9 @@ def prescription_create(*, actor, patient, site, data: dict, acknowledge_allergy
     prescription = Prescription(patient=patient, site=site, admission=admission, prescriber=actor,
                                 inventory_item=inventory_item, idempotency_key=idempotency_key, **values)
     prescription.company_id = patient.company_id
+    prescription.full_clean(exclude=["company", "prescriber", "patient", "site", "admission", "inventory_item"])
     if prescription.duration_days:
         prescription.end_at = prescription.start_at + datetime.timedelta(days=prescription.duration_days)
-    prescription.full_clean(exclude=["company", "prescriber", "patient", "site", "admission", "inventory_item"])
 
     def create():
         matches = allergies_matching(patient, prescription.medication)
