@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 
 from apps.hospital import selectors
 from apps.hospital.models import Dose
-from tests.hospital.conftest import beds, doctor, floor_staff, hospital, nurse, patient, ward_beds  # noqa: F401
-from tests.hospital.factories import make_admission, make_dose, make_prescription
+from apps.tenants.roles import Role
+from tests.clinical.factories import PatientFactory
+from tests.factories import SiteFactory
+from tests.hospital.factories import make_admission, make_dose, make_prescription, make_ward
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +27,12 @@ def _signed_in(page, live_server, user):
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-def test_nadia_records_a_dose_on_the_mar_from_her_phone(phone_page, live_server, nurse, doctor, hospital, beds,
-                                                        patient):
+def test_nadia_records_a_dose_on_the_mar_from_her_phone(phone_page, live_server, sponsor, northwind, make_user):
+    hospital = SiteFactory(institution=sponsor.institution, name="Northwind General Hospital")
+    _, beds = make_ward(hospital, name="Ward 4A", beds=2)
+    nurse = make_user(northwind, Role.NURSE, site=hospital, email="nadia@northwind.example")
+    doctor = make_user(northwind, Role.PRACTITIONER, site=hospital, email="priya@northwind.example")
+    patient = PatientFactory(home_site=hospital, first_name="Margaret", last_name="Holloway")
     make_admission(patient, hospital, doctor, bed=beds[0])
     prescription = make_prescription(patient, hospital, doctor, medication="Amoxicillin", frequency="TID")
     now = timezone.now()

@@ -18,6 +18,7 @@ from apps.hospital.models import (
 
 
 class BedSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     patient = serializers.SerializerMethodField()
     admission = serializers.SerializerMethodField()
 
@@ -37,7 +38,7 @@ class BedSerializer(serializers.ModelSerializer):
         return str(a.admission_id) if a else None
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class BedAssignmentSerializer(serializers.ModelSerializer):
     bed = serializers.CharField(source="bed.label", read_only=True)
     ward = serializers.CharField(source="bed.ward.name", read_only=True)
 
@@ -47,7 +48,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AdmissionSerializer(serializers.ModelSerializer):
-    assignments = AssignmentSerializer(many=True, read_only=True)
+    status = serializers.CharField(read_only=True)
+    assignments = BedAssignmentSerializer(many=True, read_only=True)
     disposition = serializers.CharField(allow_null=True, read_only=True, source="disposition_or_none")
 
     class Meta:
@@ -75,6 +77,7 @@ class DischargeSerializer(serializers.Serializer):
 
 
 class DraftSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     class Meta:
         model = Draft
         fields = ["id", "kind", "title", "body", "status", "author_id", "reviewer_id", "reviewed_at", "reason",
@@ -97,6 +100,7 @@ class LabResultSerializer(serializers.ModelSerializer):
 
 
 class LabOrderSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     results = LabResultSerializer(many=True, read_only=True)
     has_report = serializers.SerializerMethodField()
 
@@ -119,7 +123,7 @@ class LabOrderCreateSerializer(serializers.Serializer):
 
 
 class LabStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["accepted", "in-progress", "rejected", "cancelled"])
+    status = serializers.CharField(max_length=20, help_text="accepted, in-progress, rejected or cancelled")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -128,6 +132,7 @@ class LabResultsSerializer(serializers.Serializer):
 
 
 class PrescriptionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     class Meta:
         model = Prescription
         fields = ["id", "patient_id", "site_id", "admission_id", "medication", "strength", "form", "dose", "dose_unit",
@@ -155,7 +160,7 @@ class PrescriptionCreateSerializer(serializers.Serializer):
 
 
 class PrescriptionStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Prescription.Status.choices)
+    status = serializers.CharField(max_length=20, help_text="active, on-hold, completed, stopped or entered-in-error")
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -172,13 +177,14 @@ class DispenseCreateSerializer(serializers.Serializer):
 
 
 class DoseSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     class Meta:
         model = Dose
         fields = ["id", "prescription_id", "due_at", "status", "given_at", "recorded_at", "recorded_by_id", "reason"]
 
 
 class DoseRecordSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["given", "held", "refused", "missed"])
+    status = serializers.CharField(max_length=10, help_text="given, held, refused or missed")
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
