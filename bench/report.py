@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-KEY_PAGES = ("learner progress", "program dashboard", "roster", "schedule grid", "assessment form (GET)")
+KEY_PAGES = ("learner progress", "program dashboard", "roster", "schedule grid", "assessment form (GET)",
+             "bed board (40 beds)", "ward MAR (40 patients)")
 
 
 def _load(root):

@@ -78,7 +78,48 @@ def ensure_data(size):
         faculty = User.objects.get(email=f"faculty-0-0-0@{prefix}.example")
         learner = Learner.objects.get(user=resident)
         year = AcademicYear.objects.filter(program=learner.program).first()
-    return {"coordinator": coordinator, "faculty": faculty}, learner, learner.program, year
+        nurse, ward = ensure_hospital_ward(coordinator.company)
+    return {"coordinator": coordinator, "faculty": faculty, "nurse": nurse}, learner, learner.program, (year, ward)
+
+
+def ensure_hospital_ward(company, beds=40):
+    """Issue 16's bench: a 40-bed ward, every bed occupied, two prescriptions per patient with a day of
+    doses, and a nurse there (created once per size database, straight with the ORM)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.clinical.models import Patient
+    from apps.hospital.mar import dose_schedule_extend
+    from apps.hospital.models import Admission, Bed, BedAssignment, Prescription, Ward
+    from apps.tenants.models import Membership, Site
+
+    site = Site.objects.for_company(company).order_by("name").first()
+    ward = Ward.objects.for_company(company).filter(site=site, name="Bench Ward").first()
+    nurse = User.objects.filter(email=f"nurse-bench@{company.subdomain}.example").first()
+    if ward is not None and nurse is not None:
+        return nurse, ward
+    nurse = User.objects.create_user(f"nurse-bench@{company.subdomain}.example", "rounds-demo", company=company,
+                                     first_name="Bench", last_name="Nurse", email_verified=True)
+    Membership.objects.create(user=nurse, role="nurse", site=site, company=company)
+    doctor = User.objects.create_user(f"doctor-bench@{company.subdomain}.example", "rounds-demo", company=company,
+                                      first_name="Bench", last_name="Doctor", email_verified=True)
+    ward = Ward.objects.create(site=site, name="Bench Ward", company=company)
+    now = timezone.now()
+    for n in range(beds):
+        bed = Bed.objects.create(ward=ward, label=f"B-{n:02d}", status="occupied", company=company)
+        patient = Patient.objects.create(home_site=site, company=company, mrn=f"BENCH-{n:04d}", first_name="Bench",
+                                         last_name=f"Patient {n}", date_of_birth=datetime.date(1950, 1, 1))
+        admission = Admission.objects.create(patient=patient, site=site, reason="Bench", company=company,
+                                             admitting_practitioner=doctor, admitted_at=now - datetime.timedelta(days=2))
+        BedAssignment.objects.create(admission=admission, patient=patient, bed=bed, start=admission.admitted_at,
+                                     assigned_by=doctor, company=company)
+        for medication, frequency in (("Paracetamol", "QID"), ("Enoxaparin", "daily")):
+            prescription = Prescription.objects.create(
+                patient=patient, site=site, prescriber=doctor, medication=medication, dose=1, dose_unit="tablet",
+                route="oral", frequency=frequency, start_at=now - datetime.timedelta(days=1), company=company)
+            dose_schedule_extend(prescription=prescription, now=now)
+    return nurse, ward
 
 
 def first_url(candidates):
@@ -90,7 +131,8 @@ def first_url(candidates):
     return None
 
 
-def pages(learner, program, year):
+def pages(learner, program, year_and_ward):
+    year, ward = year_and_ward
     found = {
         "framework floor": reverse("bench_floor"),
         "learner progress": reverse("analytics_learner_progress", args=[learner.pk]),
@@ -98,23 +140,41 @@ def pages(learner, program, year):
         "roster": first_url([("academics:roster", {"program_id": program.pk})]),
         "schedule grid": first_url([("academics:grid", {"program_id": program.pk, "year_id": year.pk})]),
         "assessment form (GET)": first_url([("assessments:new", {})]),
+        "bed board (40 beds)": reverse("hospital:bed_board", args=[ward.site_id]),
+        "ward MAR (40 patients)": reverse("hospital:mar", args=[ward.pk]),
     }
-    personas = {"assessment form (GET)": "faculty"}  # the form is for assessors; the rest for the coordinator
+    # the form is for assessors, the hospital pages for the ward's nurse; the rest for the coordinator
+    personas = {"assessment form (GET)": "faculty", "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse"}
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
 
-def session_cookie(user):
+def _signed_in_client(user):
+    """A client fully signed in: clinical roles need the second factor, verified here as after the TOTP step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.tenants.two_factor import NEEDS_SECOND_FACTOR
+
     client = Client()
     client.force_login(user)
+    session = client.session
+    if session.get(NEEDS_SECOND_FACTOR):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench authenticator", defaults={"confirmed": True})
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def session_cookie(user):
+    client = _signed_in_client(user)
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
 def count_queries(users, urls):
     counts = {}
     for label, (url, persona) in urls.items():
-        client = Client()
-        client.force_login(users[persona])
+        client = _signed_in_client(users[persona])
         client.get(url)  # warm caches the way a second visit would find them
         with CaptureQueriesContext(connection) as captured:
             status = client.get(url).status_code
