@@ -25,9 +25,11 @@ def hospital_panel(request):
     todo = list(selectors.critical_todo(user=user)[:20]) if access.user_has_code(user, "lab.order") else []
     sites = {site for site, held in access.clinical_codes(user).items() if "document.approve" in held}
     drafts = list(selectors.drafts_to_review(user=user, site_ids=sites)[:10]) if sites else []
-    if not todo and not drafts and not access.user_has_code(user, "ward.read"):
+    works_here = any(access.user_has_code(user, code) for code in ("ward.read", "lab.process", "medication.dispense"))
+    if not todo and not drafts and not works_here:
         return None
-    return "hospital/panel.html", {"critical": todo, "drafts": drafts}
+    return "hospital/panel.html", {"critical": todo, "drafts": drafts,
+                                   "can_order": access.user_has_code(user, "lab.order")}
 
 
 def patient_section(request, patient):

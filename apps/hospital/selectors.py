@@ -30,7 +30,7 @@ def wards_at(*, site):
 def bed_board(*, site) -> list[dict]:
     """Every ward of the site with its beds and, for an occupied bed, the patient and admission: three queries."""
     open_assignments = BedAssignment.objects.for_company(site.company_id).filter(end__isnull=True).select_related(
-        "patient", "admission__admitting_practitioner")
+        "patient")
     beds = Bed.objects.for_company(site.company_id).order_by("label").prefetch_related(
         Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments"))
     wards = list(wards_at(site=site).prefetch_related(Prefetch("beds", queryset=beds)))
@@ -83,6 +83,13 @@ def lab_queue(*, site):
                                            LabOrder.Status.IN_PROGRESS])
             .select_related("patient", "ordered_by").annotate(rank=rank, tests=Count("results"))
             .order_by("rank", "ordered_at"))
+
+
+def pharmacy_queue(*, site):
+    """Active prescriptions at a site that nothing has been dispensed for yet (the pharmacist's queue)."""
+    return (Prescription.objects.for_company(site.company_id)
+            .filter(site=site, status=Prescription.Status.ACTIVE, dispenses__isnull=True)
+            .select_related("patient", "prescriber").order_by("start_at"))
 
 
 def critical_todo(*, user):

@@ -126,3 +126,26 @@ def test_the_inventory_page_shows_low_and_expiring(client, pharmacist, hospital)
     page = client.get(reverse("hospital:inventory", args=[hospital.pk])).content.decode()
     assert "Enoxaparin 40 mg syringe" in page and "low stock" in page
     assert InventoryItem.objects.for_company(hospital.company).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_transfer_through_the_api_needs_the_right_at_both_sites(client, pharmacist, hospital, sponsor):
+    item, lot = make_item(hospital, level=10, actor=pharmacist)
+    annex = SiteFactory(institution=sponsor.institution, name="Northwind Annex")
+    there, _ = make_item(annex, name=item.name, lot_number="OTHER", actor=pharmacist)
+    client.force_login(pharmacist)
+    url = f"/api/hospital/inventory-items/{item.pk}/moves/"
+    body = {"kind": "transfer", "lot_number": lot.lot_number, "to_item": str(there.pk), "quantity": "4"}
+    assert client.post(url, body, content_type="application/json").status_code == 403  # not a pharmacist at the annex
+    MembershipFactory(user=pharmacist, role=Role.PHARMACIST, site=annex)
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["item_balance"] == "6.00"
+    assert client.post(url, {**body, "quantity": "7"}, content_type="application/json").status_code == 409
+
+
+@pytest.mark.django_db
+def test_tomas_sees_what_waits_to_be_dispensed(client, pharmacist, doctor, hospital, patient):
+    make_prescription(patient, hospital, doctor, medication="Amoxicillin")
+    client.force_login(pharmacist)
+    page = client.get(reverse("hospital:pharmacy_queue", args=[hospital.pk])).content.decode()
+    assert "Amoxicillin" in page and "Margaret Holloway" in page

@@ -199,7 +199,8 @@ class StockMoveSerializer(serializers.ModelSerializer):
 
 
 class StockMoveCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["receive", "adjust"])
+    kind = serializers.ChoiceField(choices=["receive", "adjust", "transfer"])
+    to_item = serializers.UUIDField(required=False, allow_null=True, help_text="transfer: the same item at another site")
     lot_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     expiry_date = serializers.DateField(required=False, allow_null=True)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2)

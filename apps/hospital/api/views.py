@@ -17,7 +17,7 @@ from apps.clinical.access import get_in_company_or_404, get_patient_for_user
 from apps.core.api import query_param
 from apps.hospital import access, selectors, services
 from apps.hospital.api import serializers as s
-from apps.hospital.models import Bed, LabTest, StockLot
+from apps.hospital.models import Bed, InventoryItem, LabTest, StockLot
 from apps.tenants.models import User
 
 CONFLICT = {409: OpenApiResponse(description="The record's state refuses this (see detail)")}
@@ -295,9 +295,16 @@ def stock_move(request, item_id):
         move, conflict = _call(services.stock_receive, actor=request.user, item=item,
                                lot_number=data["lot_number"] or "unlabelled", quantity=data["quantity"],
                                expiry_date=data.get("expiry_date"))
-    else:
-        lot = (StockLot.objects.for_company(item.company_id).filter(item=item, lot_number=data["lot_number"]).first()
-               if data["lot_number"] else None)
-        move, conflict = _call(services.stock_adjust, actor=request.user, item=item, lot=lot,
-                               quantity=data["quantity"], reason=data["reason"])
+        return conflict or Response(s.StockMoveSerializer(move).data, status=status.HTTP_201_CREATED)
+    lot = (StockLot.objects.for_company(item.company_id).filter(item=item, lot_number=data["lot_number"]).first()
+           if data["lot_number"] else None)
+    if data["kind"] == "transfer":
+        if lot is None or not data.get("to_item"):
+            raise ApiValidationError({"lot_number": "Name the lot to transfer.", "to_item": "Name the target item."})
+        target = _one(InventoryItem.objects.select_related("site"), request.user, data["to_item"], "to_item")
+        moves, conflict = _call(services.stock_transfer, actor=request.user, item=item, lot=lot, to_item=target,
+                                quantity=data["quantity"])
+        return conflict or Response(s.StockMoveSerializer(moves[0]).data, status=status.HTTP_201_CREATED)
+    move, conflict = _call(services.stock_adjust, actor=request.user, item=item, lot=lot,
+                           quantity=data["quantity"], reason=data["reason"])
     return conflict or Response(s.StockMoveSerializer(move).data, status=status.HTTP_201_CREATED)

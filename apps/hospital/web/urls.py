@@ -10,6 +10,7 @@ urlpatterns = [
     path("sites/<uuid:site_id>/admit/", views.admit, name="admit"),
     path("sites/<uuid:site_id>/lab/", views.lab_queue, name="lab_queue"),
     path("sites/<uuid:site_id>/inventory/", views.inventory, name="inventory"),
+    path("sites/<uuid:site_id>/pharmacy/", views.pharmacy_queue, name="pharmacy_queue"),
     path("beds/<uuid:bed_id>/status/", views.bed_status, name="bed_status"),
     path("admissions/<uuid:admission_id>/", views.admission, name="admission"),
     path("admissions/<uuid:admission_id>/transfer/", views.admission_transfer, name="admission_transfer"),

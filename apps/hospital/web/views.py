@@ -44,7 +44,8 @@ def home(request):
     user = request.user
     company_of(user)
     context = {"ward_sites": _sites_with(user, "ward.read"), "lab_sites": _sites_with(user, "lab.process"),
-               "stock_sites": _sites_with(user, "inventory.manage")}
+               "stock_sites": _sites_with(user, "inventory.manage"),
+               "pharmacy_sites": _sites_with(user, "medication.dispense")}
     if not any(qs.exists() for qs in context.values()):
         raise PermissionDenied("No hospital role here")
     return render(request, "hospital/home.html", context)
@@ -370,6 +371,15 @@ def result_acknowledge(request, result_id):
 
 
 # ------------------------------------------------------------------ prescriptions
+@login_required
+@require_GET
+def pharmacy_queue(request, site_id):
+    site = access.get_site_for_user(request.user, site_id, "medication.dispense")
+    prescriptions = list(selectors.pharmacy_queue(site=site)[:200])
+    _log_patients(request, [p.patient for p in prescriptions])
+    return render(request, "hospital/pharmacy_queue.html", {"site": site, "prescriptions": prescriptions})
+
+
 @login_required
 def prescription_new(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id, "medication.prescribe")
