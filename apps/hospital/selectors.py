@@ -21,6 +21,7 @@ from apps.hospital.models import (
 )
 
 SHIFTS = {"day": (7, 19), "night": (19, 31)}  # local hours [start, end) — the night runs to 07:00 next day
+OVERDUE_HOURS = 12  # the previous shift's unrecorded doses stay on the MAR as overdue
 
 
 def wards_at(*, site):
@@ -55,10 +56,13 @@ def shift_window(*, site, day: datetime.date, shift: str) -> tuple[datetime.date
 
 def ward_mar(*, ward, start, end) -> list[dict]:
     """The MAR of a ward for [start, end): every patient in a bed of the ward, their active or held
-    prescriptions and the doses due (or given as needed) in the window. Four queries, whatever the size."""
+    prescriptions, the doses due (or given as needed) in the window, and the previous shift's doses
+    nobody recorded (overdue: still to be given, held, refused or marked missed). Four queries, whatever the size."""
     company = ward.company_id
+    overdue_from = start - datetime.timedelta(hours=OVERDUE_HOURS)
     doses = Dose.objects.for_company(company).filter(
         Q(due_at__gte=start, due_at__lt=end) | Q(due_at__isnull=True, given_at__gte=start, given_at__lt=end)
+        | Q(due_at__gte=overdue_from, due_at__lt=start, status=Dose.Status.SCHEDULED)
     ).select_related("recorded_by").order_by("due_at", "given_at")
     prescriptions = (Prescription.objects.for_company(company)
                      .filter(status__in=[Prescription.Status.ACTIVE, Prescription.Status.ON_HOLD])

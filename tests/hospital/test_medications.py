@@ -149,3 +149,19 @@ def test_a_stopped_prescription_needs_a_reason_and_leaves_the_mar(client, doctor
     assert prescription.status == "stopped"
     with pytest.raises(services.ValidationError):
         services.dose_record(actor=nurse, dose=first, status="given")
+
+
+def test_a_dose_the_last_shift_did_not_record_stays_on_the_mar_as_overdue(client, nurse, ward, hospital, beds, doctor,
+                                                                          patient):
+    from apps.hospital import selectors
+
+    make_admission(patient, hospital, doctor, bed=beds[0])
+    prescription = make_prescription(patient, hospital, doctor, medication="Furosemide", frequency="BID")
+    start, _ = selectors.shift_window(site=hospital, day=timezone.localdate(), shift="day")
+    make_dose(prescription, due_at=start - datetime.timedelta(hours=1))  # 06:00, the night shift's
+    given = make_dose(prescription, due_at=start - datetime.timedelta(hours=2), status="missed")
+    client.force_login(nurse)
+    page = client.get(reverse("hospital:mar", args=[ward.pk]),
+                      {"day": timezone.localdate().isoformat(), "shift": "day"}).content.decode()
+    assert "Furosemide" in page and "overdue" in page
+    assert f'data-dose="{given.pk}"' not in page  # recorded last shift: not carried over
