@@ -5,13 +5,14 @@ from apps.clinical.chart_sections import register_chart_section
 from apps.core.navigation import register_home_panel, register_nav_item
 from apps.notifications.kinds import register_kind
 from apps.notifications.models import Channel
-from apps.tenants.roles import CLINICAL_ROLES
+from apps.tenants.roles import CLINICAL_ROLES, Role
 
 # Titles and messages are written by apps.hospital.jobs.
 register_kind("lab_critical", "Critical lab result", default_channels=(Channel.IN_APP, Channel.EMAIL))
 register_kind("stock_alert", "Stock alert (low stock, expiring lots)", default_channels=(Channel.IN_APP, Channel.EMAIL))
 
-register_nav_item("Hospital", "hospital:home", roles=CLINICAL_ROLES, order=26)
+# The front desk has no hospital code in the baseline; everyone else on the clinical staff does.
+register_nav_item("Hospital", "hospital:home", roles=CLINICAL_ROLES - {Role.RECEPTION, Role.CLINIC_STAFF}, order=26)
 
 
 def hospital_panel(request):

@@ -195,7 +195,7 @@ def admission_transfer(*, actor, admission, bed, at=None) -> BedAssignment:
     """Move the patient to ``bed``: the open assignment ends, a new one starts (the bed history)."""
     _need(actor, "admission.manage", admission.site_id)
     if admission.status != Admission.Status.ADMITTED:
-        raise ValidationError("This admission is closed.")
+        raise Conflict("This admission is closed.")
     at = at or timezone.now()
     with transaction.atomic():
         current = _open_bed_ids(admission)
@@ -223,7 +223,7 @@ def admission_discharge(*, actor, admission, disposition, summary, at=None) -> A
         admission = Admission.objects.for_company(admission.company_id).select_for_update().select_related(
             "patient").get(pk=admission.pk)
         if admission.status != Admission.Status.ADMITTED:
-            raise ValidationError("This admission is already closed.")
+            raise Conflict("This admission is already closed.")
         if at < admission.admitted_at:
             raise ValidationError({"at": "Discharge cannot be before admission."})
         current = _open_bed_ids(admission)

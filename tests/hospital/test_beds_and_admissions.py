@@ -181,3 +181,26 @@ def test_other_patients_are_not_on_margarets_chart_section(client, doctor, hospi
     client.force_login(doctor)
     page = client.get(reverse("clinical:chart", args=[patient.pk])).content.decode()
     assert "Pneumonia" not in page
+
+
+def test_the_api_admits_transfers_and_discharges_with_the_same_rules(client, nurse, doctor, hospital, beds, patient):
+    client.force_login(nurse)
+    created = client.post("/api/hospital/admissions/", {
+        "patient": str(patient.pk), "site": str(hospital.pk), "reason": "Sepsis", "practitioner": str(doctor.pk),
+        "bed": str(beds[0].pk)}, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    admission_id = created.json()["id"]
+    board = client.get(f"/api/hospital/sites/{hospital.pk}/beds/").json()
+    assert board["wards"][0]["beds"][0]["patient"]["mrn"] == patient.mrn
+    taken = client.post(f"/api/hospital/admissions/{admission_id}/transfer/", {"bed": str(beds[0].pk)},
+                        content_type="application/json")
+    assert taken.status_code == 400  # already in this bed
+    moved = client.post(f"/api/hospital/admissions/{admission_id}/transfer/", {"bed": str(beds[1].pk)},
+                        content_type="application/json")
+    assert moved.status_code == 200 and len(moved.json()["assignments"]) == 2
+    done = client.post(f"/api/hospital/admissions/{admission_id}/discharge/", {"disposition": "home", "summary": "ok"},
+                       content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "discharged" and done.json()["discharge_summary_id"]
+    again = client.post(f"/api/hospital/admissions/{admission_id}/discharge/", {"disposition": "home", "summary": "x"},
+                        content_type="application/json")
+    assert again.status_code == 409
