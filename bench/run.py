@@ -54,8 +54,9 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from apps.academics.models import AcademicYear, Learner  # noqa: E402
 from apps.analytics.management.commands.seed_scale import synthetic_scale  # noqa: E402
+from apps.analytics.models import AnalyticsRefresh  # noqa: E402
 from apps.analytics.services import analytics_refresh  # noqa: E402
-from apps.assessments.models import AnalyticsRefresh  # noqa: E402
+from apps.clinical.models import Patient  # noqa: E402
 from apps.core import rls  # noqa: E402
 from apps.core.scoping import unscoped  # noqa: E402
 from apps.tenants.models import Company, User  # noqa: E402
@@ -78,8 +79,12 @@ def ensure_data(size):
         faculty = User.objects.get(email=f"faculty-0-0-0@{prefix}.example")
         learner = Learner.objects.get(user=resident)
         year = AcademicYear.objects.filter(program=learner.program).first()
-        nurse, ward = ensure_hospital_ward(coordinator.company)
-    return {"coordinator": coordinator, "faculty": faculty, "nurse": nurse}, learner, learner.program, (year, ward)
+        users = {"coordinator": coordinator, "faculty": faculty}
+        practitioner = User.objects.filter(email=f"practitioner-0@{prefix}.example").first()
+        if practitioner:  # data seeded before seed_scale built the clinic has no clinical pages
+            users["practitioner"] = practitioner
+        users["nurse"], users["ward"] = ensure_hospital_ward(coordinator.company)
+    return users, learner, learner.program, year
 
 
 def ensure_hospital_ward(company, beds=40):
@@ -89,7 +94,6 @@ def ensure_hospital_ward(company, beds=40):
 
     from django.utils import timezone
 
-    from apps.clinical.models import Patient
     from apps.hospital.mar import dose_schedule_extend
     from apps.hospital.models import Admission, Bed, BedAssignment, Prescription, Ward
     from apps.tenants.models import Membership, Site
@@ -122,6 +126,12 @@ def ensure_hospital_ward(company, beds=40):
     return nurse, ward
 
 
+def hospital_pages(ward):
+    """The bed board and the ward's MAR for the 40-bed bench ward (issue 16)."""
+    return {"bed board (40 beds)": reverse("hospital:bed_board", args=[ward.site_id]),
+            "ward MAR (40 patients)": reverse("hospital:mar", args=[ward.pk])}
+
+
 def first_url(candidates):
     for name, kwargs in candidates:
         try:
@@ -131,8 +141,24 @@ def first_url(candidates):
     return None
 
 
-def pages(learner, program, year_and_ward):
-    year, ward = year_and_ward
+def clinical_pages(practitioner):
+    """Patient search (a typed first and last name, the common case at a front desk, and an MRN) and
+    a chart of a patient with visits and vitals, in the synthetic clinic."""
+    if practitioner is None:
+        return {"patient search (name)": None, "patient search (MRN)": None, "patient chart": None}
+    with unscoped("bench: pick a patient"):
+        patient = (Patient.objects.filter(company_id=practitioner.company_id, mrn__startswith="SCL-")
+                   .order_by("mrn")[1000:1001].first()
+                   or Patient.objects.filter(company_id=practitioner.company_id).order_by("mrn").first())
+    if patient is None:
+        return {"patient search (name)": None, "patient search (MRN)": None, "patient chart": None}
+    home = reverse("clinical:home")
+    return {"patient search (name)": f"{home}?{urlencode({'q': f'{patient.first_name} {patient.last_name}'})}",
+            "patient search (MRN)": f"{home}?{urlencode({'q': patient.mrn})}",
+            "patient chart": reverse("clinical:chart", args=[patient.pk])}
+
+
+def pages(learner, program, year, practitioner=None, ward=None):
     found = {
         "framework floor": reverse("bench_floor"),
         "learner progress": reverse("analytics_learner_progress", args=[learner.pk]),
@@ -140,17 +166,19 @@ def pages(learner, program, year_and_ward):
         "roster": first_url([("academics:roster", {"program_id": program.pk})]),
         "schedule grid": first_url([("academics:grid", {"program_id": program.pk, "year_id": year.pk})]),
         "assessment form (GET)": first_url([("assessments:new", {})]),
-        "bed board (40 beds)": reverse("hospital:bed_board", args=[ward.site_id]),
-        "ward MAR (40 patients)": reverse("hospital:mar", args=[ward.pk]),
+        **clinical_pages(practitioner),
+        **(hospital_pages(ward) if ward is not None else {}),
     }
-    # the form is for assessors, the hospital pages for the ward's nurse; the rest for the coordinator
-    personas = {"assessment form (GET)": "faculty", "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse"}
+    # the form is for assessors, clinic pages for the practitioner; the rest for the coordinator
+    personas = {"assessment form (GET)": "faculty", "patient search (name)": "practitioner",
+                "patient search (MRN)": "practitioner", "patient chart": "practitioner",
+                "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse"}  # the ward's own nurse
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
 
-def _signed_in_client(user):
-    """A client fully signed in: clinical roles need the second factor, verified here as after the TOTP step."""
+def signed_in_client(user) -> Client:
+    """A client fully signed in: clinical roles also pass the second factor, as after the verify step."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -160,21 +188,22 @@ def _signed_in_client(user):
     client.force_login(user)
     session = client.session
     if session.get(NEEDS_SECOND_FACTOR):
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench authenticator", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench authenticator",
+                                                     defaults={"confirmed": True})
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
 
 
 def session_cookie(user):
-    client = _signed_in_client(user)
+    client = signed_in_client(user)
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
 def count_queries(users, urls):
     counts = {}
     for label, (url, persona) in urls.items():
-        client = _signed_in_client(users[persona])
+        client = signed_in_client(users[persona])
         client.get(url)  # warm caches the way a second visit would find them
         with CaptureQueriesContext(connection) as captured:
             status = client.get(url).status_code
@@ -343,13 +372,19 @@ def main():
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--post-requests", type=int, default=1000, help="assessment POSTs in the write test")
     parser.add_argument("--post-threads", type=int, default=8)
+    parser.add_argument("--only", help="comma-separated page labels to measure (and no POST test), e.g. "
+                                       "'framework floor,patient chart'; the result file gets a suffix")
     options = parser.parse_args()
 
     rls.use_owner_login()  # migrate and seed as the owner; measure as the app role
     call_command("migrate", verbosity=0)  # a size's database starts empty the first time
     users, learner, program, year = ensure_data(options.size)
     rls.use_app_login()
-    urls, missing = pages(learner, program, year)
+    ward = users.pop("ward", None)
+    urls, missing = pages(learner, program, year, users.get("practitioner"), ward)
+    if options.only:
+        wanted = {label.strip() for label in options.only.split(",")} | {"framework floor"}
+        urls = {label: value for label, value in urls.items() if label in wanted}
     result = {"size": options.size, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "cpus": os.cpu_count(), "gunicorn": f"{options.workers} workers × 2 threads",
               "load": f"{options.requests} requests/page, {options.threads} client threads",
@@ -364,6 +399,10 @@ def main():
         cookies = {persona: session_cookie(user) for persona, user in users.items()}
         result["pages"] = {label: load(options.port, url, cookies[persona], requests=options.requests,
                                        threads=options.threads) for label, (url, persona) in urls.items()}
+        if options.only:  # a partial run: pages only, printed, no result file (for profiling a change)
+            server.terminate()
+            print(json.dumps(result, indent=2, default=str))
+            return
         worker = start_worker()
         result["celery_worker"] = "1 worker process (drains e-mail + refresh tasks)" if worker else "none (eager tasks)"
         result["post"] = post_load(options.port, cookies["faculty"], post_choices(users["faculty"]),

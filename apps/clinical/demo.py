@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.clinical.models import Allergy, Medication, NoteTemplate, NurseLog, Patient, Problem, VitalSigns
+from apps.clinical.names import FIRST, LAST
 from apps.clinical.services import notes as note_services
 from apps.clinical.services import patients as patient_services
 from apps.clinical.services import visits as visit_services
@@ -21,12 +22,6 @@ from apps.core.scoping import unscoped
 from apps.tenants.models import Membership, User
 from apps.tenants.roles import Role
 
-FIRST = ["Amara", "Bastian", "Celia", "Dorian", "Elif", "Farrah", "Gideon", "Hana", "Ivo", "Jolene", "Kasimir",
-         "Lucia", "Matteo", "Noor", "Odette", "Pavel", "Quinn", "Rosalind", "Soren", "Talia", "Ulric", "Vera",
-         "Wendell", "Xenia", "Yusuf", "Zora", "Anselm", "Brielle", "Cosmo", "Delphine", "Emrys", "Fenna"]
-LAST = ["Abernathy", "Brightwater", "Calloway", "Dunmore", "Everly", "Fairbanks", "Galloway", "Hartwell",
-        "Ingleby", "Jardine", "Kestrel", "Larkspur", "Merriweather", "Northcott", "Oakhurst", "Pemberton",
-        "Quarry", "Redfern", "Stanwick", "Thistlewood", "Underhill", "Vantongeren", "Whitlock", "Yardley"]
 LANGUAGES = ["English", "English", "English", "Spanish", "Mandarin", "Polish", "Arabic"]
 PAYERS = ["Harborline Health Plan", "Bayview Mutual", "Self-pay", "Crescent Care Insurance"]
 PROBLEMS = ["Hypertension", "Type 2 diabetes mellitus", "Asthma", "Chronic low back pain", "Osteoarthritis of knee",

@@ -4,19 +4,21 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from apps.academics.models import Learner
 from apps.analytics.models import ProgramAssessmentMetrics, ResidentEPAProgress
 from apps.assessments.models import EPAAssessment
+from apps.clinical.models import Patient, Visit, VitalSigns
 from apps.core.scoping import unscoped
-from apps.tenants.models import Company
+from apps.tenants.models import Company, User
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_scale_builds_a_tiny_tenant_with_rising_levels_and_refuses_to_run_twice():
     started = time.monotonic()
-    call_command("seed_scale", "--size", "S", "--assessments", "900", "--company-prefix", "tiny")
+    call_command("seed_scale", "--size", "S", "--assessments", "900", "--patients", "30", "--company-prefix", "tiny")
     assert time.monotonic() - started < 30
 
     with unscoped("test inspects the synthetic tenant"):
@@ -33,6 +35,26 @@ def test_seed_scale_builds_a_tiny_tenant_with_rising_levels_and_refuses_to_run_t
 
     with pytest.raises(CommandError, match="--replace"):
         call_command("seed_scale", "--size", "S", "--assessments", "10", "--company-prefix", "tiny")
-    call_command("seed_scale", "--size", "S", "--assessments", "10", "--company-prefix", "tiny", "--replace")
+    call_command("seed_scale", "--size", "S", "--assessments", "10", "--patients", "5", "--company-prefix", "tiny",
+                 "--replace")
     with unscoped("test inspects the synthetic tenant"):
         assert EPAAssessment.all_objects.filter(company__subdomain="tiny-0").count() == 10
+        assert Patient.all_objects.filter(company__subdomain="tiny-0").count() == 5  # the old 30 went with --replace
+
+
+def test_seed_scale_gives_the_first_company_a_clinic_whose_practitioner_finds_and_opens_patients(client):
+    call_command("seed_scale", "--size", "S", "--assessments", "60", "--patients", "40", "--company-prefix", "clin")
+    with unscoped("test inspects the synthetic tenant"):
+        company = Company.objects.get(subdomain="clin-0")
+        patients = Patient.all_objects.filter(company=company)
+        assert patients.count() == 40
+        assert Visit.objects.filter(company=company).count() == 80  # two per patient
+        assert VitalSigns.objects.filter(company=company, news2_score__isnull=False).count() == 200  # five each
+        assert VitalSigns.objects.filter(company=company, visit__isnull=True).count() == 0
+        practitioner = User.objects.get(email="practitioner-0@clin.example")
+        someone = patients.order_by("mrn").first()
+    client.force_login(practitioner)
+    found = client.get(reverse("clinical:home"), {"q": someone.mrn})
+    assert found.status_code == 200 and someone.mrn in found.content.decode()
+    chart = client.get(reverse("clinical:chart", args=[someone.pk]))
+    assert chart.status_code == 200 and someone.last_name in chart.content.decode()

@@ -73,6 +73,30 @@ def test_search_finds_margaret_despite_typos_and_by_mrn_dob_or_phone(client, rec
     assert "Xylo" not in body
 
 
+def test_the_best_match_comes_first_and_a_common_name_pages_without_counting_everyone(client, reception, clinic):
+    PatientFactory.create_batch(30, home_site=clinic, first_name="Ann", last_name="Hollis")
+    PatientFactory(home_site=clinic, first_name="Margaret", last_name="Holloway")
+    client.force_login(reception)
+    first = client.get(reverse("clinical:home"), {"q": "holloway"}).content.decode()
+    assert first.index("Holloway, Margaret") < first.index("Hollis, Ann")  # exact beats similar
+    assert "Matches 1–25, best first" in first and "page=2" in first
+    second = client.get(reverse("clinical:home"), {"q": "holloway", "page": "2"}).content.decode()
+    assert "Matches 26–31" in second and "page=2" not in second and second.count("Hollis, Ann") == 6
+    assert client.get(reverse("clinical:home"), {"q": "hollis", "page": "nonsense"}).status_code == 200
+
+
+@pytest.mark.parametrize("patients", [5, 40])
+def test_a_search_takes_the_same_queries_for_5_or_40_patients(client, reception, clinic, patients,
+                                                             django_assert_num_queries):
+    PatientFactory.create_batch(patients, home_site=clinic, first_name="Ann", last_name="Hollis")
+    client.force_login(reception)
+    client.get(reverse("clinical:home"), {"q": "hollis"})
+    # session, user, memberships, role codes, one LIMIT query for the page (no COUNT), the page shell's
+    # unread badge
+    with django_assert_num_queries(6):
+        assert client.get(reverse("clinical:home"), {"q": "hollis"}).status_code == 200
+
+
 def test_a_removed_patient_keeps_the_reason_and_leaves_the_search(client, reception, clinic, patient):
     client.force_login(reception)
     assert client.post(reverse("clinical:patient_delete", args=[patient.pk]), {"reason": ""}).status_code == 200

@@ -2,8 +2,9 @@
 contacts, insurance, home site, optional portal login, soft delete with a reason."""
 
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GistIndex, OpClass
 from django.db import models
+from django.db.models import F
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import SoftDeleteModel, TenantModel
@@ -74,8 +75,10 @@ class Patient(SoftDeleteModel, TenantModel, TimestampedModel):
         ordering = ["last_name", "first_name"]
         constraints = [models.UniqueConstraint(fields=["company", "mrn"], name="patient_unique_mrn")]
         indexes = [
-            GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="patient_name_trgm"),
-            GinIndex(OpClass("mrn", name="gin_trgm_ops"), name="patient_mrn_trgm"),
+            # names: ordered nearest-first (k-NN, `search_name <->> q`) within one company; siglen=256 keeps the
+            # trigram signatures precise enough for a million names (the default 12 bytes saturates)
+            GistIndex(F("company"), OpClass("search_name", name="gist_trgm_ops(siglen=256)"),
+                      name="patient_name_gist"),
             models.Index(fields=["company", "date_of_birth"], name="patient_dob"),
             models.Index(fields=["company", "phone_digits"], name="patient_phone"),
             models.Index(fields=["company", "last_name", "first_name", "date_of_birth"], name="patient_name_dob"),

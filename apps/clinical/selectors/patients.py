@@ -1,11 +1,10 @@
 import datetime
 import re
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import F, FloatField, Func, Q, Value
 
-from apps.clinical.models import Patient
+from apps.clinical.models import MrnSequence, Patient
 
 # Word-similarity threshold for the %> operator (pg_trgm default 0.6 misses one-letter typos).
 SEARCH_THRESHOLD = 0.3
@@ -21,29 +20,99 @@ def _as_date(text):
     return None
 
 
+class _NameDistance(Func):
+    """``search_name <->> 'query'``: pg_trgm's word distance (1 − word similarity) with the indexed
+    column on the left, the form a GiST index returns in order (k-nearest neighbours). Django's
+    TrigramWordDistance writes ``'query' <<-> search_name``, which no index can order by."""
+
+    arg_joiner = " <->> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+def _search_kind(text):
+    """("all" | "date" | "number" | "name", value) for a normalised query."""
+    if not text:
+        return "all", None
+    day = _as_date(text)
+    if day is not None:
+        return "date", day
+    digits = re.sub(r"\D", "", text)
+    return ("number", digits) if digits else ("name", None)
+
+
 def patient_search(*, company, query: str = "", include_deleted=False):
-    """Typo-tolerant: names by trigram word similarity (GIN index ``patient_name_trgm``), MRN by
-    exact or partial match (``patient_mrn_trgm``), date of birth, phone digits. Best match first."""
+    """The patients matching ``query`` as a queryset (the API's filter; it counts them): names by
+    pg_trgm word similarity, MRN exact or partial, phone digits, date of birth. The clinic's search
+    page uses ``patient_search_page``, which is built to stay fast at a million patients."""
     manager = Patient.all_objects if include_deleted else Patient.objects
     queryset = manager.for_company(company).select_related("home_site")
     text = " ".join(query.split()).lower()
-    if not text:
-        return queryset.order_by("last_name", "first_name")
-    day = _as_date(text)
-    if day is not None:
-        return queryset.filter(date_of_birth=day).order_by("last_name", "first_name")
-    digits = re.sub(r"\D", "", text)
-    condition = Q(mrn__iexact=text) | Q(mrn__icontains=text) | Q(search_name__icontains=text)
-    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
-        condition |= Q(phone_digits=digits) | Q(phone_digits__endswith=digits)
-    if not digits:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                           [str(SEARCH_THRESHOLD)])
-        condition |= Q(search_name__trigram_word_similar=text)
-        return (queryset.filter(condition).annotate(rank=TrigramWordSimilarity(text, "search_name"))
-                .order_by("-rank", "last_name", "first_name"))
-    return queryset.filter(condition).annotate(rank=Value(1.0)).order_by("last_name", "first_name")
+    kind, value = _search_kind(text)
+    if kind == "all":
+        return queryset.order_by("last_name", "first_name", "pk")
+    if kind == "date":
+        return queryset.filter(date_of_birth=value).order_by("last_name", "first_name", "pk")
+    if kind == "name":
+        _set_threshold()
+        return (queryset.filter(search_name__trigram_word_similar=text)
+                .annotate(distance=_NameDistance(F("search_name"), Value(text))).order_by("distance", "pk"))
+    condition = Q(mrn__iexact=text) | Q(mrn__icontains=text)
+    if _looks_like_phone(text, value):
+        condition |= Q(phone_digits=value) | Q(phone_digits__endswith=value)
+    return queryset.filter(condition).order_by("mrn", "pk")
+
+
+def patient_search_page(*, company, query: str = "", offset: int = 0, limit: int = 25) -> list:
+    """Up to ``limit + 1`` best matches from ``offset`` (the extra row tells the caller there is more),
+    best first, in one query whose cost does not grow with the number of patients.
+
+    Under row-level security PostgreSQL may use an index only for conditions built from leakproof
+    functions (it must not run a user's condition on rows the policy hides): equality is leakproof,
+    LIKE and pg_trgm's similarity operators are not. So:
+
+    - a name is answered by the k-nearest-neighbour order of the GiST index ``patient_name_gist``
+      (``search_name <->> query``, ordering is allowed) with no similarity condition in SQL; the rows
+      come back nearest first and the list is cut where the word similarity drops below
+      ``SEARCH_THRESHOLD`` — a name nobody has costs one page of the index, not a scan;
+    - an MRN, phone or MRN number by equality (indexes ``patient_unique_mrn``/``patient_phone``): the typed MRN,
+      its upper-case form, the company's MRN format applied to the digits, the phone digits; only when
+      none of them matches, partial MRN/phone matches (a scan at scale: a typo'd number is rare);
+    - a date of birth by equality (``patient_dob``).
+    """
+    queryset = Patient.objects.for_company(company).select_related("home_site")
+    text = " ".join(query.split()).lower()
+    kind, value = _search_kind(text)
+    window = slice(offset, offset + limit + 1)
+    if kind == "all":
+        return list(queryset.order_by("last_name", "first_name", "pk")[window])
+    if kind == "date":
+        return list(queryset.filter(date_of_birth=value).order_by("last_name", "first_name", "pk")[window])
+    if kind == "name":
+        rows = list(queryset.annotate(distance=_NameDistance(F("search_name"), Value(text)))
+                    .order_by("distance")[window])  # ties in index order: a tie-break would sort every tie
+        return [row for row in rows if row.distance <= 1 - SEARCH_THRESHOLD]
+    typed = " ".join(query.split())
+    exact = {typed, typed.upper()}
+    sequence = MrnSequence.objects.for_company(company).first()
+    if sequence is not None and len(value) <= 18:
+        exact.add(sequence.format(int(value)))
+    condition = Q(mrn__in=sorted(exact))
+    if _looks_like_phone(text, value):
+        condition |= Q(phone_digits=value)
+    rows = list(queryset.filter(condition).order_by("mrn", "pk")[window])
+    if rows or offset:
+        return rows
+    return list(patient_search(company=company, query=query)[window])
+
+
+def _looks_like_phone(text, digits):
+    return len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3
+
+
+def _set_threshold():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(SEARCH_THRESHOLD)])
 
 
 def sites_with(*, user, code: str):

@@ -7,7 +7,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from apps.clinical.charts import vitals_chart_svg
 from apps.clinical.models import Note, NoteRevision, NoteTemplate, PermissionCode, RolePermission, SignedNoteError
 from apps.clinical.selectors import chart as chart_selectors
 from apps.clinical.selectors import notes as note_selectors
-from apps.clinical.selectors.patients import patient_search, people_with, sites_with
+from apps.clinical.selectors.patients import patient_search_page, people_with, sites_with
 from apps.clinical.services import notes as note_services
 from apps.clinical.services import nursing as nursing_services
 from apps.clinical.services import patients as patient_services
@@ -43,6 +42,26 @@ def _form_errors(form, error: ValidationError):
 
 
 # ------------------------------------------------------------------ patients
+SEARCH_PAGE_SIZE, SEARCH_MAX_PAGES = 25, 40
+
+
+def _best_matches(company, query, page_param):
+    """One page of the best matches, best first, without counting every match: a name shared by
+    thousands of patients costs one LIMIT query, not a COUNT over all of them. "More" follows while
+    there are more (up to 1,000 matches; past that, narrow the search)."""
+    try:
+        number = min(max(int(page_param or 1), 1), SEARCH_MAX_PAGES)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * SEARCH_PAGE_SIZE
+    rows = patient_search_page(company=company, query=query, offset=start, limit=SEARCH_PAGE_SIZE)
+    return {"rows": rows[:SEARCH_PAGE_SIZE], "number": number, "first": start + 1,
+            "last": start + len(rows[:SEARCH_PAGE_SIZE]),
+            "has_previous": number > 1, "previous": number - 1,
+            "has_next": len(rows) > SEARCH_PAGE_SIZE and number < SEARCH_MAX_PAGES, "next": number + 1,
+            "capped": len(rows) > SEARCH_PAGE_SIZE and number == SEARCH_MAX_PAGES}
+
+
 @login_required
 @require_GET
 def home(request):
@@ -50,7 +69,7 @@ def home(request):
     company = company_of(request.user)
     access.require_code(request.user, "patient.read")
     query = request.GET.get("q", "").strip()
-    page = Paginator(patient_search(company=company, query=query), 25).get_page(request.GET.get("page"))
+    page = _best_matches(company, query, request.GET.get("page"))
     return render(request, "clinical/home.html", {
         "query": query, "page": page, "can_write": access.can_write_patient(request.user),
         "cosign_count": note_selectors.cosign_queue(user=request.user).count()

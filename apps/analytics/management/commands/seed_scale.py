@@ -2,7 +2,10 @@
 
     manage.py seed_scale --size S|M|L [--company-prefix scale] [--replace]
 
-S = 10k assessments, M = 1M, L = 16M. Each program has 30 residents (PGY 1–5), 15 faculty, a
+S = 10k assessments, M = 1M, L = 16M; the first company also gets a clinic ("Scale clinic") with
+S = 10k patients, M and L = 1M patients, each with one case, 2 visits and 5 vital-sign rows (so 5M
+vitals at M), and a practitioner who works there (practitioner-0@<prefix>.example, who needs the
+demo TOTP secret's code like every clinical login). Each program has 30 residents (PGY 1–5), 15 faculty, a
 coordinator and a director, 6 rotation types, a 13-block year and a full schedule; assessments
 spread over the last two years with levels rising with PGY and time. Everything belongs to
 companies named "<prefix>-…", so ``--replace`` can remove exactly them. History tables are not
@@ -25,12 +28,16 @@ from django.utils import timezone
 from apps.academics.models import AcademicYear, Block, Faculty, Learner, Program, RotationAssignment, RotationType
 from apps.analytics.services import analytics_refresh
 from apps.assessments.models import AssessmentRequest, EPAAssessment
+from apps.clinical.services.permissions import role_permissions_seed
+from apps.clinical.services.scale import scale_clinic_seed
 from apps.core.scoping import unscoped
 from apps.reference.models import EPA, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Specialty
 from apps.tenants.models import Company, Institution, Membership, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
 
 SIZES = {"S": 10_000, "M": 1_000_000, "L": 16_000_000}
+PATIENTS = {"S": 10_000, "M": 1_000_000, "L": 1_000_000}
+VISITS_PER_PATIENT, VITALS_PER_PATIENT = 2, 5
 PASSWORD = "scale-bench"
 LEARNERS_PER_PROGRAM, FACULTY_PER_PROGRAM, PROGRAMS_PER_COMPANY = 30, 15, 5
 ASSESSMENTS_PER_LEARNER = 300  # ~150 a year over two years
@@ -99,10 +106,12 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="Delete this prefix's companies first")
         parser.add_argument("--delete", action="store_true", help="Only delete this prefix's companies")
         parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--assessments", type=int, help=None)  # hidden override, for tests
+        parser.add_argument("--assessments", type=int, help=None)  # hidden overrides, for tests
+        parser.add_argument("--patients", type=int, help=None)
 
-    def handle(self, *args, size, company_prefix, replace, delete, seed, assessments, **options):
+    def handle(self, *args, size, company_prefix, replace, delete, seed, assessments, patients, **options):
         total = assessments or SIZES[size]
+        patients = PATIENTS[size] if patients is None else patients
         prefix = company_prefix
         started = time.monotonic()
         with unscoped("seed_scale: platform maintenance command"):
@@ -117,14 +126,15 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if existing:
                     _delete_companies(existing, log=self.stderr.write)
-                Builder(prefix=prefix, total=total, rng=random.Random(seed)).build()
+                Builder(prefix=prefix, total=total, rng=random.Random(seed), patients=patients).build()
         analytics_refresh(concurrently=False)
-        self.stdout.write(f"seed_scale: {total:,} assessments under '{prefix}-' in {time.monotonic() - started:.1f}s")
+        self.stdout.write(f"seed_scale: {total:,} assessments and {patients:,} patients under '{prefix}-' "
+                          f"in {time.monotonic() - started:.1f}s")
 
 
 class Builder:
-    def __init__(self, *, prefix, total, rng):
-        self.prefix, self.total, self.rng = prefix, total, rng
+    def __init__(self, *, prefix, total, rng, patients=0):
+        self.prefix, self.total, self.rng, self.patients = prefix, total, rng, patients
         self.now = timezone.now()
         self.today = timezone.localdate()
         learners = max(1, math.ceil(total / ASSESSMENTS_PER_LEARNER))
@@ -144,7 +154,28 @@ class Builder:
                 "SELECT a.company_id, a.id, (%s::bigint[])[1 + abs(hashtext(a.id::text)) %% %s], 'went_well' "
                 "FROM assessments_epaassessment a WHERE a.company_id = ANY(%s) AND abs(hashtext(a.id::text)) %% 10 < 3",
                 [tag_ids, len(tag_ids), [c for c, _, _ in world]])
+        self._clinic(world)
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+    def _clinic(self, world):
+        """Every synthetic company gets the clinical roles' baseline codes (COPY fires no signal);
+        the first one gets a clinic with a practitioner and ``self.patients`` patients."""
+        companies = {company.pk: company for company in Company.objects.filter(pk__in=[c for c, _, _ in world])}
+        for company in companies.values():
+            role_permissions_seed(company=company)
+        first_company, _, main_site = world[0]
+        company = companies[first_company]
+        institution = Site.objects.get(pk=main_site).institution
+        clinic = Site.objects.create(company=company, institution=institution, name="Scale clinic",
+                                     kind=Site.Kind.CLINIC)
+        practitioner = User.objects.create(company=company, email=f"practitioner-0@{self.prefix}.example",
+                                           first_name="Pat", last_name="Practitioner", password=self.password)
+        Membership.objects.create(company=company, user=practitioner, role=Role.PRACTITIONER, site=clinic)
+        if self.patients:
+            scale_clinic_seed(company=company, site=clinic, practitioner=practitioner, patients=self.patients,
+                              visits_per_patient=VISITS_PER_PATIENT, vitals_per_patient=VITALS_PER_PATIENT,
+                              progress=Progress("patients", self.patients).step)
 
     def _reference(self):
         """Shared reference rows for the synthetic specialty (a handful; ORM is fine here)."""
