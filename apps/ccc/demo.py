@@ -1,0 +1,2 @@
+def seed(world, log=print):
+    log("ccc: nothing yet")
