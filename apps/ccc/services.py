@@ -87,7 +87,8 @@ def meeting_create(*, actor, program, academic_year, period, date, chair, member
     members = {str(pk) for pk in member_ids or ()}
     if chair is not None:
         members.add(str(chair.pk))
-    faculty_members = {pk for pk in members if pk in {str(f) for f in faculty_ids}}
+    faculty_by_text = {str(pk): pk for pk in faculty_ids}
+    faculty_members = {pk for pk in members if pk in faculty_by_text}
     if chair is None or chair.pk not in faculty_ids:
         errors["chair"] = "The chair must be a faculty member of the program."
     if members - faculty_members:
@@ -110,8 +111,8 @@ def meeting_create(*, actor, program, academic_year, period, date, chair, member
                              created_by=actor, submission_key=key)
         meeting._history_user = actor
         meeting.save()
-        MeetingMember.objects.bulk_create([MeetingMember(meeting=meeting, company_id=meeting.company_id, user_id=pk)
-                                           for pk in sorted(faculty_members)])
+        MeetingMember.objects.bulk_create([MeetingMember(meeting=meeting, company_id=meeting.company_id,
+                                                         user_id=faculty_by_text[pk]) for pk in sorted(faculty_members)])
         MeetingResident.objects.bulk_create([MeetingResident(meeting=meeting, company_id=meeting.company_id,
                                                              learner=learner, order=index)
                                              for index, learner in enumerate(learners)])
