@@ -104,7 +104,7 @@ def remediation_follow_ups_remind(*, company_id, today: datetime.date | None = N
             for user in recipients.values():
                 notification_send(
                     company_id=company_id, user=user, kind="ccc_follow_up_due",
-                    idempotency_key=f"ccc:follow-up:{review.pk}:{review.follow_up_date}",
+                    idempotency_key=f"ccc:follow-up:{review.pk}:{review.follow_up_date}:{user.pk}",
                     context={"learner": str(review.learner), "program": review.meeting.program.name,
                              "follow_up_date": review.follow_up_date, "plan": review.remediation_plan},
                     action_url=absolute_url(reverse("ccc:resident", args=[review.meeting_id, review.learner_id])))

@@ -51,7 +51,7 @@ def packet_pages(pdf, meeting, packet):
     pdf.add_page()
     learner = packet.learner
     start, end = packet.window
-    _heading(pdf, f"CCC packet: {learner.user.get_full_name() or learner.user.email} (PGY {learner.pgy_level or '-'})", 14)
+    _heading(pdf, f"CCC packet: {learner.user} (PGY {learner.pgy_level or '-'})", 14)
     _line(pdf, f"{meeting.program.name} - {meeting.get_period_display()} {meeting.academic_year.name}; "
                f"evidence {start:%d %b %Y} to {packet.as_of:%d %b %Y}; meeting {meeting.date:%d %b %Y}")
     pdf.ln(2)
@@ -130,7 +130,7 @@ def report_pdf(program, academic_year, period_label, report) -> bytes:
     pdf.set_font("Helvetica", "", 7)
     for row in report["rows"]:
         learner = row["learner"]
-        pdf.cell(name_width, 5, latin1(f"{learner.user.get_full_name()} (PGY {learner.pgy_level or '-'})")[:34], border=1)
+        pdf.cell(name_width, 5, latin1(f"{learner.user} (PGY {learner.pgy_level or '-'})")[:34], border=1)
         for level in row["cells"]:
             pdf.cell(cell, 5, latin1(short.get(level.level, level.level) if level else ""), border=1, align="C")
         pdf.ln()
