@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.academics",
     "apps.assessments",
+    "apps.hours",
     "apps.clinical",
     "apps.analytics",
     "apps.ccc",

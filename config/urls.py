@@ -48,6 +48,7 @@ urlpatterns = [
     path("api/", include("apps.notifications.api.urls")),
     path("api/", include("apps.clinical.api.urls")),
     path("api/", include("apps.ccc.api.urls")),
+    path("api/", include("apps.hours.api.urls")),
     re_path(r"^api/", api_not_found),  # last under api/: an unknown API address is a JSON 404
     path("programs/", include("apps.academics.web.urls")),
     # One progress page (analytics); the assessments-era address keeps working.
@@ -58,6 +59,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.web.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
     path("ccc/", include("apps.ccc.web.urls")),
+    path("hours/", include("apps.hours.web.urls")),
     path("fhir/", include("apps.clinical.fhir.urls")),
     re_path(r"^fhir/", fhir_views.not_found),  # last under fhir/: an unknown address is an OperationOutcome 404
     path("", include("apps.tenants.web.urls")),

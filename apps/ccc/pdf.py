@@ -80,7 +80,9 @@ def packet_pages(pdf, meeting, packet):
     elif not packet.violations:
         _line(pdf, "None in the period.")
     for violation in packet.violations:
-        _line(pdf, f"{violation.rule}: {violation.start:%d %b %Y} - {violation.end:%d %b %Y}. {violation.detail}")
+        warning = " (warning)" if violation.is_warning else ""
+        _line(pdf, f"{violation.label}{warning}: {violation.start:%d %b %Y %H:%M} - {violation.end:%d %b %Y %H:%M}. "
+                   f"{violation.detail}")
     pdf.ln(2)
     _heading(pdf, "Last review's areas for improvement", 11)
     if packet.last_review:

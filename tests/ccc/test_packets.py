@@ -18,7 +18,7 @@ from tests.ccc.conftest import make_meeting, review_all
 from tests.factories import EPAAssessmentFactory, FeedbackTagFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
-PACKET_PAGE_QUERIES = 18
+PACKET_PAGE_QUERIES = 20
 
 
 def _evidence(committee, learner, count, day=datetime.date(2026, 11, 1)):
@@ -128,3 +128,20 @@ def test_the_packet_api_shows_the_suggestion_with_its_evidence(client, committee
     assert data["coverage_gaps"] == []
     client.force_login(ana.user)
     assert client.get(f"/api/ccc/meetings/{meeting.pk}/packets/{ana.pk}/").status_code == 404
+
+
+def test_a_30_hour_shift_shows_in_the_packet_from_the_work_hours_rules(client, committee, meeting):
+    from apps.hours import rules
+    from apps.hours.models import WorkEntry
+
+    ben = committee["residents"][1]
+    start = datetime.datetime(2026, 10, 5, 7, 0, tzinfo=datetime.UTC)
+    WorkEntry.objects.create(learner=ben, kind=rules.IN_HOUSE_CALL, start=start,
+                             end=start + datetime.timedelta(hours=30))
+    client.force_login(committee["chair"])
+    page = client.get(reverse("ccc:resident", args=[meeting.pk, ben.pk])).content.decode()
+    assert "Continuous in-house duty longer than 24 + 4 hours" in page
+    data = client.get(f"/api/ccc/meetings/{meeting.pk}/packets/{ben.pk}/").json()
+    assert "shift_24_4" in {v["rule"] for v in data["work_hour_violations"]}
+    ana_page = client.get(reverse("ccc:resident", args=[meeting.pk, committee["residents"][0].pk])).content.decode()
+    assert "None in the period." in ana_page

@@ -110,7 +110,8 @@ def packet_data(packet) -> dict:
         "narratives": {label: [{"assessment": str(a.pk), "date": a.assessment_date, "text": a.narrative_feedback}
                                for a in items] for label, items in packet.narratives.items()},
         "work_hour_violations": None if not packet.violations_available else [
-            {"rule": v.rule, "start": v.start, "end": v.end, "detail": v.detail} for v in packet.violations],
+            {"rule": v.rule, "label": v.label, "warning": v.is_warning, "start": v.start, "end": v.end,
+             "detail": v.detail} for v in packet.violations],
         "last_review_areas_for_improvement": packet.last_review.areas_for_improvement if packet.last_review else None,
         "subcompetencies": [{
             "milestone": row["milestone"].pk, "code": row["milestone"].subcompetency_code,

@@ -1,0 +1,320 @@
+"""Reads for clinical hours. Each returns scoped data with a fixed number of queries however
+many learners or entries there are."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.academics.models import Learner, RotationAssignment
+from apps.hours import rules
+from apps.hours.access import reviewable_records
+from apps.hours.models import KIND_LABELS, ComplianceNote, HoursPolicy, PlannedShift, WorkEntry
+
+# Entries fetched around a period so the 28-day windows at its edges are complete (a day of
+# slack either side for time zones).
+WINDOW_MARGIN = dt.timedelta(days=rules.WINDOW_DAYS + 1)
+
+
+def program_time_zone(program) -> ZoneInfo:
+    """The program's time zone (its hours policy; the default when it has none)."""
+    return ZoneInfo(HoursPolicy.for_program(program).time_zone)
+
+
+def _bounds(start: dt.date, end: dt.date):
+    low = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) - WINDOW_MARGIN
+    high = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC) + WINDOW_MARGIN
+    return low, high
+
+
+def entries_by_learner(*, company_id, learner_ids, start: dt.date, end: dt.date, extra=None):
+    """Logged work entries around ``start``..``end`` as ``rules.Entry`` lists, one query."""
+    low, high = _bounds(start, end)
+    out = defaultdict(list)
+    rows = (WorkEntry.objects.for_company(company_id)
+            .filter(learner_id__in=list(learner_ids), start__lt=high, end__gt=low)
+            .order_by("start").values_list("learner_id", "start", "end", "kind", "pk"))
+    for learner_id, s, e, kind, pk in rows:
+        out[learner_id].append(rules.Entry(s, e, kind, pk))
+    for learner_id, entries in (extra or {}).items():
+        out[learner_id].extend(entries)
+    return out
+
+
+def violations_for_learners(*, company_id, learner_ids, start: dt.date, end: dt.date) -> dict:
+    """{learner_id: [rules.Violation, …]} for each learner's logged work entries, every rule (the
+    ``rest_8`` warnings included: ``violation.is_warning``), windows and events overlapping
+    ``start``..``end`` (local dates of the learner's program, inclusive). Two queries for any
+    number of learners. Each Violation has ``rule``, ``start``, ``end`` (aware UTC datetimes),
+    ``hours`` (Decimal or None) and ``detail``. This signature is stable (the CCC uses it)."""
+    learners = list(Learner.objects.for_company(company_id).filter(pk__in=list(learner_ids))
+                    .select_related("program__hours_policy").only("pk", "pgy_level", "program__id",
+                                                                  "program__company_id",
+                                                                  "program__hours_policy__time_zone"))
+    entries = entries_by_learner(company_id=company_id, learner_ids=[lr.pk for lr in learners],
+                                 start=start, end=end)
+    return {lr.pk: rules.check(entries.get(lr.pk, []), start=start, end=end,
+                               tz=program_time_zone(lr.program), pgy_level=lr.pgy_level)
+            for lr in learners}
+
+
+# ---------------------------------------------------------------- plans (call roster, rotation defaults)
+@dataclass(frozen=True)
+class PlanItem:
+    start: dt.datetime
+    end: dt.datetime
+    kind: str
+    label: str
+    shift_id: object = None
+
+    def as_rule_entry(self):
+        return rules.Entry(self.start, self.end, self.kind, None)
+
+
+def _local(day: dt.date, time: dt.time, tz) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=tz)
+
+
+def plans_by_learner(*, company_id, learners, start: dt.date, end: dt.date) -> dict:
+    """{learner_id: [PlanItem]} for ``start``..``end``: the call roster and planned shifts, and the
+    default working day of each rotation the learner is on (rotation hours). Two queries."""
+    ids = [lr.pk for lr in learners]
+    tz_of = {lr.pk: program_time_zone(lr.program) for lr in learners}
+    low = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    high = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=2)
+    out = defaultdict(list)
+    for shift in (PlannedShift.objects.for_company(company_id).filter(learner_id__in=ids, start__lt=high,
+                                                                      end__gt=low).order_by("start")):
+        out[shift.learner_id].append(PlanItem(shift.start, shift.end, shift.kind,
+                                              KIND_LABELS[shift.kind], shift.pk))
+    assignments = (RotationAssignment.objects.for_company(company_id)
+                   .filter(learner_id__in=ids, start_date__lte=end, end_date__gte=start)
+                   .select_related("rotation_type__hours"))
+    for assignment in assignments:
+        hours = getattr(assignment.rotation_type, "hours", None)
+        if hours is None or hours.default_start is None or hours.default_end is None:
+            continue
+        tz = tz_of[assignment.learner_id]
+        day = max(start, assignment.start_date)
+        while day <= min(end, assignment.end_date):
+            if str(day.weekday()) in hours.default_weekdays:
+                s = _local(day, hours.default_start, tz)
+                next_day = day + dt.timedelta(days=1) if hours.default_end <= hours.default_start else day
+                out[assignment.learner_id].append(PlanItem(s, _local(next_day, hours.default_end, tz),
+                                                           rules.CLINICAL, assignment.rotation_type.name))
+            day += dt.timedelta(days=1)
+    for items in out.values():
+        items.sort(key=lambda i: i.start)
+    return out
+
+
+def projected_violations(*, learner, start: dt.date, end: dt.date, extra=(), plans=None, logged=None):
+    """What the rules engine says of the logged entries plus the plan (planned items on days
+    without a logged entry) plus ``extra`` rule entries (a shift being added)."""
+    tz = program_time_zone(learner.program)
+    if logged is None:
+        logged = entries_by_learner(company_id=learner.company_id, learner_ids=[learner.pk], start=start,
+                                    end=end)[learner.pk]
+    if plans is None:
+        low, high = start - WINDOW_MARGIN, end + WINDOW_MARGIN
+        plans = plans_by_learner(company_id=learner.company_id, learners=[learner], start=low,
+                                 end=high)[learner.pk]
+    logged_days = {timezone.localtime(e.start, tz).date() for e in logged}
+    entries = list(logged) + [p.as_rule_entry() for p in plans
+                              if timezone.localtime(p.start, tz).date() not in logged_days] + list(extra)
+    return rules.check(entries, start=start, end=end, tz=tz, pgy_level=learner.pgy_level)
+
+
+# ---------------------------------------------------------------- the resident's week grid
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass
+class GridDay:
+    date: dt.date
+    entries: list
+    plan: list
+    hours: Decimal
+    warnings: list
+
+
+def week_grid(*, learner, week_start: dt.date, today: dt.date | None = None):
+    """The seven days from ``week_start`` (a Monday): logged entries, the plan pre-filled from the
+    schedule and the call roster, the projected violations of the plan, and for every planned
+    day still ahead the rules working it would break ("working your planned Saturday would
+    exceed 80 hours"). Six queries whatever the data."""
+    tz = program_time_zone(learner.program)
+    today = today or timezone.localtime(timezone.now(), tz).date()
+    week_end = week_start + dt.timedelta(days=6)
+    logged = entries_by_learner(company_id=learner.company_id, learner_ids=[learner.pk], start=week_start,
+                                end=week_end)[learner.pk]
+    plans = plans_by_learner(company_id=learner.company_id, learners=[learner], start=week_start - WINDOW_MARGIN,
+                             end=week_end + WINDOW_MARGIN)[learner.pk]
+    entries = list(WorkEntry.objects.for_company(learner.company_id).filter(
+        learner=learner, start__lt=_local(week_end + dt.timedelta(days=1), dt.time(), tz),
+        end__gt=_local(week_start, dt.time(), tz)).order_by("start"))
+    days = []
+    for offset in range(7):
+        day = week_start + dt.timedelta(days=offset)
+        mine = [e for e in entries if timezone.localtime(e.start, tz).date() == day]
+        counted = sum(((e.end - e.start).total_seconds() for e in mine if e.kind in rules.COUNTED), 0.0)
+        days.append(GridDay(day, mine, [p for p in plans if timezone.localtime(p.start, tz).date() == day],
+                            Decimal(counted / 3600).quantize(Decimal("0.01")), []))
+    logged_days = {timezone.localtime(e.start, tz).date() for e in logged}
+    projection = projected_violations(learner=learner, start=week_start, end=week_end, plans=plans, logged=logged)
+    for grid_day in days:
+        if grid_day.date < today or not grid_day.plan or grid_day.date in logged_days:
+            continue
+        without = [p for p in plans if timezone.localtime(p.start, tz).date() != grid_day.date]
+        before = {v.rule for v in projected_violations(learner=learner, start=week_start, end=week_end,
+                                                       plans=without, logged=logged) if not v.is_warning}
+        after = {v.rule for v in projection if not v.is_warning}
+        grid_day.warnings = [breach_message(rule, grid_day.date) for rule in rules.RULES if rule in after - before]
+    return days, projection
+
+
+def breach_message(rule: str, day: dt.date) -> str:
+    name = WEEKDAYS[day.weekday()]
+    if rule == rules.HOURS_80:
+        return f"Working your planned {name} would exceed 80 hours (averaged over four weeks)."
+    return f"Working your planned {name} would break: {rules.RULE_LABELS[rule].lower()}."
+
+
+# ---------------------------------------------------------------- students' progress
+@dataclass
+class Progress:
+    assignment: object
+    required: Decimal | None
+    approved: Decimal
+    pending: Decimal
+    expected: Decimal | None
+
+    @property
+    def behind(self) -> bool:
+        return self.expected is not None and self.approved < self.expected
+
+    @property
+    def percent(self) -> int | None:
+        if not self.required:
+            return None
+        return min(100, int(self.approved * 100 / self.required))
+
+
+def expected_by(assignment, required, today) -> Decimal | None:
+    """Hours a student on pace has completed by ``today``: the required hours × the share of the
+    rotation's days that have passed (today included)."""
+    if required is None or today < assignment.start_date:
+        return None if required is None else Decimal(0)
+    days = (assignment.end_date - assignment.start_date).days + 1
+    passed = min((today - assignment.start_date).days + 1, days)
+    return (required * passed / days).quantize(Decimal("0.01"))
+
+
+def assignments_with_hours(queryset):
+    return queryset.select_related("rotation_type__hours", "site", "learner__user", "primary_supervisor__user").annotate(
+        approved_hours=Coalesce(Sum("time_records__total_hours", filter=Q(time_records__status="approved")),
+                                Decimal(0)),
+        pending_hours=Coalesce(Sum("time_records__total_hours",
+                                   filter=Q(time_records__status__in=["pending", "needs_info"])), Decimal(0)))
+
+
+def progress_of(assignments, today) -> list[Progress]:
+    out = []
+    for a in assignments:
+        hours = getattr(a.rotation_type, "hours", None)
+        required = hours.required_hours if hours is not None else None
+        out.append(Progress(a, required, a.approved_hours, a.pending_hours, expected_by(a, required, today)))
+    return out
+
+
+def student_progress(*, learners, today) -> list[Progress]:
+    """Every rotation of these learners with approved and pending hours (one query)."""
+    if not learners:
+        return []
+    company_id = learners[0].company_id
+    qs = RotationAssignment.objects.for_company(company_id).filter(learner__in=[lr.pk for lr in learners])
+    return progress_of(assignments_with_hours(qs).order_by("-start_date"), today)
+
+
+def program_progress(*, program, today, behind_only=False) -> list[Progress]:
+    """The program's students on rotation today (or ended in the last 30 days), with their
+    progress toward each rotation's required hours; behind pace first. One query."""
+    qs = RotationAssignment.objects.for_company(program.company_id).filter(
+        learner__program=program, learner__kind=Learner.Kind.STUDENT, start_date__lte=today,
+        end_date__gte=today - dt.timedelta(days=30))
+    rows = progress_of(assignments_with_hours(qs).order_by("learner__user__last_name", "start_date"), today)
+    if behind_only:
+        rows = [r for r in rows if r.behind]
+    return sorted(rows, key=lambda r: not r.behind)
+
+
+def approval_queue(*, user, status=None, program_id=None):
+    """Records the user decides on (their rotations', their programs'), newest first."""
+    qs = reviewable_records(user).select_related("learner__user", "assignment__rotation_type", "site")
+    if status:
+        qs = qs.filter(status=status)
+    if program_id:
+        qs = qs.filter(learner__program_id=program_id)
+    return qs.order_by("-clock_in")
+
+
+# ---------------------------------------------------------------- compliance
+@dataclass
+class ViolationRow:
+    learner: object
+    violation: object
+    rotation: str
+    note: object
+
+
+@dataclass
+class ResidentSummary:
+    learner: object
+    counts: dict
+    warnings: int
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+
+def compliance_report(*, program, start: dt.date, end: dt.date):
+    """Violations of the program's residents in ``start``..``end``: the rows (learner, violation,
+    rotation it started in, note), a summary per resident and rule, and counts per month and rule.
+    Five queries whatever the number of residents or entries."""
+    residents = list(Learner.objects.for_company(program.company_id).filter(
+        program=program, kind=Learner.Kind.RESIDENT).select_related("user", "program__hours_policy")
+        .order_by("user__last_name", "user__first_name"))
+    by_learner = violations_for_learners(company_id=program.company_id, learner_ids=[r.pk for r in residents],
+                                         start=start, end=end)
+    tz = program_time_zone(program)
+    rotations = defaultdict(list)
+    for a in (RotationAssignment.objects.for_company(program.company_id)
+              .filter(learner_id__in=[r.pk for r in residents], start_date__lte=end,
+                      end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
+              .select_related("rotation_type").only("learner_id", "start_date", "end_date", "rotation_type__name")):
+        rotations[a.learner_id].append(a)
+    notes = {(n.learner_id, n.rule, n.starts_on): n for n in ComplianceNote.objects.for_company(
+        program.company_id).filter(learner_id__in=[r.pk for r in residents])}
+    rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
+    for learner in residents:
+        counts, warnings = {rule: 0 for rule in rules.RULES if rule not in rules.WARNINGS}, 0
+        for v in by_learner.get(learner.pk, []):
+            day = timezone.localtime(v.start, tz).date()
+            rotation = next((a.rotation_type.name for a in rotations[learner.pk]
+                             if a.start_date <= day <= a.end_date), "")
+            rows.append(ViolationRow(learner, v, rotation, notes.get((learner.pk, v.rule, day))))
+            if v.is_warning:
+                warnings += 1
+                continue
+            counts[v.rule] += 1
+            months[day.strftime("%Y-%m")][v.rule] += 1
+        summaries.append(ResidentSummary(learner, counts, warnings))
+    trend = [(month, [months[month].get(rule, 0) for rule in rules.RULES if rule not in rules.WARNINGS])
+             for month in sorted(months)]
+    return rows, summaries, trend
