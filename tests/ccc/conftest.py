@@ -25,6 +25,10 @@ from tests.factories import (
 
 @pytest.fixture
 def committee(sponsor):
+    return build_committee(sponsor)
+
+
+def build_committee(sponsor):
     program = ProgramFactory(sponsor=sponsor, name="Northwind Medicine Residency")
     program.milestone_set = MilestoneSetFactory(specialty=program.specialty)
     program.save()
@@ -40,10 +44,12 @@ def committee(sponsor):
     year = AcademicYearFactory(program=program)
     coordinator = UserFactory(company=program.company, first_name="Carla", last_name="Coordinator")
     MembershipFactory(user=coordinator, role=Role.COORDINATOR, program=program)
-    chair = FacultyFactory(program=program, user__first_name="Chris", user__last_name="Chair").user
+    chair = FacultyFactory(program=program, user__first_name="Chris", user__last_name="Chair",
+                           user__email="chris.chair@northwind.example").user
     faculty = [FacultyFactory(program=program, user__first_name=name, user__last_name="Faculty").user
                for name in ("Fay", "Finn", "Flo")]
-    residents = [LearnerFactory(program=program, pgy_level=pgy, user__first_name=name, user__last_name="Resident")
+    residents = [LearnerFactory(program=program, pgy_level=pgy, user__first_name=name, user__last_name="Resident",
+                                user__email=f"{name.lower()}.resident@northwind.example")
                  for name, pgy in (("Ana", 1), ("Ben", 2), ("Cleo", 3))]
     return {"program": program, "year": year, "coordinator": coordinator, "chair": chair, "faculty": faculty,
             "residents": residents, "milestones": [m1, m2], "epas": [epa1, epa2]}
