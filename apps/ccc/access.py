@@ -106,13 +106,6 @@ def own_finalised_reviews(user):
         learner__user=user, finalised_at__isnull=False)
 
 
-def can_see_discussion(user, review) -> bool:
-    """Discussion notes: the committee only (never the resident, even one who sits on it)."""
-    if review.learner.user_id == user.pk:
-        return False
-    return meetings_visible_to(user).filter(pk=review.meeting_id).exists()
-
-
 def get_review_for_user(user, review_id) -> ResidentReview:
     company_of(user)
     try:

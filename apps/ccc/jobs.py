@@ -101,7 +101,7 @@ def remediation_follow_ups_remind(*, company_id, today: datetime.date | None = N
     sent = 0
     for review in due:
         with transaction.atomic():
-            locked = ResidentReview._base_manager.select_for_update().get(pk=review.pk)
+            locked = ResidentReview.objects.for_company(company_id).select_for_update().get(pk=review.pk)
             if locked.follow_up_reminded_on is not None:
                 continue
             recipients = {review.meeting.chair_id: review.meeting.chair, **managers.get(review.meeting.program_id, {})}

@@ -42,11 +42,15 @@ TEXT_MAX_LENGTH = 10000
 # ------------------------------------------------------------------ locks (pk order, named)
 def _lock_meeting(meeting) -> CCCMeeting:
     """The meeting row, locked: every write to a meeting and its reviews queues here."""
-    return CCCMeeting._base_manager.select_for_update().get(pk=meeting.pk)
+    return (CCCMeeting.objects.for_company(meeting.company_id).select_for_update(of=("self",))
+            .select_related("program", "academic_year").get(pk=meeting.pk))
 
 
-def _lock_milestone_assessments(pks):
-    return list(MilestoneAssessment._base_manager.select_for_update().filter(pk__in=sorted(pks)).order_by("pk"))
+def _lock_milestone_assessments(company_id, pks):
+    """Milestone levels, locked in primary-key order (two writers never wait on each other in a circle)."""
+    return list(MilestoneAssessment.objects.for_company(company_id).select_for_update(of=("self",))
+                .select_related("milestone", "learner__program", "academic_year", "meeting")
+                .filter(pk__in=sorted(pks)).order_by("pk"))
 
 
 def _key(submission_key):
@@ -287,7 +291,7 @@ def milestone_level_set(*, actor, learner, milestone, academic_year, period, lev
         existing = MilestoneAssessment.objects.for_company(learner.company_id).filter(
             learner=learner, milestone=milestone, academic_year=academic_year, period=period).first()
         if existing is not None:
-            existing = _lock_milestone_assessments([existing.pk])[0]
+            existing = _lock_milestone_assessments(learner.company_id, [existing.pk])[0]
             if existing.level == level and existing.rationale == rationale:
                 return existing
             if existing.is_reported and not reason:
@@ -326,7 +330,7 @@ def milestone_levels_mark_reported(*, actor, program, academic_year, period) -> 
         pks = MilestoneAssessment.objects.for_company(program.company_id).filter(
             learner__program=program, academic_year=academic_year, period=period,
             reported_at__isnull=True).values_list("pk", flat=True)
-        rows = _lock_milestone_assessments(list(pks))
+        rows = _lock_milestone_assessments(program.company_id, list(pks))
         now = timezone.now()
         for row in rows:
             row.reported_at = now
@@ -362,7 +366,8 @@ def mapping_set(*, actor, program, weights: dict) -> int:
             raise ValidationError({"weights": "Weights are numbers above 0 and at most 10 (two decimals)."})
         wanted[(int(epa_id), int(milestone_id))] = weight
     with transaction.atomic():
-        program_row = type(program)._base_manager.select_for_update().get(pk=program.pk)  # one writer at a time
+        program_row = type(program).objects.for_company(program.company_id).select_for_update().get(
+            pk=program.pk)  # one writer of the mapping at a time
         existing = {(row.epa_id, row.milestone_id): row
                     for row in EvidenceMapping.objects.for_company(program_row.company_id).filter(program=program_row)}
         changes = {}
