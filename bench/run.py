@@ -78,7 +78,15 @@ def ensure_data(size):
         faculty = User.objects.get(email=f"faculty-0-0-0@{prefix}.example")
         learner = Learner.objects.get(user=resident)
         year = AcademicYear.objects.filter(program=learner.program).first()
-    return {"coordinator": coordinator, "faculty": faculty}, learner, learner.program, year
+        users = {"coordinator": coordinator, "faculty": faculty}
+        # The work-hour compliance report of the 100-resident program (seed_scale's hours step);
+        # absent from data seeded before that step existed (then listed as a missing page).
+        hours_coordinator = User.objects.filter(email=f"coordinator-hours@{prefix}.example").first()
+        if hours_coordinator is not None:
+            users["hours_coordinator"] = hours_coordinator
+            learner.program.hours_program_id = Learner.objects.filter(user__email=f"resident-hours-0@{prefix}.example"
+                                                                      ).values_list("program_id", flat=True).first()
+    return users, learner, learner.program, year
 
 
 def first_url(candidates):
@@ -98,8 +106,12 @@ def pages(learner, program, year):
         "roster": first_url([("academics:roster", {"program_id": program.pk})]),
         "schedule grid": first_url([("academics:grid", {"program_id": program.pk, "year_id": year.pk})]),
         "assessment form (GET)": first_url([("assessments:new", {})]),
+        "work-hour compliance (100 residents)": first_url(
+            [("hours:compliance", {"program_id": getattr(program, "hours_program_id", None)})]
+        ) if getattr(program, "hours_program_id", None) else None,
     }
-    personas = {"assessment form (GET)": "faculty"}  # the form is for assessors; the rest for the coordinator
+    # the form is for assessors, the compliance report for its program's coordinator; the rest for the coordinator
+    personas = {"assessment form (GET)": "faculty", "work-hour compliance (100 residents)": "hours_coordinator"}
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 

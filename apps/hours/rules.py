@@ -42,6 +42,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 # ---------------------------------------------------------------- kinds and codes
@@ -125,7 +126,10 @@ def _hours(seconds: int) -> Decimal:
     return (Decimal(seconds) / HOUR).quantize(Decimal("0.01"))
 
 
-def _ts(value: dt.datetime) -> int:
+def _ts(value) -> int:
+    """Epoch seconds of an aware datetime (or of epoch seconds already: bulk readers pass ints)."""
+    if isinstance(value, int):
+        return value
     if value.tzinfo is None:
         raise ValueError("entries need aware datetimes")
     return int(value.timestamp())
@@ -136,9 +140,9 @@ def _at(ts: int) -> dt.datetime:
 
 
 def _merge(spans):
-    """Sorted (start, end, refs) spans → merged spans; touching spans merge too."""
+    """(start, end, ref) spans sorted by start → merged (start, end, refs); touching spans merge too."""
     merged = []
-    for start, end, ref in sorted(spans, key=lambda s: (s[0], s[1])):
+    for start, end, ref in spans:
         if merged and start <= merged[-1][1]:
             last = merged[-1]
             merged[-1] = (last[0], max(last[1], end), last[2] + (ref,))
@@ -147,8 +151,20 @@ def _merge(spans):
     return merged
 
 
-def _spans(entries, kinds):
-    return [(_ts(e.start), _ts(e.end), e.ref) for e in entries if e.kind in kinds and e.end > e.start]
+def _spans(spans, kinds):
+    """(start, end, ref) of the spans of these kinds (``spans``: from ``_prepare``, sorted)."""
+    return [(s, e, ref) for s, e, kind, ref in spans if kind in kinds]
+
+
+def _prepare(entries):
+    """Entries → sorted (start, end, kind, ref) in epoch seconds, empty ones dropped (once per check)."""
+    out = []
+    for entry in entries:
+        s, e = _ts(entry.start), _ts(entry.end)
+        if e > s:
+            out.append((s, e, entry.kind, entry.ref))
+    out.sort(key=lambda span: (span[0], span[1]))
+    return out
 
 
 # ---------------------------------------------------------------- the calendar of local days
@@ -172,6 +188,12 @@ class _Days:
                 out[i] += min(end, edges[i + 1]) - max(start, edges[i])
                 i += 1
         return out
+
+
+@lru_cache(maxsize=64)
+def _days(first: dt.date, last: dt.date, tz) -> _Days:
+    """The calendar of a period, shared by every learner checked over it (read-only)."""
+    return _Days(first, last, tz)
 
 
 def _prefix(values):
@@ -209,15 +231,16 @@ def check(entries, *, start: dt.date, end: dt.date, tz, pgy_level: int | None = 
     if end < start:
         return []
     first_window = start - dt.timedelta(days=WINDOW_DAYS - 1)
-    days = _Days(first_window, end + dt.timedelta(days=WINDOW_DAYS - 1), tz)
+    days = _days(first_window, end + dt.timedelta(days=WINDOW_DAYS - 1), tz)
     n_windows = (end - first_window).days + 1
     period = (days.edges[WINDOW_DAYS - 1], days.edges[-WINDOW_DAYS])  # start 00:00 .. end+1 00:00
+    spans = _prepare(entries)
     out = []
-    out += hours_80(entries, days, n_windows)
-    out += day_off(entries, days, n_windows)
-    out += call_q3(entries, days, n_windows)
-    out += [v for v in duty_rules(entries) if _overlaps(v, period)]
-    out += [v for v in pgy1_moonlighting(entries, pgy_level) if _overlaps(v, period)]
+    out += hours_80(spans, days, n_windows)
+    out += day_off(spans, days, n_windows)
+    out += call_q3(spans, days, n_windows)
+    out += [v for v in duty_rules(spans) if _overlaps(v, period)]
+    out += [v for v in pgy1_moonlighting(spans, pgy_level) if _overlaps(v, period)]
     out.sort(key=lambda v: (v.start, RULES.index(v.rule)))
     return out
 
@@ -226,12 +249,12 @@ def _overlaps(violation, period) -> bool:
     return _ts(violation.start) < period[1] and _ts(violation.end) >= period[0]
 
 
-def hours_80(entries, days, n_windows):
+def hours_80(spans, days, n_windows):
     """``hours_80`` — VI.F.1: no more than 80 hours a week averaged over four weeks, counting
     in-house work and call, clinical work from home, time called in from at-home call (VI.F.8.a)
     and all moonlighting (VI.F.5.b). Exact: a window with more than 320 h (1,152,000 s) fails;
     320 h exactly passes."""
-    per_day = _prefix(days.seconds_per_day(_merge(_spans(entries, COUNTED))))
+    per_day = _prefix(days.seconds_per_day(_merge(_spans(spans, COUNTED))))
 
     def total(i):
         return per_day[i + WINDOW_DAYS] - per_day[i]
@@ -241,14 +264,14 @@ def hours_80(entries, days, n_windows):
                                                      f"{days.dates[i]:%Y-%m-%d} (limit 320 h)"))
 
 
-def day_off(entries, days, n_windows):
+def day_off(spans, days, n_windows):
     """``day_off`` — VI.F.2.d: one day in seven free of clinical work and required education,
     averaged over four weeks; at-home call cannot be assigned on those days. Exact: a day free
     is a continuous 24-hour period with no entry at all (any kind, at-home call included); a
     longer free period counts one day per full 24 hours; free periods are cut at the window's
     edges. A window with fewer than 4 days free fails — bunched days off satisfy the average."""
     lo, hi = days.edges[0], days.edges[-1]
-    busy = _merge([(max(s, lo), min(e, hi), r) for s, e, r in _spans(entries, KINDS) if e > lo and s < hi])
+    busy = _merge([(max(s, lo), min(e, hi), r) for s, e, r in _spans(spans, KINDS) if e > lo and s < hi])
     gaps, cursor = [], lo  # free periods, disjoint and sorted
     for s, e, _ in busy:
         if s > cursor:
@@ -279,11 +302,11 @@ def day_off(entries, days, n_windows):
                                          f"{days.dates[i]:%Y-%m-%d} (at least 4)"))
 
 
-def call_q3(entries, days, n_windows):
+def call_q3(spans, days, n_windows):
     """``call_q3`` — VI.F.7: in-house call no more often than every third night, averaged over
     four weeks. Exact: more than 9 in-house calls starting within a window fails (back-to-back
     call entries are one call)."""
-    calls = _merge(_spans(entries, {IN_HOUSE_CALL}))
+    calls = _merge(_spans(spans, {IN_HOUSE_CALL}))
     per_day = [0] * (len(days.edges) - 1)
     for s, _, _ in calls:
         if days.edges[0] <= s < days.edges[-1]:
@@ -298,7 +321,7 @@ def call_q3(entries, days, n_windows):
                                          f"{days.dates[i]:%Y-%m-%d} (at most 9)"))
 
 
-def duty_rules(entries):
+def duty_rules(spans):
     """``shift_24_4``, ``rest_14_after_24`` and the ``rest_8`` warning.
 
     * ``shift_24_4`` — VI.F.3.a and VI.F.3.a.1: continuous scheduled in-house duty at most
@@ -313,10 +336,10 @@ def duty_rules(entries):
       call-ins); a gap under 8 h warns, unless ``rest_14_after_24`` already reports that gap.
     """
     out = []
-    not_free = _merge(_spans(entries, NOT_FREE_FOR_REST))
+    not_free = _merge(_spans(spans, NOT_FREE_FOR_REST))
     starts = [s for s, _, _ in not_free]
     long_ends = set()
-    for s, e, refs in _merge(_spans(entries, IN_HOUSE)):
+    for s, e, refs in _merge(_spans(spans, IN_HOUSE)):
         length = e - s
         if length > MAX_DUTY_SECONDS:
             out.append(Violation(SHIFT_24_4, _at(s), _at(e), _hours(length),
@@ -332,7 +355,7 @@ def duty_rules(entries):
                                      f"{_hours(rest)} h free after {_hours(length)} h of in-house duty "
                                      f"(at least 14 h)", refs))
                 long_ends.add(e)
-    scheduled = _merge(_spans(entries, SCHEDULED))
+    scheduled = _merge(_spans(spans, SCHEDULED))
     for (_, prev_end, prev_refs), (nxt_start, _, nxt_refs) in zip(scheduled, scheduled[1:], strict=False):
         gap = nxt_start - prev_end
         if gap < REST_SECONDS and prev_end not in long_ends:
@@ -342,11 +365,10 @@ def duty_rules(entries):
     return out
 
 
-def pgy1_moonlighting(entries, pgy_level):
+def pgy1_moonlighting(spans, pgy_level):
     """``pgy1_moonlighting`` — VI.F.5.c: PGY-1 residents are not permitted to moonlight. Every
     internal or external moonlighting entry of a PGY-1 is a violation."""
     if pgy_level != 1:
         return []
-    return [Violation(PGY1_MOONLIGHTING, e.start, e.end, _hours(_ts(e.end) - _ts(e.start)),
-                      "Moonlighting while PGY-1", (e.ref,))
-            for e in sorted(entries, key=lambda e: e.start) if e.kind in MOONLIGHTING and e.end > e.start]
+    return [Violation(PGY1_MOONLIGHTING, _at(s), _at(e), _hours(e - s), "Moonlighting while PGY-1", (ref,))
+            for s, e, kind, ref in spans if kind in MOONLIGHTING]

@@ -336,11 +336,21 @@ def is_week_locked(learner, week_start: dt.date, *, today=None) -> bool:
                                                                          week_start=week_start).exists()
 
 
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def _check_times(start, end, field="start"):
+    if start is None or end is None:
+        raise ValidationError({field: "Give a start and an end."})
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        raise ValidationError({field: "Times must be between 2000 and 2100."})
+
+
 def _check_entry(learner, kind, start, end):
     if kind not in rules.KINDS:
         raise ValidationError({"kind": "Unknown kind of work."})
-    if start is None or end is None:
-        raise ValidationError({"start": "Give a start and an end."})
+    _check_times(start, end)
     if end <= start:
         raise ValidationError({"end": "The end must be after the start."})
     if end - start > dt.timedelta(hours=MAX_ENTRY_HOURS):
@@ -435,6 +445,7 @@ def planned_shift_create(*, actor, learner, kind, start, end) -> PlannedShift:
         raise PermissionDenied
     if kind not in dict(PlannedShift.PLANNED_KINDS):
         raise ValidationError({"kind": "Choose in-house call, at-home call, clinical work or education."})
+    _check_times(start, end)
     if end <= start:
         raise ValidationError({"hours": "The shift must last some time."})
     if end - start > dt.timedelta(hours=36):

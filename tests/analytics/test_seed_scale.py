@@ -9,6 +9,7 @@ from apps.academics.models import Learner
 from apps.analytics.models import ProgramAssessmentMetrics, ResidentEPAProgress
 from apps.assessments.models import EPAAssessment
 from apps.core.scoping import unscoped
+from apps.hours.models import WorkEntry
 from apps.tenants.models import Company
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,10 @@ def test_seed_scale_builds_a_tiny_tenant_with_rising_levels_and_refuses_to_run_t
         pgy1 = assessments.filter(learner__pgy_level=1).values_list("entrustment_level", flat=True)
         pgy5 = assessments.filter(learner__pgy_level=5).values_list("entrustment_level", flat=True)
         assert sum(pgy5) / len(pgy5) > sum(pgy1) / len(pgy1) + 1
-        assert Learner.objects.filter(company=company).count() == 30
+        # 30 residents in the program, 100 in the work-hour compliance benchmark's program
+        assert Learner.objects.filter(company=company).count() == 130
+        per_resident = WorkEntry.objects.filter(company=company).count() / 130
+        assert 270 < per_resident < 330  # a year of work-hour entries each (~300)
     assert ResidentEPAProgress.objects.for_company(company).exists()
     assert ProgramAssessmentMetrics.objects.for_company(company).exists()
 

@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -23,7 +24,7 @@ TZ = "America/New_York"
 
 @pytest.fixture
 def today():
-    return timezone.localtime(timezone.now(), dt.timezone.utc).date()
+    return timezone.localtime(timezone.now(), ZoneInfo(TZ)).date()
 
 
 @pytest.fixture

@@ -214,3 +214,21 @@ def test_the_api_logs_and_lists_work_entries_and_the_call_roster(client, rhea, c
     assert created.status_code == 201
     assert client.get(f"/api/hours/programs/{surgery.pk}/call-roster/").json()["count"] == 1
     assert client.delete(f"/api/hours/planned-shifts/{created.json()['id']}/").status_code == 204
+
+
+def test_out_of_range_dates_are_refused_not_a_500(client, rhea, cora, surgery):
+    client.force_login(rhea.user)
+    assert client.get(f"/api/hours/learners/{rhea.pk}/compliance/?start=0001-01-01").status_code == 400
+    assert client.get("/api/hours/work-entries/?end=9999-12-31").status_code == 400
+    response = client.post("/api/hours/work-entries/", {"kind": "clinical", "start": "0001-01-01T00:00:00Z",
+                                                        "end": "0001-01-01T08:00:00Z"}, content_type="application/json")
+    assert response.status_code == 400 and "start" in response.json()
+    assert client.get("/hours/week/?week=0001-01-01").status_code == 200
+    client.force_login(cora)
+    assert client.get(f"/hours/programs/{surgery.pk}/compliance/?start=0001-01-01&end=0001-02-01").status_code == 200
+    response = client.post(f"/hours/programs/{surgery.pk}/roster/", {
+        "learner": rhea.pk, "kind": "in_house_call", "day": "0001-01-01", "start": "08:00", "hours": "10"})
+    assert response.status_code == 200 and "between 2000 and 2100" in response.content.decode()
+    assert client.post(f"/hours/programs/{surgery.pk}/roster/preview/", {
+        "learner": rhea.pk, "kind": "in_house_call", "day": "0001-01-01", "start": "08:00", "hours": "10"},
+        HTTP_HX_REQUEST="true").status_code == 200

@@ -29,6 +29,17 @@ START = OpenApiParameter("start", dt.date, description="From this day (YYYY-MM-D
 END = OpenApiParameter("end", dt.date, description="To this day (YYYY-MM-DD, inclusive)")
 
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _day(request, name):
+    """A date filter (400 when malformed or outside 2000–2100, so no date arithmetic overflows)."""
+    value = query_param(request, name, dt.date)
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValidationError({name: ["Must be a date between 2000-01-01 and 2100-12-31."]})
+    return value
+
+
 def _page(request, queryset, serializer):
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(queryset, request)
@@ -61,7 +72,7 @@ def time_record_list(request):
     rotation's site; outside the geofence or without a location a ``reason`` is required."""
     company = company_of(request.user)
     if request.method == "GET":
-        status_filter = request.query_params.get("status") or None
+        status_filter = request.query_params.get("status")
         if status_filter is not None and status_filter not in TimeRecord.Status.values:
             raise ValidationError({"status": [f"One of {', '.join(TimeRecord.Status.values)}."]})
         learner_id = query_param(request, "learner", uuid.UUID)
@@ -136,7 +147,7 @@ def work_entry_list(request):
     company = company_of(request.user)
     if request.method == "GET":
         learner_id = query_param(request, "learner", uuid.UUID)
-        start, end = query_param(request, "start", dt.date), query_param(request, "end", dt.date)
+        start, end = _day(request, "start"), _day(request, "end")
         if learner_id:
             learner = access.get_learner_for_user(request.user, learner_id)
             qs = WorkEntry.objects.for_company(company).filter(learner=learner)
@@ -189,7 +200,7 @@ def call_roster(request, program_id):
     if not access.can_manage_hours(request.user, program):
         raise PermissionDenied
     if request.method == "GET":
-        start, end = query_param(request, "start", dt.date), query_param(request, "end", dt.date)
+        start, end = _day(request, "start"), _day(request, "end")
         qs = PlannedShift.objects.for_company(program.company_id).filter(learner__program=program)
         if start:
             qs = qs.filter(end__gte=dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC))
@@ -227,8 +238,8 @@ def learner_compliance(request, learner_id):
     the last 28 days), each with its ``rule`` code, start and end."""
     learner = access.get_learner_for_user(request.user, learner_id)
     today = timezone.localtime(timezone.now(), selectors.program_time_zone(learner.program)).date()
-    start = query_param(request, "start", dt.date) or today - dt.timedelta(days=27)
-    end = query_param(request, "end", dt.date) or today
+    start = _day(request, "start") or today - dt.timedelta(days=27)
+    end = _day(request, "end") or today
     if end < start:
         raise ValidationError({"end": ["The end is before the start."]})
     if (end - start).days > 400:

@@ -225,7 +225,14 @@ def _week_param(request, today):
         day = dt.date.fromisoformat(raw) if raw else today
     except ValueError:
         day = today
+    if not _in_range(day):
+        day = today
     return services.week_start_of(day)
+
+
+def _in_range(day) -> bool:
+    """Dates the pages accept (2000–2100): nothing outside can overflow the window arithmetic."""
+    return dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31)
 
 
 @login_required
@@ -339,6 +346,8 @@ def _residents(program):
 
 def _shift_from(form, tz):
     data = form.cleaned_data
+    if not _in_range(data["day"]):
+        raise ValidationError({"day": "Choose a day between 2000 and 2100."})
     start = dt.datetime.combine(data["day"], data["start"], tzinfo=tz)
     return start, start + dt.timedelta(hours=float(data["hours"]))
 
@@ -351,8 +360,8 @@ def roster(request, program_id):
     form = f.PlannedShiftForm(request.POST or None, residents=_residents(program),
                               initial={"day": today + dt.timedelta(days=1)})
     if request.method == "POST" and form.is_valid():
-        start, end = _shift_from(form, tz)
         try:
+            start, end = _shift_from(form, tz)
             services.planned_shift_create(actor=request.user, learner=form.cleaned_data["learner"],
                                           kind=form.cleaned_data["kind"], start=start, end=end)
         except ValidationError as error:
@@ -376,7 +385,7 @@ def roster_preview(request, program_id):
     tz = selectors.program_time_zone(program)
     form = f.PlannedShiftForm(request.POST, residents=_residents(program))
     context = {"program": program, "ready": False}
-    if form.is_valid():
+    if form.is_valid() and _in_range(form.cleaned_data["day"]):
         learner = form.cleaned_data["learner"]
         learner.program = program
         start, end = _shift_from(form, tz)
@@ -411,7 +420,7 @@ def _period(request, program):
     start, end = today - dt.timedelta(days=90), today
     if form.is_valid():
         start, end = form.cleaned_data.get("start") or start, form.cleaned_data.get("end") or end
-        if end < start or (end - start).days > 400:
+        if end < start or (end - start).days > 400 or not (_in_range(start) and _in_range(end)):
             start, end = today - dt.timedelta(days=90), today
     return form, start, end
 

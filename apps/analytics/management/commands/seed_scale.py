@@ -4,7 +4,10 @@
 
 S = 10k assessments, M = 1M, L = 16M. Each program has 30 residents (PGY 1–5), 15 faculty, a
 coordinator and a director, 6 rotation types, a 13-block year and a full schedule; assessments
-spread over the last two years with levels rising with PGY and time. Everything belongs to
+spread over the last two years with levels rising with PGY and time. Every resident also has a
+year of work-hour entries (~300: weekdays, in-house call every fourth night, Wednesday
+education, at-home call on Saturdays with two hours called in), and company 0 has one more program of 100 residents for the
+work-hour compliance benchmark (coordinator-hours@<prefix>.example; it has no assessments). Everything belongs to
 companies named "<prefix>-…", so ``--replace`` can remove exactly them. History tables are not
 written (bulk synthetic data). Logins: <role>-<company>-<program>@<prefix>.example, password
 ``scale-bench`` (e.g. coordinator-0-0@scale.example)."""
@@ -15,6 +18,7 @@ import random
 import sys
 import time
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -26,6 +30,7 @@ from apps.academics.models import AcademicYear, Block, Faculty, Learner, Program
 from apps.analytics.services import analytics_refresh
 from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.core.scoping import unscoped
+from apps.hours.models import WorkEntry
 from apps.reference.models import EPA, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Specialty
 from apps.tenants.models import Company, Institution, Membership, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
@@ -37,6 +42,7 @@ ASSESSMENTS_PER_LEARNER = 300  # ~150 a year over two years
 EPAS, ROTATIONS, BLOCKS = 16, 6, 13
 YEAR_START = datetime.date(2026, 7, 1)
 HISTORY_DAYS = 720
+HOURS_PROGRAM_RESIDENTS, WORK_HOUR_DAYS = 100, 365
 LONG_NARRATIVE = ("Clear plan, safe technique and good communication with the team; next time "
                   "verbalise the critical view before clipping and lead the debrief yourself.")
 
@@ -139,6 +145,7 @@ class Builder:
             programs = self._programs(cursor, world, specialty, epa_set, epa_ids)
             self._assessments(cursor, programs, epa_ids)
             self._requests(cursor, programs, epa_ids)
+            self._work_hours(cursor, programs + [self.hours_program])
             cursor.execute(
                 "INSERT INTO assessments_assessmentfeedbacktag (company_id, assessment_id, tag_id, tag_type) "
                 "SELECT a.company_id, a.id, (%s::bigint[])[1 + abs(hashtext(a.id::text)) %% %s], 'went_well' "
@@ -184,6 +191,9 @@ class Builder:
         for number in range(self.programs):
             company, sponsor, site = world[number // PROGRAMS_PER_COMPANY]
             programs.append(self._program(rows, number, company, sponsor, site, specialty, epa_set, epa_ids))
+        company, sponsor, site = world[0]
+        self.hours_program = self._program(rows, 0, company, sponsor, site, specialty, epa_set, epa_ids,
+                                           tag="hours", residents=HOURS_PROGRAM_RESIDENTS)
         users = Copier(User, ["id", "company_id", "email", "first_name", "last_name", "password"], self.now)
         users.copy(cursor, rows["users"])
         Copier(Program, ["id", "company_id", "sponsor_id", "name", "specialty_id", "epa_set_id", "director_id"],
@@ -205,10 +215,11 @@ class Builder:
                                     "end_date", "site_id"], self.now).copy(cursor, rows["assignments"])
         return programs
 
-    def _program(self, rows, number, company, sponsor, site, specialty, epa_set, epa_ids):
+    def _program(self, rows, number, company, sponsor, site, specialty, epa_set, epa_ids, tag=None,
+                 residents=LEARNERS_PER_PROGRAM):
         program = uuid.uuid4()
         company_index = number // PROGRAMS_PER_COMPANY
-        tag = f"{company_index}-{number % PROGRAMS_PER_COMPANY}"
+        tag = tag or f"{company_index}-{number % PROGRAMS_PER_COMPANY}"
 
         def person(role, index, first, last):
             user = uuid.uuid4()
@@ -227,7 +238,7 @@ class Builder:
             rows["faculty"].append((uuid.uuid4(), company, user, program))
             faculty.append(user)
         learners = []
-        for index in range(LEARNERS_PER_PROGRAM):
+        for index in range(residents):
             user, learner, pgy = person(Role.RESIDENT, index, "Remy", f"Resident {tag}-{index}"), uuid.uuid4(), 1 + index % 5
             matriculated = datetime.date(YEAR_START.year - pgy + 1, 7, 1)
             rows["learners"].append((learner, company, user, program, pgy, pgy, matriculated))
@@ -296,6 +307,37 @@ class Builder:
                          created + datetime.timedelta(days=2) if done else None))
         Copier(AssessmentRequest, ["id", "company_id", "learner_id", "assessor_id", "epa_id", "case_date",
                                    "created_at", "expires_at", "status", "completed_at"], self.now).copy(cursor, rows)
+
+
+    def _work_hours(self, cursor, programs):
+        """A year of work-hour entries per resident, up to yesterday, in the residents' local time
+        (America/New_York, the default hours policy). COPY, no history rows (bulk synthetic data)."""
+        residents = [(program["company"], learner) for program in programs for learner, _ in program["learners"]]
+        Copier(WorkEntry, ["id", "company_id", "learner_id", "kind", "start", "end", "from_plan"], self.now).copy(
+            cursor, self._work_hour_rows(residents), Progress("work-hour entries", len(residents) * 300))
+
+    def _work_hour_rows(self, residents):
+        tz, first = ZoneInfo("America/New_York"), self.today - datetime.timedelta(days=WORK_HOUR_DAYS)
+
+        def at(day, hour, days=0):
+            return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(hour), tzinfo=tz)
+
+        for position, (company, learner) in enumerate(residents):
+            skip = None
+            for offset in range(WORK_HOUR_DAYS):
+                day = first + datetime.timedelta(days=offset)
+                if day == skip:
+                    continue
+                if (offset + position) % 4 == 0 and day.weekday() < 5:
+                    yield uuid.uuid4(), company, learner, "in_house_call", at(day, 6), at(day, 6, days=1), True
+                    skip = day + datetime.timedelta(days=1)
+                elif day.weekday() < 5:
+                    if day.weekday() == 2:
+                        yield uuid.uuid4(), company, learner, "education", at(day, 6), at(day, 7), True
+                    yield uuid.uuid4(), company, learner, "clinical", at(day, 7), at(day, 17 + offset % 2), True
+                elif day.weekday() == 5:
+                    yield uuid.uuid4(), company, learner, "home_call", at(day, 8), at(day, 20), True
+                    yield uuid.uuid4(), company, learner, "home_call_worked", at(day, 13), at(day, 15), True
 
 
 def synthetic_scale(prefix):
