@@ -89,7 +89,10 @@ def packet_pages(pdf, meeting, packet):
     pdf.ln(2)
     _heading(pdf, f"EPA assessments in the period ({len(packet.assessments)})", 11)
     for row in packet.epa_rows:
-        _line(pdf, f"{row['epa']}: {row['count']} - levels " + " > ".join(str(n) for n in row["levels"]))
+        _line(pdf, f"{row['epa']}: {row['count']} - levels " + " > ".join(str(n) for n in row["levels"][-30:]))
+        if len(row["history"]) > 1:
+            _line(pdf, "    since training began (mean per half-year): " + " > ".join(
+                f"{label} {mean:.1f} ({count})" for label, mean, count in row["history"]), size=8)
     if packet.gaps:
         _line(pdf, "Coverage gaps (not assessed in the period): " + ", ".join(f"EPA {e.number}" for e in packet.gaps),
               style="I")

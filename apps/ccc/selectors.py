@@ -40,6 +40,7 @@ class Packet:
     last_review: ResidentReview | None = None
     review: ResidentReview | None = None
     rows: list = field(default_factory=list)  # per milestone: {"milestone", "suggestion", "current", "previous"}
+    history: dict = field(default_factory=dict)  # EPA id → [(half-year label, mean level, count)] since training began
 
 
 def program_milestones(program) -> list[Milestone]:
@@ -100,6 +101,15 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
         packet = packets[assessment.learner_id]
         assessment.tag_list = tags.get(assessment.pk, [])
         packet.assessments.append(assessment)
+    halves = defaultdict(list)  # (learner, EPA, half-year) → levels: the trajectory over the whole training
+    for learner_id, epa_id, day, level in (EPAAssessment.objects.for_company(company_id)
+                                           .filter(learner_id__in=ids, assessment_date__lte=as_of)
+                                           .order_by().values_list("learner_id", "epa_id", "assessment_date",
+                                                                   "entrustment_level")):
+        halves[(learner_id, epa_id, (day.year, 1 if day.month <= 6 else 2))].append(level)
+    for (learner_id, epa_id, (year, half)), found in sorted(halves.items(), key=lambda item: item[0][2]):
+        label = f"{year} {'Jan–Jun' if half == 1 else 'Jul–Dec'}"
+        packets[learner_id].history.setdefault(epa_id, []).append((label, sum(found) / len(found), len(found)))
     for level in levels:
         packet = packets[level.learner_id]
         if level.academic_year_id == meeting.academic_year_id and level.period == meeting.period:
@@ -131,7 +141,8 @@ def _fill(packet, epas, milestones, mappings, top):
     for epa in epas + list({e.pk: e for e in extra}.values()):
         rows = by_epa.get(epa.pk, [])
         if rows:
-            packet.epa_rows.append({"epa": epa, "count": len(rows), "levels": [a.entrustment_level for a in rows]})
+            packet.epa_rows.append({"epa": epa, "count": len(rows), "levels": [a.entrustment_level for a in rows],
+                                    "history": packet.history.get(epa.pk, [])})
         elif epa.pk in known:
             packet.gaps.append(epa)
     narratives = defaultdict(list)

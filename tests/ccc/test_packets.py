@@ -18,7 +18,7 @@ from tests.ccc.conftest import make_meeting, review_all
 from tests.factories import EPAAssessmentFactory, FeedbackTagFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
-PACKET_PAGE_QUERIES = 20
+PACKET_PAGE_QUERIES = 21
 
 
 def _evidence(committee, learner, count, day=datetime.date(2026, 11, 1)):
@@ -52,6 +52,8 @@ def test_the_packet_holds_counts_trajectories_gaps_narratives_and_a_suggestion(c
     assert {row["epa"].number: row["count"] for row in packet.epa_rows} == {1: 3, 2: 3}
     assert packet.epa_rows[0]["levels"] == [2, 4, 2]  # EPA 1 (odd indexes: levels 2, 4, 2), oldest first
     assert packet.gaps == [epa3]
+    assert [(label, count) for label, _, count in packet.epa_rows[0]["history"]] == [("2026 Jan–Jun", 1),
+                                                                                    ("2026 Jul–Dec", 3)]
     assert set(packet.narratives) == {"Clinical reasoning (went well)", "No feedback tag"}
     pc1, pc2 = packet.rows
     assert pc1["mapped"] and pc1["suggestion"].count == 6 and pc1["suggestion"].level is not None

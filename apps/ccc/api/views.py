@@ -104,7 +104,9 @@ def packet_data(packet) -> dict:
     return {
         "learner": str(packet.learner.pk), "window": [packet.window[0], packet.window[1]], "as_of": packet.as_of,
         "assessment_count": len(packet.assessments),
-        "epas": [{"epa": row["epa"].number, "name": row["epa"].name, "count": row["count"], "levels": row["levels"]}
+        "epas": [{"epa": row["epa"].number, "name": row["epa"].name, "count": row["count"], "levels": row["levels"],
+                  "half_years": [{"half_year": label, "mean_level": round(mean, 2), "count": count}
+                                 for label, mean, count in row["history"]]}
                  for row in packet.epa_rows],
         "coverage_gaps": [epa.number for epa in packet.gaps],
         "narratives": {label: [{"assessment": str(a.pk), "date": a.assessment_date, "text": a.narrative_feedback}
