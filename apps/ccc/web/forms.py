@@ -71,7 +71,8 @@ class ReviewForm(forms.Form):
             self.fields[level] = forms.ChoiceField(
                 label=f"{milestone.subcompetency_code} {milestone.title}", required=False,
                 choices=[("", "—")] + MilestoneLevel.choices)
-            self.fields[rationale] = forms.CharField(label="Rationale", required=False, max_length=5000)
+            self.fields[rationale] = forms.CharField(label="Rationale", required=False, max_length=5000,
+                                                     widget=forms.TextInput(attrs={"placeholder": "Rationale"}))
             self.milestone_fields.append((milestone, level, rationale))
 
     def levels(self) -> dict:
