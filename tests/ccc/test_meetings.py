@@ -184,3 +184,18 @@ def test_the_coordinator_edits_the_mapping_and_a_bad_weight_is_refused(client, c
 
 def test_a_resident_meeting_date_before_the_year_still_plans_in_the_year(committee):
     assert committee["year"].start_date == datetime.date(2026, 7, 1)
+
+
+def test_carlas_pages_open(client, committee, meeting):
+    client.force_login(committee["coordinator"])
+    program = committee["program"]
+    for url in (reverse("ccc:index"), reverse("ccc:meeting_new", args=[program.pk]),
+                reverse("ccc:mapping", args=[program.pk]), reverse("ccc:report", args=[program.pk]),
+                reverse("ccc:meeting", args=[meeting.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    index = client.get(reverse("ccc:index")).content.decode()
+    assert "Northwind Medicine Residency" in index and "Plan a meeting" in index
+    client.force_login(committee["residents"][0].user)
+    assert client.get(reverse("ccc:my_reviews")).status_code == 200
+    assert client.get(reverse("ccc:meeting_new", args=[program.pk])).status_code == 404
