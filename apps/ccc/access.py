@@ -10,7 +10,7 @@
   discussion notes or minutes.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from apps.academics.access import get_program_for_user
@@ -49,8 +49,6 @@ def meetings_visible_to(user):
 
 
 def _chair_or_managed(user):
-    from django.db.models import Q
-
     return Q(chair=user) | Q(program_id__in=list(managed_program_ids(user)))
 
 

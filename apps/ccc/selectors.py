@@ -198,6 +198,10 @@ def residents_reviews(*, user):
 
 
 def review_levels(*, review) -> list[MilestoneAssessment]:
+    """The resident's levels of the review's year and period — none decided at a meeting that has
+    not completed yet (a second meeting of the same period may be under way)."""
     return list(MilestoneAssessment.objects.for_company(review.company_id).filter(
         learner_id=review.learner_id, academic_year_id=review.meeting.academic_year_id,
-        period=review.meeting.period).select_related("milestone").order_by("milestone__display_order"))
+        period=review.meeting.period).exclude(
+        meeting__status__in=[CCCMeeting.Status.PLANNED, CCCMeeting.Status.IN_PROGRESS])
+        .select_related("milestone").order_by("milestone__display_order"))
