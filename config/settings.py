@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.hospital",
     "apps.hours",
     "apps.analytics",
+    "apps.ccc",
 ]
 
 MIDDLEWARE = [

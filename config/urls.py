@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/", include("apps.reference.api.urls")),
     path("api/", include("apps.notifications.api.urls")),
     path("api/", include("apps.clinical.api.urls")),
+    path("api/", include("apps.ccc.api.urls")),
     path("api/", include("apps.hours.api.urls")),
     path("api/", include("apps.hospital.api.urls")),
     re_path(r"^api/", api_not_found),  # last under api/: an unknown API address is a JSON 404
@@ -58,6 +59,7 @@ urlpatterns = [
     path("analytics/", include("apps.analytics.web.urls")),
     path("notifications/", include("apps.notifications.web.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
+    path("ccc/", include("apps.ccc.web.urls")),
     path("hours/", include("apps.hours.web.urls")),
     path("hospital/", include("apps.hospital.web.urls")),
     path("fhir/", include("apps.hospital.fhir.urls")),  # before clinical's: Observation/lab-<id> is the lab's

@@ -114,3 +114,29 @@ def test_the_demo_residents_dashboard_shows_her_seeded_assessments(client):
     page = client.get(reverse("analytics_learner_progress", args=[riley.pk]))
     assert page.status_code == 200 and "Appendicitis" in page.content.decode()
 
+
+
+def test_the_demo_internal_medicine_ccc_and_surgery_packets(client):
+    """Issue 18: a completed mid-year CCC (half the residents reviewed), a planned one for the rest;
+    the IM resident reads her review; surgery's packets come from two years of assessments."""
+    from apps.ccc.models import CCCMeeting
+
+    with unscoped("test: the demo's CCC"):
+        medicine = Program.objects.get(name="Northwind Internal Medicine Residency")
+        meetings = {m.status: m for m in CCCMeeting.objects.filter(program=medicine)}
+        done, planned = meetings["completed"], meetings["planned"]
+        residents = medicine.learners.filter(kind="resident").count()
+        assert done.reviews.count() == done.residents.count() == residents // 2
+        assert done.residents.count() + planned.residents.count() == residents
+        assert done.milestone_assessments.count() == 21 * done.reviews.count()
+        assert medicine.milestone_set.milestones.count() == 21
+        surgery = CCCMeeting.objects.get(program__name="Northwind General Surgery Residency")
+        riley = Learner.objects.get(user__email="resident@northwind.example", program=surgery.program)
+    client.post(reverse("login"), {"username": "im-resident@northwind.example", "password": DEMO_PASSWORD})
+    page = client.get(reverse("ccc:my_reviews")).content.decode()
+    assert "Mid-year 2026-2027" in page
+    client.logout()
+    client.post(reverse("login"), {"username": "faculty@northwind.example", "password": DEMO_PASSWORD})
+    packet = client.get(reverse("ccc:resident", args=[surgery.pk, riley.pk]))
+    assert packet.status_code == 200
+    assert 'class="suggested"' in packet.content.decode()

@@ -74,7 +74,7 @@ def test_competencies_scales_specialties_case_types_and_tags_load_as_sourced():
     assert CaseType.objects.shared().filter(typical_minutes__isnull=False).count() == 1
     assert FeedbackTag.objects.shared().filter(category="strength").count() == 10
     assert FeedbackTag.objects.shared().filter(category="area_for_improvement").count() == 10
-    milestone = Milestone.objects.get()
+    milestone = Milestone.objects.get(milestone_set__specialty_id="general_surgery")
     assert (milestone.subcompetency_code, milestone.competency.abbreviation) == ("PC1", "PC")
     assert milestone.milestone_set.effective_date is None
     assert milestone.level_1 == ""

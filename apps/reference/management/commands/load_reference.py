@@ -29,7 +29,16 @@ from apps.reference.models import (
 
 CHANGE_REASON = "load_reference"
 EPA_SET_NAMES = {"general_surgery": "General Surgery EPAs (ABS)"}
-MILESTONE_SET_NAMES = {"general_surgery": "ACGME Surgery Milestones"}
+MILESTONE_SET_NAMES = {"general_surgery": "ACGME Surgery Milestones",
+                       "internal_medicine": "ACGME Internal Medicine Milestones"}
+# One row per descriptor sentence (fixtures/README.md names its source, terms and caveats).
+IM_MILESTONES_FILE = "im_milestones_2_0.csv"
+IM_MILESTONES_SOURCE = (
+    "ACGME Internal Medicine Milestones (2nd revision), transcribed word for word from the tables "
+    "reproduced in the public GitHub repository fbuckhold3/imslu.ccc.dashboard (www/milestones/). "
+    "The copyright owners grant third parties the right to use the Internal Medicine Milestones on a "
+    "non-exclusive basis for educational purposes. Verify against the official ACGME PDF before relying "
+    "on the text for reporting.")
 
 
 class RowError(Exception):
@@ -72,6 +81,7 @@ class ReferenceLoader:
         self.load_scales()
         self.load_epas()
         self.load_milestones()
+        self.load_im_milestones()
         self.load_case_types()
         self.load_feedback_tags()
 
@@ -228,6 +238,39 @@ class ReferenceLoader:
         levels = {field: row[field] for field in Milestone.LEVEL_FIELDS}
         self.upsert(Milestone, {"milestone_set": milestone_set, "subcompetency_code": row["subcompetency_code"]},
                     {"competency": competency, "title": row["title"], "display_order": order, **levels})
+
+    def load_im_milestones(self):
+        """The Internal Medicine Milestones 2.0: sentences of one level cell are joined, in their
+        printed order, one per line; subcompetencies keep the file's order (PC1 … ICS3)."""
+        cells: dict[str, dict] = {}
+        for where, row in self.rows(IM_MILESTONES_FILE):
+            entry = cells.setdefault(row["code"], {"where": where, "competency": row["competency"],
+                                                   "title": row["subcompetency_title"], "levels": {}})
+            try:
+                key = (int(row["level"]), int(row["descriptor_order"]))
+            except ValueError:
+                self.errors.append(f"{where}: level and descriptor_order must be whole numbers")
+                continue
+            if not 1 <= key[0] <= 5:
+                self.errors.append(f"{where}: level {key[0]} is not 1–5")
+                continue
+            entry["levels"][key] = row["descriptor"]
+        for order, (code, entry) in enumerate(cells.items(), start=1):
+            self.row(entry["where"], lambda code=code, entry=entry, order=order: self.load_im_milestone(
+                code, entry, order))
+
+    def load_im_milestone(self, code, entry, order):
+        specialty = self.get(Specialty, "specialty", code="internal_medicine")
+        milestone_set = self.upsert(MilestoneSet, {"specialty": specialty, "version": "2.0"}, {
+            "name": MILESTONE_SET_NAMES["internal_medicine"], "effective_date": None,
+            "source": IM_MILESTONES_SOURCE,
+        })
+        competency = self.get(Competency, "competency abbreviation", abbreviation=entry["competency"])
+        levels = {field: "\n".join(text for (level, _), text in sorted(entry["levels"].items())
+                                   if level == number)
+                  for number, field in enumerate(Milestone.LEVEL_FIELDS, start=1)}
+        self.upsert(Milestone, {"milestone_set": milestone_set, "subcompetency_code": code},
+                    {"competency": competency, "title": entry["title"], "display_order": order, **levels})
 
     def load_case_types(self):
         for where, row in self.rows("case_types.csv"):

@@ -1,0 +1,145 @@
+"""Who may see and do what in the CCC — written once, used by the pages and the API alike.
+
+* A meeting (its packets, its reviews in full) is visible to its members and chair and to the
+  program's managers (coordinator, director); to anyone else it is a 404.
+* The program's managers create meetings, take attendance, edit the EPA→subcompetency mapping,
+  read the milestone report and mark it reported.
+* The chair starts the meeting, records each resident's levels and review, and completes it;
+  members see the same screens read-only.
+* A resident sees only their own *finalised* reviews and levels — never the committee's
+  discussion notes or minutes.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from apps.academics.access import get_program_for_user
+from apps.academics.models import Learner, Program
+from apps.ccc.models import CCCMeeting, MeetingMember, MilestoneAssessment, PacketJob, ResidentReview
+from apps.core.access import company_of, get_for_company_or_404
+from apps.tenants.access import has_role, program_ids_with_roles
+from apps.tenants.roles import PROGRAM_MANAGERS
+
+
+# ---------------------------------------------------------------- programs
+def can_manage_ccc(user, program) -> bool:
+    return has_role(user, PROGRAM_MANAGERS, program=program)
+
+
+def get_ccc_program_for_user(user, program_id, *, manage: bool = False) -> Program:
+    """The program's CCC pages: its managers only (404 for everyone else)."""
+    program = get_program_for_user(user, program_id)
+    if not can_manage_ccc(user, program):
+        raise Http404("Not your committee")
+    return program
+
+
+def managed_program_ids(user) -> set:
+    return program_ids_with_roles(user, PROGRAM_MANAGERS)
+
+
+# ---------------------------------------------------------------- meetings
+def meetings_visible_to(user):
+    """Meetings the user sits on (member or chair) or whose program they manage."""
+    company = company_of(user)
+    members = MeetingMember.objects.for_company(company).filter(meeting=OuterRef("pk"), user=user)
+    return (CCCMeeting.objects.for_company(company)
+            .annotate(is_member=Exists(members))
+            .filter(Exists(members) | _chair_or_managed(user)))
+
+
+def _chair_or_managed(user):
+    return Q(chair=user) | Q(program_id__in=list(managed_program_ids(user)))
+
+
+def get_meeting_for_user(user, meeting_id) -> CCCMeeting:
+    company_of(user)
+    try:
+        return meetings_visible_to(user).select_related(
+            "program__specialty", "program__milestone_set", "academic_year", "chair").get(pk=meeting_id)
+    except (CCCMeeting.DoesNotExist, ValueError):
+        raise Http404("No meeting here")
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    return can_manage_ccc(user, meeting.program)
+
+
+def can_chair_meeting(user, meeting) -> bool:
+    return meeting.chair_id == user.pk
+
+
+def can_record_reviews(user, meeting) -> bool:
+    """The chair, while the meeting is in progress."""
+    return can_chair_meeting(user, meeting) and meeting.status == CCCMeeting.Status.IN_PROGRESS
+
+
+def get_meeting_resident_for_user(user, meeting, learner_id) -> Learner:
+    """A resident listed on the meeting (404 otherwise)."""
+    try:
+        return (Learner.objects.for_company(meeting.company_id).select_related("user", "program")
+                .get(pk=learner_id, program_id=meeting.program_id,
+                     pk__in=meeting.residents.values("learner_id")))
+    except (Learner.DoesNotExist, ValueError):
+        raise Http404("Not on this meeting")
+
+
+def get_job_for_user(user, job_id) -> PacketJob:
+    job = get_for_company_or_404(PacketJob.objects.all(), user, pk=job_id)
+    get_meeting_for_user(user, job.meeting_id)  # the job is as visible as its meeting
+    return job
+
+
+# ---------------------------------------------------------------- reviews and levels
+def reviews_visible_to(user):
+    """Every review of meetings the user may see, plus the user's own finalised reviews."""
+    company = company_of(user)
+    mine = ResidentReview.objects.for_company(company).filter(learner__user=user, finalised_at__isnull=False)
+    committee = ResidentReview.objects.for_company(company).filter(meeting__in=meetings_visible_to(user).values("pk"))
+    return mine | committee
+
+
+def own_finalised_reviews(user):
+    return ResidentReview.objects.for_company(company_of(user)).filter(
+        learner__user=user, finalised_at__isnull=False)
+
+
+def get_review_for_user(user, review_id) -> ResidentReview:
+    company_of(user)
+    try:
+        return reviews_visible_to(user).select_related(
+            "learner__user", "learner__program", "meeting__academic_year", "meeting__program").get(pk=review_id)
+    except (ResidentReview.DoesNotExist, ValueError):
+        raise Http404("No review here")
+
+
+def milestone_assessments_visible_to(user):
+    """Levels of residents whose program the user manages or whose meeting they sit on, plus the
+    user's own levels once their review is final (a level decided at a meeting is shown to the
+    resident when that meeting completes)."""
+    company = company_of(user)
+    own = MilestoneAssessment.objects.for_company(company).filter(
+        learner__user=user, meeting__status=CCCMeeting.Status.COMPLETED)
+    managed = MilestoneAssessment.objects.for_company(company).filter(
+        learner__program_id__in=list(managed_program_ids(user)))
+    committee = MilestoneAssessment.objects.for_company(company).filter(
+        meeting__in=meetings_visible_to(user).values("pk"))
+    return own | managed | committee
+
+
+def get_milestone_assessment_for_user(user, assessment_id) -> MilestoneAssessment:
+    company_of(user)
+    try:
+        return milestone_assessments_visible_to(user).select_related(
+            "learner__user", "learner__program", "milestone", "academic_year", "meeting").distinct().get(
+            pk=assessment_id)
+    except (MilestoneAssessment.DoesNotExist, ValueError):
+        raise Http404("No milestone level here")
+
+
+def can_change_milestone_assessment(user, assessment) -> bool:
+    """The chair of its meeting while it is in progress, or the program's managers."""
+    if assessment.meeting_id and assessment.meeting.chair_id == user.pk \
+            and assessment.meeting.status == CCCMeeting.Status.IN_PROGRESS:
+        return True
+    return can_manage_ccc(user, assessment.learner.program)
