@@ -38,6 +38,8 @@ demo: seed
 	@echo "  coordinator@northwind.example  director@northwind.example  faculty@northwind.example"
 	@echo "  resident@northwind.example     student@northwind.example   clinician@northwind.example"
 	@echo "  clinic: practitioner@ nurse@ reception@ patient@northwind.example"
+	@echo "  hospital: labtech@ pharmacist@northwind.example (and nurse@, practitioner@)"
+	@echo "  CCC: ccc-chair@ im-resident@northwind.example (faculty@ chairs surgery's)"
 	@echo "  (the same at @southbay.example, but patient@)   platform superuser: admin@rounds.example"
 	@echo "  clinical roles (clinic staff, the student and resident on rotation) and the superuser also"
 	@echo "  enter a TOTP code: demo authenticator secret"
