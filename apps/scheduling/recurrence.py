@@ -98,3 +98,18 @@ def expand(rule: str, local_start: datetime.datetime, time_zone: str, duration: 
         start = localise(naive, time_zone)
         result.append((start, start + duration, naive))  # the duration is elapsed time
     return result
+
+
+def parse_site_time(value, time_zone: str, field="start") -> datetime.datetime:
+    """``2026-12-01T09:30`` (wall-clock time at the site) or an ISO instant with an offset → an aware
+    instant. A ValidationError on ``field`` for anything else."""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(str(value or "").strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError({field: "Enter a date and time, e.g. 2026-12-01T09:30 (site time) or with an offset."})
+    if moment.tzinfo is None:
+        return localise(moment, time_zone)
+    return moment

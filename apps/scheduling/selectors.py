@@ -70,30 +70,38 @@ def _fits(free_times, local_start, local_end) -> bool:
     return False
 
 
-def waitlist_matches(appointment) -> list:
-    """Waiting entries the freed time of ``appointment`` suits: same site and service, the
-    practitioner among their preferred ones (or none preferred), the time inside their free times
-    (or none given); most urgent first, then longest waiting. Two queries."""
+def match_entries(appointment, entries) -> list:
+    """The entries (already read, with ``preferred_practitioners`` prefetched) that the time of
+    ``appointment`` suits: same site and service, another patient, the practitioner among their
+    preferred ones (or none preferred), the time inside their free times (or none given)."""
     from zoneinfo import ZoneInfo
-
-    from apps.scheduling.models import WaitlistEntry
 
     zone = ZoneInfo(appointment.site.time_zone)
     local_start, local_end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
-    entries = (WaitlistEntry.objects.for_company(appointment.company_id)
-               .filter(site_id=appointment.site_id, service_type_id=appointment.service_type_id,
-                       state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED])
-               .exclude(patient_id=appointment.patient_id)
-               .select_related("patient", "service_type").prefetch_related("preferred_practitioners")
-               .order_by("-urgency", "created_at"))
     matches = []
     for entry in entries:
+        if (entry.site_id != appointment.site_id or entry.service_type_id != appointment.service_type_id
+                or entry.patient_id == appointment.patient_id):
+            continue
         preferred = {p.pk for p in entry.preferred_practitioners.all()}
         if preferred and appointment.practitioner_id not in preferred:
             continue
         if _fits(entry.free_times, local_start, local_end):
             matches.append(entry)
     return matches
+
+
+def waitlist_matches(appointment) -> list:
+    """Waiting entries the freed time of ``appointment`` suits, most urgent first, then longest
+    waiting (two queries)."""
+    from apps.scheduling.models import WaitlistEntry
+
+    entries = (WaitlistEntry.objects.for_company(appointment.company_id)
+               .filter(site_id=appointment.site_id, service_type_id=appointment.service_type_id,
+                       state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED])
+               .select_related("patient", "service_type").prefetch_related("preferred_practitioners")
+               .order_by("-urgency", "created_at"))
+    return match_entries(appointment, entries)
 
 
 def waitlist_for_site(*, site):
@@ -103,3 +111,41 @@ def waitlist_for_site(*, site):
             .filter(site=site, state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED])
             .select_related("patient", "service_type", "offered_appointment")
             .prefetch_related("preferred_practitioners").order_by("-urgency", "created_at"))
+
+
+def book_practitioners(*, site):
+    """Who has a column in the site's book: practitioners there (clinical's ``note.cosign`` code —
+    practitioners, not learners) and anyone with working hours at the site. One query."""
+    from django.db.models import Q
+
+    from apps.clinical.models import RolePermission
+    from apps.scheduling.models import WeeklyAvailability
+    from apps.tenants.models import Membership, User
+
+    roles = RolePermission.objects.for_company(site.company_id).filter(code="note.cosign").values("role")
+    members = Membership.objects.for_company(site.company_id).filter(is_active=True, role__in=roles, site=site)
+    working = WeeklyAvailability.objects.for_company(site.company_id).filter(site=site)
+    return (User.objects.for_company(site.company_id).filter(is_active=True)
+            .filter(Q(pk__in=members.values("user")) | Q(pk__in=working.values("practitioner")))
+            .order_by("last_name", "first_name"))
+
+
+def service_types(*, company_id, site=None, online=False):
+    """Active service types (offered at ``site`` when given: no sites listed = every site)."""
+    from django.db.models import Q
+
+    from apps.scheduling.models import ServiceType
+
+    queryset = ServiceType.objects.for_company(company_id).filter(active=True)
+    if site is not None:
+        queryset = queryset.filter(Q(sites=site) | Q(sites__isnull=True)).distinct()
+    if online:
+        queryset = queryset.filter(bookable_online=True)
+    return queryset.order_by("name")
+
+
+def feeds_of(*, user):
+    from apps.scheduling.models import PractitionerFeed
+
+    return PractitionerFeed.objects.for_company(user.company_id).filter(owner=user, revoked_at=None).order_by(
+        "-created_at")

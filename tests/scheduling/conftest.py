@@ -96,3 +96,10 @@ def at(day: str, hhmm: str, zone="America/New_York"):
     from zoneinfo import ZoneInfo
 
     return datetime.datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=ZoneInfo(zone))
+
+
+@pytest.fixture
+def southbay_charlie(southbay, make_user):
+    """Charlie works the book at Southbay's own clinic: every Northwind id must be a 404 to him."""
+    clinic = SiteFactory(institution__company=southbay, name="Southbay Family Clinic")
+    return make_user(southbay, Role.RECEPTION, Role.PRACTITIONER, site=clinic, email="charlie@southbay.example")
