@@ -126,7 +126,7 @@ class ServiceTypeForm(forms.ModelForm):
             queryset=practitioners, required=False, help_text="Blank: every practitioner")
         self.fields["sites"] = forms.ModelMultipleChoiceField(queryset=sites, required=False,
                                                               help_text="Blank: every site")
-        if self.instance.pk:
+        if not self.instance._state.adding:
             self.fields["practitioners"].initial = list(self.instance.practitioners.all())
             self.fields["sites"].initial = list(self.instance.sites.all())
 
