@@ -28,9 +28,11 @@ from apps.scheduling import access, availability, ical, selectors, services
 from apps.scheduling.models import (
     BLOCKING_STATUSES,
     Appointment,
+    AvailabilityOverride,
     BookingRequest,
     PractitionerFeed,
     ServiceType,
+    TimeOff,
     WaitlistEntry,
     WeeklyAvailability,
 )
@@ -535,22 +537,63 @@ def working_hours(request, site_id):
     people = selectors.book_practitioners(site=site)
     practitioner_id = uuid_param(request, "practitioner")
     person = people.filter(pk=practitioner_id).first() if practitioner_id else None
-    form = forms.AvailabilityForm(request.POST or None)
-    if request.method == "POST" and person is not None and form.is_valid():
+    kind = request.POST.get("kind", "weekly")
+    data = request.POST if request.method == "POST" else None
+    form = forms.AvailabilityForm(data if kind == "weekly" else None)
+    override_form = forms.OverrideForm(data if kind == "override" else None)
+    time_off_form = forms.TimeOffForm(data if kind == "time_off" else None)
+    chosen = {"weekly": form, "override": override_form, "time_off": time_off_form}.get(kind, form)
+    if request.method == "POST" and person is None:
+        chosen.is_valid()
+        chosen.add_error(None, "Choose a practitioner first.")
+    elif request.method == "POST" and chosen.is_valid():
         try:
-            services.weekly_availability_add(actor=request.user, practitioner=person, site=site, **form.cleaned_data)
+            if kind == "override":
+                services.availability_override_add(actor=request.user, practitioner=person, site=site,
+                                                   **override_form.cleaned_data)
+            elif kind == "time_off":
+                cleaned = time_off_form.cleaned_data
+                services.time_off_add(actor=request.user, practitioner=person,
+                                      start=forms.site_time(cleaned["start"], site.time_zone),
+                                      end=forms.site_time(cleaned["end"], site.time_zone, "end"),
+                                      reason=cleaned["reason"])
+            else:
+                services.weekly_availability_add(actor=request.user, practitioner=person, site=site,
+                                                 **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_service_errors(chosen, error)
         else:
-            messages.success(request, "Added.")
+            messages.success(request, "Saved.")
             return redirect(reverse("scheduling:working_hours", kwargs={"site_id": site.pk})
                             + f"?practitioner={person.pk}")
-    elif request.method == "POST" and person is None:
-        form.add_error(None, "Choose a practitioner first.")
     rows = (WeeklyAvailability.objects.for_company(site.company_id).filter(site=site)
             .select_related("practitioner").order_by("practitioner__last_name", "weekday", "start_time"))
+    zone = ZoneInfo(site.time_zone)
+    today_local = timezone.now().astimezone(zone).date()
+    overrides = (AvailabilityOverride.objects.for_company(site.company_id).filter(site=site, date__gte=today_local)
+                 .select_related("practitioner").order_by("date", "start_time"))
+    away = (TimeOff.objects.for_company(site.company_id).filter(end__gte=timezone.now())
+            .select_related("practitioner").order_by("start"))
     return render(request, "scheduling/working_hours.html", {
-        "site": site, "people": people, "person": person, "form": form, "rows": rows})
+        "site": site, "people": people, "person": person, "form": form, "override_form": override_form,
+        "time_off_form": time_off_form, "rows": rows, "overrides": overrides,
+        "away": [(t, t.start.astimezone(zone), t.end.astimezone(zone)) for t in away]})
+
+
+@login_required
+@tenant_page
+@require_POST
+def contact_preference(request, patient_id):
+    """The patient's reminder channels (e-mail, SMS), set by staff who work the book."""
+    patient = access.get_patient_for_booking(request.user, patient_id)
+    access.require_manage(request.user)
+    form = forms.ContactPreferenceForm(request.POST)
+    form.is_valid()
+    services.contact_preference_set(actor=request.user, patient=patient,
+                                    email_reminders=form.cleaned_data.get("email_reminders", False),
+                                    sms_reminders=form.cleaned_data.get("sms_reminders", False))
+    messages.success(request, "Reminder preferences saved.")
+    return redirect("clinical:chart", patient_id=patient.pk)
 
 
 @login_required
