@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.academics",
     "apps.assessments",
     "apps.clinical",
+    "apps.scheduling",
     "apps.hospital",
     "apps.hours",
     "apps.analytics",
@@ -356,3 +357,8 @@ STORAGES["lab_reports"] = (
     else {"BACKEND": "django.core.files.storage.FileSystemStorage",
           "OPTIONS": {"location": str(VAR_DIR / "media" / "private"), "base_url": None}}
 )
+
+# --- Scheduling (apps/scheduling) -----------------------------------------------------------------
+# The API schema names the FHIR appointment statuses' enum (other contexts have "status" fields too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["AppointmentStatusEnum"] = (
+    "apps.scheduling.models.AppointmentStatus")

@@ -1,0 +1,177 @@
+"""Rita at reception works the book through the pages: the day view, booking a free cell, a clash
+shown beside the field, check-in, cancel; the day view's queries do not grow with the book."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from apps.audit.models import AccessLog
+from apps.scheduling import services
+from apps.scheduling.models import Appointment
+from tests.clinical.factories import PatientFactory
+from tests.scheduling.conftest import at
+
+pytestmark = pytest.mark.django_db
+S = Appointment.Status
+DAY = "2026-12-01"  # a Tuesday
+
+
+def _day_url(clinic, **query):
+    return reverse("scheduling:day", kwargs={"site_id": clinic.pk}) + "?" + "&".join(f"{k}={v}" for k, v in
+                                                                                     {"date": DAY, **query}.items())
+
+
+def test_rita_sees_pats_day_with_free_cells_and_margarets_appointment(client, reception, practitioner, patient,
+                                                                     clinic, consult, weekday_hours):
+    services.appointment_book(actor=reception, patient=patient, practitioner=practitioner, site=clinic,
+                              service_type=consult, start=at(DAY, "09:30"))
+    client.force_login(reception)
+    response = client.get(_day_url(clinic))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Margaret Holloway" in page and "09:30–10:00" in page
+    assert "09:00 free" in page and "10:00 free" in page and "09:30 free" not in page
+    assert "12:00 free" not in page  # lunch: Pat works 09–12 and 13–17
+    assert AccessLog.objects.for_company(clinic.company).filter(actor=reception, action="list").exists()
+
+
+def test_rita_books_a_free_cell_then_a_clash_is_shown_beside_the_start(client, reception, practitioner, patient,
+                                                                      other_patient, clinic, consult, weekday_hours):
+    client.force_login(reception)
+    url = reverse("scheduling:book", kwargs={"site_id": clinic.pk})
+    form = client.get(url, {"practitioner": practitioner.pk, "start": f"{DAY}T10:00", "patient": patient.pk})
+    assert form.status_code == 200
+    key = re.search(r'name="key" value="([^"]+)"', form.content.decode()).group(1)
+    data = {"patient": patient.pk, "service_type": consult.pk, "practitioner": practitioner.pk,
+            "start": f"{DAY}T10:00", "key": key}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    booked = Appointment.objects.for_company(clinic.company).get()
+    assert booked.start == at(DAY, "10:00") and booked.booked_by == reception
+    assert client.post(url, data).status_code == 302  # a double submit books once
+    assert Appointment.objects.for_company(clinic.company).count() == 1
+    clash = client.post(url, {**data, "patient": other_patient.pk, "start": f"{DAY}T10:15", "key": ""})
+    assert clash.status_code == 200
+    errors = clash.context["form"].errors
+    assert "start" in errors and "Pat Okafor is already booked" in errors["start"][0]
+    assert Appointment.objects.for_company(clinic.company).count() == 1
+
+
+def test_rita_checks_margaret_in_then_cancels_toms_appointment(client, reception, practitioner, patient,
+                                                              other_patient, clinic, consult):
+    first = services.appointment_book(actor=reception, patient=patient, practitioner=practitioner, site=clinic,
+                                      service_type=consult, start=at(DAY, "09:00"))
+    second = services.appointment_book(actor=reception, patient=other_patient, practitioner=practitioner,
+                                       site=clinic, service_type=consult, start=at(DAY, "09:30"))
+    client.force_login(reception)
+    panel = client.get(reverse("scheduling:appointment", kwargs={"appointment_id": first.pk}), HTTP_HX_REQUEST="true")
+    assert panel.status_code == 200 and "Check in" in panel.content.decode()
+    response = client.post(reverse("scheduling:appointment_status", kwargs={"appointment_id": first.pk}),
+                           {"status": "checked-in"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == S.CHECKED_IN and first.checked_in_at is not None
+    refused = client.post(reverse("scheduling:appointment_cancel", kwargs={"appointment_id": second.pk}),
+                          {"reason": "", "scope": "one"})
+    assert refused.status_code == 200 and "reason" in refused.context["form"].errors
+    client.post(reverse("scheduling:appointment_cancel", kwargs={"appointment_id": second.pk}),
+                {"reason": "Called to cancel", "scope": "one"})
+    second.refresh_from_db()
+    assert second.status == S.CANCELLED and second.cancellation_reason == "Called to cancel"
+
+
+def test_charlie_from_southbay_gets_404_for_northwinds_book(client, southbay_charlie, reception, practitioner,
+                                                           patient, clinic, consult):
+    appointment = services.appointment_book(actor=reception, patient=patient, practitioner=practitioner,
+                                            site=clinic, service_type=consult, start=at(DAY, "09:00"))
+    client.force_login(southbay_charlie)
+    assert client.get(_day_url(clinic)).status_code == 404
+    assert client.get(reverse("scheduling:appointment", kwargs={"appointment_id": appointment.pk})).status_code == 404
+    assert client.post(reverse("scheduling:appointment_status", kwargs={"appointment_id": appointment.pk}),
+                       {"status": "noshow"}).status_code == 404
+
+
+def test_nora_the_nurse_does_not_work_the_book(client, nurse, clinic):
+    client.force_login(nurse)
+    assert client.get(_day_url(clinic)).status_code == 403
+
+
+def _fill(clinic, practitioners, consult, per_practitioner):
+    from apps.scheduling.models import WeeklyAvailability
+
+    for person in practitioners:
+        WeeklyAvailability.objects.for_company(clinic.company).get_or_create(practitioner=person, site=clinic, company=clinic.company, weekday=1,
+                                                 start_time=datetime.time(8), end_time=datetime.time(18))
+        existing = Appointment.objects.for_company(clinic.company).filter(practitioner=person).count()
+        for index in range(existing, per_practitioner):
+            start = at(DAY, "08:00") + datetime.timedelta(minutes=30 * index)
+            Appointment.objects.create(patient=PatientFactory(home_site=clinic), practitioner=person, site=clinic,
+                                       company=clinic.company, service_type=consult, start=start,
+                                       end=start + datetime.timedelta(minutes=30))
+
+
+def test_the_day_view_reads_the_same_number_of_queries_for_2_or_20_appointments_a_practitioner(
+        client, reception, clinic, consult, staff, django_assert_num_queries):
+    from apps.tenants.roles import Role
+
+    people = [staff(Role.PRACTITIONER) for _ in range(10)]
+    client.force_login(reception)
+    _fill(clinic, people[:3], consult, 2)
+    client.get(_day_url(clinic))  # warm the per-process caches (content types, templates)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_day_url(clinic)).status_code == 200
+    _fill(clinic, people, consult, 20)  # 10 practitioners, 200 appointments
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(_day_url(clinic))
+    assert response.content.decode().count('data-testid="appointment"') == 200
+
+
+def test_a_date_with_other_hours_and_time_off_change_pats_free_slots(client, reception, practitioner, clinic,
+                                                                     consult, weekday_hours):
+    from apps.scheduling import availability
+
+    client.force_login(reception)
+    url = reverse("scheduling:working_hours", kwargs={"site_id": clinic.pk}) + f"?practitioner={practitioner.pk}"
+    client.post(url, {"kind": "override", "date": DAY, "start_time": "14:00", "end_time": "15:00"})
+    client.post(url, {"kind": "time_off", "start": "2026-12-02T00:00", "end": "2026-12-03T00:00", "reason": "Course"})
+    refused = client.post(url, {"kind": "time_off", "start": "2026-12-04T10:00", "end": "2026-12-04T09:00"})
+    assert refused.status_code == 200 and "end" in refused.context["time_off_form"].errors
+    slots = availability.free_slots(site=clinic, service_type=consult, first_day=datetime.date(2026, 12, 1), days=3,
+                                    practitioner=practitioner, now=at("2026-11-30", "09:00"))
+    by_day = {}
+    for slot in slots:
+        by_day.setdefault(slot.start.date().isoformat(), []).append(slot.start.strftime("%H:%M"))
+    assert by_day["2026-12-01"] == ["14:00", "14:15", "14:30"]  # only the override's hour
+    assert "2026-12-02" not in by_day  # away all day
+    assert by_day["2026-12-03"][0] == "09:00"
+
+
+def test_rita_turns_off_margarets_text_reminders_from_the_chart(client, reception, patient, clinic):
+    from apps.scheduling.models import PatientContactPreference
+
+    client.force_login(reception)
+    response = client.post(reverse("scheduling:contact_preference", kwargs={"patient_id": patient.pk}),
+                           {"email_reminders": "on"})
+    assert response.status_code == 302
+    preference = PatientContactPreference.objects.for_company(clinic.company).get(patient=patient)
+    assert preference.email_reminders and not preference.sms_reminders
+
+
+def test_the_chart_shows_margarets_appointments_card_to_pat_but_not_to_nora(client, reception, nurse, practitioner,
+                                                                           patient, clinic, consult):
+    services.appointment_book(actor=reception, patient=patient, practitioner=practitioner, site=clinic,
+                              service_type=consult, start=at("2027-01-05", "09:00"))
+    client.force_login(practitioner)
+    chart = client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
+    card_url = reverse("scheduling:patient_appointments", kwargs={"patient_id": patient.pk})
+    assert f'hx-get="{card_url}"' in chart
+    card = client.get(card_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Tue 5 Jan 2027 09:00" in card and "Consultation" in card
+    client.force_login(nurse)
+    assert card_url not in client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
+    assert client.get(card_url).status_code == 403
