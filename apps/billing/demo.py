@@ -1,5 +1,6 @@
 """Billing demo: Harbor Street Clinic (Northwind) bills its demo visits — some invoices paid, some
-partly paid, some overdue, one credit note, one void — through the services, so numbers, totals,
+partly paid, some overdue, one credit note, one void — and its fulfilled demo appointments (priced
+from the catalog item linked to their service, else the service's price), through the services, so numbers, totals,
 audit rows and history are real. A billing manager login runs it (``billing@northwind.example``,
 role clinic manager at the clinic: ``billing.manage``). A few earlier visits are added (through
 clinical's services) so the receivables aging shows every bucket. Seeding twice changes nothing."""
@@ -65,9 +66,48 @@ def _seed_company(subdomain, tenant, world, log):
     if subdomain != "northwind":
         log(f"billing: {subdomain} catalog ready")
         return
+    _link_service_types(company, manager, items)
     invoices = _bill_visits(company, clinic, manager, items)
+    invoices += _bill_appointments(company, clinic, manager)
     log(f"billing: {clinic.name}: {invoices} invoices (paid, partly paid, overdue, a credit note, a void); "
         f"login {email}")
+
+
+def _link_service_types(company, manager, items):
+    """Scheduling's demo services priced from the catalog where one matches by name (the others keep
+    their own price)."""
+    from apps.scheduling.models import ServiceType
+
+    by_name = {item.name.lower(): item for item in items.values()}
+    for service_type in ServiceType.objects.for_company(company):
+        item = by_name.get(service_type.name.lower())
+        if item is not None and item.service_type_id is None:
+            services.catalog_item_update(actor=manager, item=item, data={"service_type": service_type})
+
+
+def _bill_appointments(company, clinic, manager) -> int:
+    """Fulfilled demo appointments at the clinic: one invoice per patient, issued; every other one paid."""
+    from apps.clinical.models import Patient
+
+    patient_ids = {a.patient_id for a in selectors_scheduling_fulfilled(company, clinic)}
+    count = 0
+    for index, patient in enumerate(Patient.objects.for_company(company).filter(pk__in=patient_ids).order_by("mrn")):
+        appointments = list(selectors.unbilled_appointments(patient=patient).filter(site=clinic))
+        if not appointments:
+            continue
+        invoice = services.invoice_from_care(actor=manager, patient=patient, site=clinic, appointments=appointments)
+        invoice = services.invoice_issue(actor=manager, invoice=invoice)
+        if index % 2 == 0:
+            services.payment_record(actor=manager, invoice=invoice, amount=invoice.balance,
+                                    method=Payment.Method.CARD, reference="Card terminal 1")
+        count += 1
+    return count
+
+
+def selectors_scheduling_fulfilled(company, clinic):
+    from apps.scheduling.selectors import fulfilled_appointments
+
+    return fulfilled_appointments(company, site=clinic)
 
 
 def _older_visits(company, clinic, manager, now):

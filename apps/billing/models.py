@@ -56,6 +56,9 @@ class CatalogItem(TenantModel, TimestampedModel):
     unit_price = models.DecimalField(**MONEY)
     tax_rate = models.DecimalField(**RATE, default=ZERO, help_text="A fraction: 0.2000 = 20 %")
     is_active = models.BooleanField("active", default=True)
+    service_type = models.OneToOneField("scheduling.ServiceType", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="catalog_item",
+                                        help_text="The bookable service this item prices (else its own price)")
     history = HistoricalRecords()
 
     class Meta:
@@ -136,7 +139,8 @@ class Invoice(TenantModel, TimestampedModel):
             models.UniqueConstraint(fields=["company", "number_year", "number_sequence"],
                                     condition=Q(number_sequence__isnull=False), name="invoice_unique_sequence"),
             models.UniqueConstraint(fields=["company", "idempotency_key"], name="invoice_unique_idempotency_key"),
-            models.CheckConstraint(condition=Q(status="draft") | ~Q(number=""), name="invoice_numbered_once_issued"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "void"]) | ~Q(number=""),
+                                   name="invoice_numbered_once_issued"),  # a discarded draft is void, unnumbered
             models.CheckConstraint(
                 condition=Q(kind="credit_note") | Q(balance=F("total") - F("amount_credited") - F("amount_paid")),
                 name="invoice_balance_is_total_less_credits_and_payments"),

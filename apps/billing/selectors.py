@@ -15,7 +15,7 @@ AGING_BUCKETS = [("current", "Current (0–30 days)"), ("days_30", "31–60 days
 
 
 def catalog(*, company, active_only=False):
-    items = CatalogItem.objects.for_company(company)
+    items = CatalogItem.objects.for_company(company).select_related("service_type")
     return items.filter(is_active=True) if active_only else items
 
 
@@ -59,25 +59,50 @@ def patient_balance(*, patient) -> Decimal:
         owed=Coalesce(Sum("balance"), Value(ZERO)))["owed"]
 
 
-def unbilled_visits(*, patient):
-    """The patient's visits (not cancelled) that no non-void invoice bills yet."""
-    from apps.clinical.models import Visit
+def billed_ids(company_id, source_type):
+    """Ids of the visits/appointments a non-void invoice bills (a subquery)."""
+    return InvoiceLine.objects.for_company(company_id).filter(
+        source_type=source_type, active=True, source_id__isnull=False).values("source_id")
 
-    billed = InvoiceLine.objects.for_company(patient.company_id).filter(
-        source_type=InvoiceLine.Source.VISIT, active=True).values("source_id")
-    return (Visit.objects.for_company(patient.company_id).filter(patient=patient)
-            .exclude(status=Visit.Status.CANCELLED).exclude(pk__in=billed)
+
+def unbilled_visits(*, patient):
+    """The patient's visits (not cancelled) that no non-void invoice bills yet — directly, or
+    through the fulfilled appointment they came from (one encounter is billed once)."""
+    from apps.clinical.models import Visit
+    from apps.scheduling.models import Appointment
+
+    company = patient.company_id
+    billed_appointments = billed_ids(company, InvoiceLine.Source.APPOINTMENT)
+    via_appointment = Appointment.objects.for_company(company).filter(
+        pk__in=billed_appointments, visit__isnull=False).values("visit_id")
+    return (Visit.objects.for_company(company).filter(patient=patient)
+            .exclude(status=Visit.Status.CANCELLED).exclude(pk__in=billed_ids(company, InvoiceLine.Source.VISIT))
+            .exclude(pk__in=via_appointment).exclude(appointment_id__in=billed_appointments)
             .select_related("site", "case").order_by("visited_at"))
 
 
 def unbilled_appointments(*, patient):
-    """The patient's fulfilled appointments no non-void invoice bills yet (scheduling not merged: none)."""
-    return []
+    """The patient's fulfilled appointments (apps.scheduling.selectors.fulfilled_appointments) that no
+    non-void invoice bills yet — nor the visit they led to."""
+    from apps.clinical.models import Visit
+    from apps.scheduling.selectors import fulfilled_appointments
+
+    company = patient.company_id
+    billed_visits = billed_ids(company, InvoiceLine.Source.VISIT)
+    from_billed_visits = Visit.objects.for_company(company).filter(
+        pk__in=billed_visits, appointment_id__isnull=False).values("appointment_id")
+    return (fulfilled_appointments(company, patient=patient)
+            .exclude(pk__in=billed_ids(company, InvoiceLine.Source.APPOINTMENT))
+            .exclude(visit_id__in=billed_visits).exclude(pk__in=from_billed_visits))
 
 
 def appointments_by_id(*, patient, ids):
-    """The patient's fulfilled appointments with these ids (scheduling not merged: none)."""
-    return []
+    """The patient's fulfilled appointments with these ids (one query)."""
+    from apps.scheduling.selectors import fulfilled_appointments
+
+    if not ids:
+        return []
+    return list(fulfilled_appointments(patient.company_id, patient=patient).filter(pk__in=list(ids)))
 
 
 def aging_report(*, company, today=None, site=None) -> list[dict]:

@@ -20,7 +20,7 @@ from apps.billing.models import BillingSettings, CatalogItem, Invoice, InvoiceCo
 from apps.core.idempotency import replay_or_create
 from apps.core.tasks import dispatch
 
-CATALOG_FIELDS = ["code", "name", "kind", "unit_price", "tax_rate", "is_active"]
+CATALOG_FIELDS = ["code", "name", "kind", "unit_price", "tax_rate", "is_active", "service_type"]
 
 
 class InvoiceStateError(Exception):
@@ -151,9 +151,15 @@ def _catalog_data(data):
     return clean
 
 
+def _check_service_type(item):
+    if item.service_type_id is not None and item.service_type.company_id != item.company_id:
+        raise ValidationError({"service_type": "Choose a service of this organization."})
+
+
 def catalog_item_create(*, actor, company, data: dict) -> CatalogItem:
     item = CatalogItem(**_catalog_data(data))
     item.company_id = getattr(company, "pk", company)
+    _check_service_type(item)
     item.full_clean()
     return save_with_audit(instance=item, actor=actor, action="catalog_item.create")
 
@@ -161,6 +167,7 @@ def catalog_item_create(*, actor, company, data: dict) -> CatalogItem:
 def catalog_item_update(*, actor, item, data: dict) -> CatalogItem:
     for key, value in _catalog_data(data).items():
         setattr(item, key, value)
+    _check_service_type(item)
     item.full_clean()
     return save_with_audit(instance=item, actor=actor, action="catalog_item.update")
 
@@ -281,6 +288,9 @@ def invoice_from_care(*, actor, patient, site, visits=(), appointments=(), visit
     for appointment in appointments:
         if appointment.patient_id != patient.pk:
             raise ValidationError({"appointments": "Choose this patient's appointments."})
+        if appointment.status != "fulfilled":
+            raise ValidationError({"appointments": "Only a fulfilled appointment is billed."})
+    _refuse_billed_encounters(patient.company_id, visits, appointments)
     with transaction.atomic():
         existing = None
         if idempotency_key is not None:
@@ -309,12 +319,32 @@ def invoice_from_care(*, actor, patient, site, visits=(), appointments=(), visit
                                     "appointments": [None, [str(a.pk) for a in appointments]]})
 
 
+def _refuse_billed_encounters(company_id, visits, appointments):
+    """A visit and the fulfilled appointment it came from are one encounter: billed once, either way."""
+    from apps.billing.selectors import billed_ids
+    from apps.scheduling.models import Appointment
+
+    visit_ids = {visit.pk for visit in visits}
+    appointment_ids = {appointment.pk for appointment in appointments}
+    linked_appointments = {visit.appointment_id for visit in visits if visit.appointment_id} | set(
+        Appointment.objects.for_company(company_id).filter(visit__in=visit_ids).values_list("pk", flat=True))
+    linked_visits = {appointment.visit_id for appointment in appointments if appointment.visit_id}
+    if (linked_appointments & appointment_ids) or (linked_visits & visit_ids):
+        raise ValidationError({"appointments": "A visit and the appointment it came from are billed once: "
+                                               "choose one of them."})
+    billed = InvoiceLine.objects.for_company(company_id).filter(active=True)
+    if (billed_ids(company_id, InvoiceLine.Source.APPOINTMENT).filter(source_id__in=linked_appointments).exists()
+            or billed.filter(source_type=InvoiceLine.Source.VISIT, source_id__in=linked_visits).exists()):
+        raise ValidationError({"visits": "One of these is already on an invoice (void that invoice to bill it "
+                                         "again)."})
+
+
 def appointment_price(appointment):
-    """(catalog item or None, unit price, tax rate) for an appointment: the catalog item linked to
-    its service type, else the service type's own price (no tax)."""
+    """(catalog item or None, unit price, tax rate) for a fulfilled appointment: the catalog item
+    linked to its service type (``CatalogItem.service_type``), else the service type's own price
+    (untaxed)."""
     service_type = appointment.service_type
-    item = CatalogItem.objects.for_company(appointment.company_id).filter(service_type=service_type).first() \
-        if hasattr(CatalogItem, "service_type") else None
+    item = CatalogItem.objects.for_company(appointment.company_id).filter(service_type=service_type).first()
     if item is not None:
         return item, item.unit_price, item.tax_rate
     return None, service_type.price or ZERO, ZERO
@@ -322,8 +352,8 @@ def appointment_price(appointment):
 
 def _appointment_line(invoice, appointment):
     item, price, tax_rate = appointment_price(appointment)
-    when = timezone.localtime(appointment.starts_at) if getattr(appointment, "starts_at", None) else None
-    description = f"{appointment.service_type.name}" + (f" — appointment {when:%Y-%m-%d %H:%M}" if when else "")
+    when = timezone.localtime(appointment.start)
+    description = f"{appointment.service_type.name} — appointment {when:%Y-%m-%d %H:%M}"
     return _new_line(invoice, kind=InvoiceLine.Kind.APPOINTMENT, catalog_item=item, description=description,
                      quantity=Decimal("1"), unit_price=price, tax_rate=tax_rate,
                      source_type=InvoiceLine.Source.APPOINTMENT, source_id=appointment.pk)

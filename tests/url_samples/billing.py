@@ -76,8 +76,9 @@ SAMPLES = {
 
 
 def _catalog_body(w):
+    """Northwind's service type to price: not one of Charlie's (form error 200 / API 400)."""
     return {"code": "WALK1", "name": "Walk item", "kind": "service", "unit_price": "10.00", "tax_rate": "0",
-            "is_active": True, "company": str(w["company"].pk)}
+            "is_active": True, "company": str(w["company"].pk), "service_type": str(w["sched_service"].pk)}
 
 
 def _line_body(w):
@@ -89,7 +90,7 @@ def _line_body(w):
 def _new_invoice_body(w):
     """Northwind's patient, clinic, visit: refused (form 200 with errors / API 400)."""
     return {"patient": str(w["patient"].pk), "site": str(w["clinical_site"].pk), "visits": [str(w["visit"].pk)],
-            "visit_item": str(w["billing_item"].pk)}
+            "appointments": [str(w["appointment"].pk)], "visit_item": str(w["billing_item"].pk)}
 
 
 def _payment_body(w):

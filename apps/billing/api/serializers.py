@@ -12,10 +12,11 @@ def money(**kwargs):
 class CatalogItemSerializer(serializers.ModelSerializer):
     unit_price = money()
     tax_rate = serializers.DecimalField(max_digits=5, decimal_places=4, coerce_to_string=True, required=False)
+    service_type = serializers.UUIDField(source="service_type_id", required=False, allow_null=True)
 
     class Meta:
         model = CatalogItem
-        fields = ["id", "code", "name", "kind", "unit_price", "tax_rate", "is_active"]
+        fields = ["id", "code", "name", "kind", "unit_price", "tax_rate", "is_active", "service_type"]
         read_only_fields = ["id"]
 
 

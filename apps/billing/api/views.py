@@ -45,6 +45,21 @@ def _catalog_item(company, item_id, field="catalog_item"):
 
 
 # ------------------------------------------------------------------ catalog
+def _catalog_data(company, data):
+    """The validated data with ``service_type`` as this company's ServiceType (400 otherwise)."""
+    from apps.scheduling.models import ServiceType
+
+    data = dict(data)
+    if "service_type_id" in data:
+        service_type_id = data.pop("service_type_id")
+        data["service_type"] = None
+        if service_type_id is not None:
+            data["service_type"] = ServiceType.objects.for_company(company).filter(pk=service_type_id).first()
+            if data["service_type"] is None:
+                raise ApiValidationError({"service_type": ["Unknown service."]})
+    return data
+
+
 @extend_schema(methods=["GET"], operation_id="billing_catalog_list_get", responses=s.CatalogItemSerializer(many=True))
 @extend_schema(methods=["POST"], operation_id="billing_catalog_list_post", request=s.CatalogItemSerializer,
                responses=s.CatalogItemSerializer)
@@ -57,7 +72,7 @@ def catalog_list(request):
         page = paginator.paginate_queryset(selectors.catalog(company=company).order_by("code"), request)
         return paginator.get_paginated_response(s.CatalogItemSerializer(page, many=True).data)
     access.require_code(request.user, access.MANAGE)
-    data = _valid(s.CatalogItemSerializer, request)
+    data = _catalog_data(company, _valid(s.CatalogItemSerializer, request))
     item = services.catalog_item_create(actor=request.user, company=company, data=data)
     return Response(s.CatalogItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -71,7 +86,8 @@ def catalog_detail(request, item_id):
     if request.method == "PATCH":
         serializer = s.CatalogItemSerializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        item = services.catalog_item_update(actor=request.user, item=item, data=serializer.validated_data)
+        item = services.catalog_item_update(actor=request.user, item=item,
+                                            data=_catalog_data(item.company_id, serializer.validated_data))
     return Response(s.CatalogItemSerializer(item).data)
 
 

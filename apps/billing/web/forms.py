@@ -10,7 +10,14 @@ from apps.billing.models import CatalogItem, Payment
 class CatalogItemForm(forms.ModelForm):
     class Meta:
         model = CatalogItem
-        fields = ["code", "name", "kind", "unit_price", "tax_rate", "is_active"]
+        fields = ["code", "name", "kind", "unit_price", "tax_rate", "is_active", "service_type"]
+
+    def __init__(self, *args, company, **kwargs):
+        from apps.scheduling.models import ServiceType
+
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].queryset = ServiceType.objects.for_company(company).order_by("name")
+        self.fields["service_type"].label = "Prices the bookable service"
 
 
 class InvoiceLineForm(forms.Form):

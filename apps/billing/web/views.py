@@ -71,7 +71,7 @@ def catalog(request):
     company = company_of(request.user)
     access.require_view(request.user)
     can_manage = access.can_manage_billing(request.user)
-    form = forms.CatalogItemForm(request.POST or None)
+    form = forms.CatalogItemForm(request.POST or None, company=company)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("needs billing.manage")
@@ -90,7 +90,7 @@ def catalog(request):
 @login_required
 def catalog_edit(request, item_id):
     item = access.get_catalog_item_for_user(request.user, item_id, manage=True)
-    form = forms.CatalogItemForm(request.POST or None, instance=item)
+    form = forms.CatalogItemForm(request.POST or None, instance=item, company=item.company_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.catalog_item_update(actor=request.user, item=item, data=form.cleaned_data)
