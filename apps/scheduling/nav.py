@@ -8,7 +8,8 @@ register_nav_item("Appointments", "scheduling:home", roles=CLINICAL_ROLES, order
 
 
 def appointments_section(request, patient):
-    """Next appointments and the no-show / late-cancellation counts, for book workers (three queries)."""
+    """Next appointments, no-show / late-cancellation counts and reminder preferences, for book workers
+    (four queries)."""
     import datetime
     from zoneinfo import ZoneInfo
 
@@ -23,8 +24,13 @@ def appointments_section(request, patient):
     counts = selectors.attendance_counts(company_id=patient.company_id, patient_ids=[patient.pk]).get(patient.pk, {})
     access.log_book_access(request, upcoming)
     rows = [{"a": a, "local_start": a.start.astimezone(ZoneInfo(a.site.time_zone))} for a in upcoming]
-    return "scheduling/chart_section.html", {"upcoming": rows, "counts": counts, "patient_id": patient.pk,
-                                             "site_id": patient.home_site_id}
+    from apps.scheduling.models import PatientContactPreference
+
+    preference = PatientContactPreference.objects.for_company(patient.company_id).filter(patient=patient).first()
+    return "scheduling/chart_section.html", {
+        "upcoming": rows, "counts": counts, "patient_id": patient.pk, "site_id": patient.home_site_id,
+        "email_reminders": preference.email_reminders if preference else True,
+        "sms_reminders": preference.sms_reminders if preference else True}
 
 
 register_chart_section(appointments_section, order=20)

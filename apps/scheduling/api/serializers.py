@@ -1,6 +1,7 @@
 """The appointment book's API shapes. Ids in, ids out; times are ISO 8601 instants (UTC) plus the
 site-local start for display."""
 
+import datetime
 from zoneinfo import ZoneInfo
 
 from rest_framework import serializers
@@ -9,8 +10,15 @@ from apps.scheduling.models import Appointment, AppointmentSeries, WaitlistEntry
 from apps.scheduling.services import SCOPES
 
 
+def _utc():
+    return serializers.DateTimeField(read_only=True, default_timezone=datetime.UTC)
+
+
 class AppointmentSerializer(serializers.ModelSerializer):
+    """Instants in UTC; ``local_start`` is the start at the site, with its offset."""
+
     patient_name = serializers.CharField(source="patient.full_name", read_only=True)
+    start, end, original_start, checked_in_at = _utc(), _utc(), _utc(), _utc()
     local_start = serializers.SerializerMethodField()
 
     class Meta:
