@@ -304,8 +304,6 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "InvoiceLineSourceEnum": "apps.billing.models.InvoiceLine.Source",
     "PaymentKindEnum": "apps.billing.models.Payment.Kind",
     "PaymentMethodEnum": "apps.billing.models.Payment.Method",
-    # Beside the invoice's "status", the appointment's (scheduling) needs a name of its own too.
-    "AppointmentStatusEnum": "apps.scheduling.models.AppointmentStatus",
 })
 
 # --- Celery: REDIS_URL when set, else tasks run eagerly in-process (never in production) ---------

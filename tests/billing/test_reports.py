@@ -76,6 +76,7 @@ def test_the_csv_exports_re_read_to_the_same_totals(client, manager, make_invoic
         assert sum(Decimal(r["discount"]) for r in own) == invoice.discount_total
     paid = sum(Decimal(r["amount"]) * (-1 if r["kind"] == "refund" else 1) for r in payments)
     assert paid == sum(i.amount_paid for i in stored) == Decimal("30.10")
+    assert AccessLog.objects.for_company(northwind).filter(action="export", entity_id=str(first.patient_id)).count() == 3
 
 
 def test_aging_puts_open_balances_in_buckets_per_clinic(client, manager, make_invoice, clinic, northwind):

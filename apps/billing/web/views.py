@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.access import access_log_record
+from apps.audit.models import AccessLog
 from apps.billing import access, pdf, selectors, services
 from apps.billing.models import Invoice
 from apps.billing.web import forms
@@ -61,6 +63,7 @@ def home(request):
         raise BadRequest("Unknown status")
     page = Paginator(selectors.invoices(company=company, site=site, status=status), 25).get_page(
         request.GET.get("page"))
+    _log_patients(request, [invoice.patient for invoice in page], AccessLog.Action.LIST)
     return render(request, "billing/home.html", {
         "page": page, "sites": _sites(request.user), "site": site, "status": status,
         "statuses": Invoice.Status.choices, "can_manage": access.can_manage_billing(request.user)})
@@ -350,6 +353,13 @@ def takings(request):
 EXPORTS = ("invoices", "lines", "payments")
 
 
+def _log_patients(request, patients, action):
+    """One access-log entry per patient whose bills were listed or exported (already loaded: no query)."""
+    unique = list({patient.pk: patient for patient in patients}.values())
+    if unique:
+        access_log_record(actor=request.user, obj_or_queryset=unique, action=action, request=request)
+
+
 @login_required
 @require_GET
 def export(request, kind):
@@ -364,22 +374,27 @@ def export(request, kind):
         header = ["number", "kind", "status", "patient_mrn", "patient", "site", "issued_on", "due_on", "currency",
                   "subtotal", "discount_total", "tax_total", "total", "amount_paid", "amount_credited", "balance",
                   "credit_of"]
+        objects = list(selectors.invoices(company=company, site=site).select_related("credit_of")
+                       .exclude(status=Invoice.Status.DRAFT).order_by("number"))
+        patients = [i.patient for i in objects]
         rows = ([i.number, i.kind, i.status, i.patient.mrn, i.patient.full_name, i.site.name, i.issued_on, i.due_on,
                  i.currency, i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_credited,
-                 i.balance, i.credit_of.number if i.credit_of_id else ""]
-                for i in selectors.invoices(company=company, site=site).select_related("credit_of")
-                .exclude(status=Invoice.Status.DRAFT).order_by("number"))
+                 i.balance, i.credit_of.number if i.credit_of_id else ""] for i in objects)
     elif kind == "lines":
         header = ["invoice", "position", "kind", "description", "quantity", "unit_price", "discount_rate",
                   "tax_rate", "gross", "discount", "net", "tax", "total"]
+        objects = list(selectors.lines(company=company, site=site))
+        patients = [line.invoice.patient for line in objects]
         rows = ([line.invoice.number, line.position, line.kind, line.description, line.quantity, line.unit_price,
                  line.discount_rate, line.tax_rate, line.gross, line.discount, line.net, line.tax, line.total]
-                for line in selectors.lines(company=company, site=site))
+                for line in objects)
     else:
         header = ["invoice", "kind", "amount", "method", "received_at", "reference", "patient_mrn", "site"]
+        objects = list(selectors.payments(company=company, site=site))
+        patients = [p.invoice.patient for p in objects]
         rows = ([p.invoice.number, p.kind, p.amount, p.method, timezone.localtime(p.received_at).isoformat(),
-                 p.reference, p.invoice.patient.mrn, p.invoice.site.name]
-                for p in selectors.payments(company=company, site=site))
+                 p.reference, p.invoice.patient.mrn, p.invoice.site.name] for p in objects)
+    _log_patients(request, patients, AccessLog.Action.EXPORT)
     return spreadsheet_response(name=download_name(company.subdomain, site.name if site else "", f"billing-{kind}"),
                                 header=header, rows=rows, fmt=fmt)
 
