@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from apps.billing.models import CatalogItem, Invoice, InvoiceLine, Payment
 
@@ -48,7 +49,8 @@ def patient_account(*, patient) -> dict:
     payments = list(Payment.objects.for_company(company).filter(invoice__patient=patient)
                     .select_related("invoice").order_by("-received_at"))
     balance = sum((i.balance for i in rows if i.is_open), ZERO)
-    overdue = sum((i.balance for i in rows if i.is_open and i.due_on and i.due_on < datetime.date.today()), ZERO)
+    today = timezone.localdate()
+    overdue = sum((i.balance for i in rows if i.is_open and i.due_on and i.due_on < today), ZERO)
     return {"invoices": rows, "payments": payments, "balance": balance, "overdue": overdue}
 
 
@@ -108,7 +110,7 @@ def appointments_by_id(*, patient, ids):
 def aging_report(*, company, today=None, site=None) -> list[dict]:
     """Accounts receivable per site: open invoices' balances by age since the issue date —
     current (0–30 days), 31–60, 61–90, over 90 — in one query."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     money = DecimalField(max_digits=14, decimal_places=2)
 
     def bucket(low, high):
@@ -130,9 +132,8 @@ def aging_report(*, company, today=None, site=None) -> list[dict]:
 
 
 def daily_takings(*, company, day, site=None) -> dict:
-    """Money received on ``day`` (the company's local day), by method: payments less refunds, one query."""
-    from django.utils import timezone
-
+    """Money received on ``day`` (the local day of the server's time zone), by method: payments less
+    refunds, one query."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     end = start + datetime.timedelta(days=1)
     money = DecimalField(max_digits=14, decimal_places=2)

@@ -73,13 +73,6 @@ def lock_invoice(invoice) -> Invoice:
     return Invoice.objects.for_company(invoice.company_id).select_for_update().get(pk=invoice.pk)
 
 
-def lock_invoices(invoices) -> list[Invoice]:
-    """Several invoice rows locked in pk order (no deadlock between two writers)."""
-    ids = sorted({invoice.pk for invoice in invoices})
-    company = invoices[0].company_id
-    return list(Invoice.objects.for_company(company).select_for_update().filter(pk__in=ids).order_by("pk"))
-
-
 def lock_invoice_counter(company_id, year) -> InvoiceCounter:
     """The (company, year) counter row, created if missing, then locked: concurrent issues queue here."""
     InvoiceCounter.objects.for_company(company_id).get_or_create(company_id=company_id, year=year)

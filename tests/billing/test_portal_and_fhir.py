@@ -42,6 +42,15 @@ def test_margaret_sees_her_own_invoices_and_balance_but_no_drafts(client, margar
     assert AccessLog.objects.for_company(issued.company_id).filter(actor=margaret_login).exists()
 
 
+def test_issuing_tells_margarets_portal_login_once(margaret_login, make_invoice, django_capture_on_commit_callbacks):
+    from apps.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = make_invoice()
+    sent = Notification.objects.for_company(invoice.company_id).filter(user=margaret_login, kind="billing_invoice")
+    assert sent.count() == 2 and invoice.number in sent.first().title  # in-app and e-mail
+
+
 def test_margaret_gets_404_for_another_patients_invoice(client, margaret_login, make_invoice, clinic):
     someone_else = make_invoice(target_patient=PatientFactory(home_site=clinic))
     client.force_login(margaret_login)
