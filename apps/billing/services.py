@@ -254,12 +254,6 @@ def invoice_line_remove(*, actor, line) -> Invoice:
 
 
 # ------------------------------------------------------------------ from care to invoice
-def unbilled_filter(company_id, source_type):
-    """Ids of the visits/appointments already on a non-void invoice."""
-    return (InvoiceLine.objects.for_company(company_id)
-            .filter(source_type=source_type, active=True, source_id__isnull=False).values("source_id"))
-
-
 def invoice_from_care(*, actor, patient, site, visits=(), appointments=(), visit_item=None,
                       idempotency_key=None) -> Invoice:
     """A draft from the patient's unbilled visits (priced by ``visit_item``, default the settings')

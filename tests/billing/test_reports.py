@@ -167,3 +167,15 @@ def test_pages_run_a_fixed_number_of_queries_however_many_invoices(client, manag
     invoice = grow(4)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url(invoice)).status_code == 200
+
+
+@pytest.mark.parametrize("name,query", [
+    ("billing:home", {"site": "abc"}), ("billing:home", {"status": "nope"}), ("billing:aging", {"day": "soon"}),
+    ("billing:export_invoices", {"site": "1"}), ("billing-invoice-list", {"patient": "abc"}),
+    ("billing-invoice-list", {"status": "nope"}), ("billing-invoice-list", {"site": "x"}),
+])
+def test_malformed_filters_are_a_400_with_a_message_never_a_500(client, manager, name, query):
+    client.force_login(manager)
+    client.raise_request_exception = False
+    response = client.get(reverse(name), query)
+    assert response.status_code == 400 and response.content.strip()
