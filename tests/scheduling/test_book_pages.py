@@ -160,3 +160,18 @@ def test_rita_turns_off_margarets_text_reminders_from_the_chart(client, receptio
     assert response.status_code == 302
     preference = PatientContactPreference.objects.for_company(clinic.company).get(patient=patient)
     assert preference.email_reminders and not preference.sms_reminders
+
+
+def test_the_chart_shows_margarets_appointments_card_to_pat_but_not_to_nora(client, reception, nurse, practitioner,
+                                                                           patient, clinic, consult):
+    services.appointment_book(actor=reception, patient=patient, practitioner=practitioner, site=clinic,
+                              service_type=consult, start=at("2027-01-05", "09:00"))
+    client.force_login(practitioner)
+    chart = client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
+    card_url = reverse("scheduling:patient_appointments", kwargs={"patient_id": patient.pk})
+    assert f'hx-get="{card_url}"' in chart
+    card = client.get(card_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Tue 5 Jan 2027 09:00" in card and "Consultation" in card
+    client.force_login(nurse)
+    assert card_url not in client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
+    assert client.get(card_url).status_code == 403

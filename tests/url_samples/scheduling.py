@@ -75,6 +75,7 @@ SAMPLES = {
     "scheduling:appointment_move": _appointment,
     "scheduling:waitlist_remove": lambda w: {"entry_id": w["waitlist_entry"].pk},
     "scheduling:contact_preference": lambda w: {"patient_id": w["patient"].pk},
+    "scheduling:patient_appointments": lambda w: {"patient_id": w["patient"].pk},
     "scheduling:feed_revoke": lambda w: {"feed_id": w["sched_feed"].pk},
     "scheduling:feed_ics": lambda w: {"token": w["sched_feed"].token},
     # Public pages: signed in to Southbay, Charlie gets 404 for Northwind's booking page and links.
@@ -150,6 +151,7 @@ NO_BODY = {
     "scheduling:week": "read-only page",
     "scheduling:slots": "read-only page",
     "scheduling:appointment": "read-only panel",
+    "scheduling:patient_appointments": "read-only card",
     "scheduling:working_hours_remove": "the range is the path argument; no input",
     "scheduling:feeds": "creating a link takes no input (it is the signed-in person's)",
     "scheduling:feed_revoke": "the link is the path argument; no input",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("appointments/<uuid:appointment_id>/status/", views.appointment_status, name="appointment_status"),
     path("appointments/<uuid:appointment_id>/cancel/", views.appointment_cancel, name="appointment_cancel"),
     path("appointments/<uuid:appointment_id>/move/", views.appointment_move, name="appointment_move"),
+    path("patients/<uuid:patient_id>/", views.patient_appointments, name="patient_appointments"),
     path("patients/<uuid:patient_id>/reminders/", views.contact_preference, name="contact_preference"),
     path("waitlist/<uuid:entry_id>/remove/", views.waitlist_remove, name="waitlist_remove"),
     path("services/", views.service_types, name="service_types"),

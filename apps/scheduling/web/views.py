@@ -582,6 +582,27 @@ def working_hours(request, site_id):
 
 @login_required
 @tenant_page
+@require_GET
+def patient_appointments(request, patient_id):
+    """A patient's next appointments, counts and reminder preferences (the chart loads it by htmx)."""
+    from apps.scheduling.models import PatientContactPreference
+
+    patient = access.get_patient_for_booking(request.user, patient_id)
+    access.require_manage(request.user)
+    upcoming = list(selectors.appointments_for_patient(patient.company_id, patient)
+                    .filter(start__gte=timezone.now() - datetime.timedelta(hours=12)).order_by("start")[:10])
+    access.log_book_access(request, upcoming)
+    counts = selectors.attendance_counts(company_id=patient.company_id, patient_ids=[patient.pk]).get(patient.pk, {})
+    preference = PatientContactPreference.objects.for_company(patient.company_id).filter(patient=patient).first()
+    return _render(request, "scheduling/patient_appointments.html", "scheduling/_patient_appointments.html", {
+        "patient": patient, "counts": counts,
+        "upcoming": [{"a": a, "local_start": a.start.astimezone(ZoneInfo(a.site.time_zone))} for a in upcoming],
+        "email_reminders": preference.email_reminders if preference else True,
+        "sms_reminders": preference.sms_reminders if preference else True})
+
+
+@login_required
+@tenant_page
 @require_POST
 def contact_preference(request, patient_id):
     """The patient's reminder channels (e-mail, SMS), set by staff who work the book."""
@@ -593,7 +614,7 @@ def contact_preference(request, patient_id):
                                     email_reminders=form.cleaned_data.get("email_reminders", False),
                                     sms_reminders=form.cleaned_data.get("sms_reminders", False))
     messages.success(request, "Reminder preferences saved.")
-    return redirect("clinical:chart", patient_id=patient.pk)
+    return redirect("scheduling:patient_appointments", patient_id=patient.pk)
 
 
 @login_required
