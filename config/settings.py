@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.scheduling",
     "apps.hospital",
     "apps.hours",
+    "apps.billing",
     "apps.analytics",
     "apps.ccc",
 ]
@@ -298,6 +299,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Billing (apps/billing) ----------------------------------------------------------------
+# Its choice sets get their own names in the API schema (several models have a "kind" or "status").
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "CatalogItemKindEnum": "apps.billing.models.CatalogItem.Kind",
+    "InvoiceKindEnum": "apps.billing.models.Invoice.Kind",
+    "InvoiceStatusEnum": "apps.billing.models.Invoice.Status",
+    "InvoiceLineKindEnum": "apps.billing.models.InvoiceLine.Kind",
+    "InvoiceLineSourceEnum": "apps.billing.models.InvoiceLine.Source",
+    "PaymentKindEnum": "apps.billing.models.Payment.Kind",
+    "PaymentMethodEnum": "apps.billing.models.Payment.Method",
+})
 
 # --- Celery: REDIS_URL when set, else tasks run eagerly in-process (never in production) ---------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
