@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "apps.assessments",
     "apps.clinical",
     "apps.analytics",
+    "apps.physio",
 ]
 
 MIDDLEWARE = [
