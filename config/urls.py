@@ -56,6 +56,7 @@ urlpatterns = [
     path("analytics/", include("apps.analytics.web.urls")),
     path("notifications/", include("apps.notifications.web.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
+    path("physio/", include("apps.physio.web.urls")),
     path("fhir/", include("apps.clinical.fhir.urls")),
     re_path(r"^fhir/", fhir_views.not_found),  # last under fhir/: an unknown address is an OperationOutcome 404
     path("", include("apps.tenants.web.urls")),

@@ -1,11 +1,13 @@
 """Every instrument scored at its minimum, its maximum, a mixed case worked by hand, and the
 missing-item edges (just enough answers vs one too few). Pure functions: no database."""
 
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 
 from apps.physio.scoring import registry
+
+D = Decimal
 
 
 def answers(code, value, *, skip=()):

@@ -1,0 +1,40 @@
+"""Booking requests for reception: dismiss, or book (an appointment through scheduling)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_log_record
+from apps.physio.models import BookingRequest
+
+
+def _locked(booking) -> BookingRequest:
+    return (BookingRequest.objects.for_company(booking.company_id).select_for_update()
+            .select_related("patient").get(pk=booking.pk))
+
+
+def booking_request_dismiss(*, actor, booking) -> BookingRequest:
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingRequest.Status.OPEN:
+            raise ValidationError("This request is no longer open.")
+        locked.status, locked.handled_by, locked.handled_at = BookingRequest.Status.DISMISSED, actor, timezone.now()
+        locked._history_user = actor
+        locked.save()
+        audit_log_record(company=locked.company_id, actor=actor, action="booking_request.dismiss", entity=locked)
+    return locked
+
+
+def booking_request_mark_booked(*, actor, booking, appointment_id) -> BookingRequest:
+    """Record the appointment a request was turned into (called in the booking's transaction)."""
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingRequest.Status.OPEN:
+            raise ValidationError("This request is no longer open.")
+        locked.status, locked.appointment_id = BookingRequest.Status.BOOKED, appointment_id
+        locked.handled_by, locked.handled_at = actor, timezone.now()
+        locked._history_user = actor
+        locked.save()
+        audit_log_record(company=locked.company_id, actor=actor, action="booking_request.book", entity=locked,
+                         changes={"appointment": str(appointment_id)})
+    return locked
