@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.academics",
     "apps.assessments",
     "apps.clinical",
+    "apps.scheduling",
     "apps.analytics",
     "apps.physio",
 ]

@@ -1,0 +1,1 @@
+"""Scheduling: admin (filled in by the following commits)."""

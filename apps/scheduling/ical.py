@@ -1,0 +1,1 @@
+"""Scheduling: ical (filled in by the following commits)."""

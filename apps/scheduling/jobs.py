@@ -1,0 +1,1 @@
+"""Scheduling: jobs (filled in by the following commits)."""

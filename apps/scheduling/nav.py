@@ -1,0 +1,1 @@
+"""Scheduling registers its nav items here (imported by AppConfig.ready)."""

@@ -1,0 +1,1 @@
+"""Scheduling: recurrence (filled in by the following commits)."""

@@ -1,0 +1,1 @@
+"""Scheduling: signing (filled in by the following commits)."""

@@ -1,0 +1,1 @@
+"""Scheduling: tasks (filled in by the following commits)."""
