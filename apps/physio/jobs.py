@@ -63,16 +63,3 @@ def prom_flag_notify(*, company_id, flag_id) -> int:
         context={"flag": flag, "patient": flag.patient},
         action_url=absolute_url(reverse("physio:patient", kwargs={"patient_id": flag.patient_id})))
     return len(created)
-
-
-def prom_schedules_run_all(*, company_id=None) -> int:
-    from apps.core import rls
-    from apps.physio.services.proms import prom_schedules_run
-    from apps.tenants.models import Company
-
-    ids = [company_id] if company_id else list(Company.objects.filter(is_active=True).values_list("pk", flat=True))
-    sent = 0
-    for one in ids:
-        with rls.tenant(one):
-            sent += prom_schedules_run(company_id=one)
-    return sent

@@ -21,9 +21,3 @@ def send_intake_link(company_id, intake_id):
 @shared_task(name="apps.physio.tasks.notify_prom_flag", **RETRY)
 def notify_prom_flag(company_id, flag_id):
     return jobs.prom_flag_notify(company_id=company_id, flag_id=flag_id)
-
-
-@shared_task(name="apps.physio.tasks.run_prom_schedules", ignore_result=True)
-def run_prom_schedules(company_id=None):
-    """Beat: every company's due schedules (or one company's)."""
-    return jobs.prom_schedules_run_all(company_id=company_id)
