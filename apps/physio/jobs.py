@@ -28,7 +28,7 @@ def _deliver(*, row, channel, patient, path, what, company_name):
 def prom_link_deliver(*, company_id, instance_id) -> bool:
     """Send the link once (``delivered_at`` is the exactly-once record)."""
     with transaction.atomic():
-        instance = (PromInstance.objects.for_company(company_id).select_for_update()
+        instance = (PromInstance.objects.for_company(company_id).select_for_update(of=("self",))
                     .select_related("patient", "template_version__template", "company").get(pk=instance_id))
         if instance.delivered_at is not None or instance.status != PromInstance.Status.SENT:
             return False
@@ -42,7 +42,7 @@ def prom_link_deliver(*, company_id, instance_id) -> bool:
 
 def intake_link_deliver(*, company_id, intake_id) -> bool:
     with transaction.atomic():
-        intake = (IntakeInstance.objects.for_company(company_id).select_for_update()
+        intake = (IntakeInstance.objects.for_company(company_id).select_for_update(of=("self",))
                   .select_related("patient", "form", "company").get(pk=intake_id))
         if intake.link_used_at is not None:
             return False

@@ -22,7 +22,7 @@ register one when you add a URL.
 
 from importlib import import_module
 
-MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications", "clinical"]
+MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications", "clinical", "physio"]
 
 
 def contexts():

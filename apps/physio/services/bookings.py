@@ -9,7 +9,7 @@ from apps.physio.models import BookingRequest
 
 
 def _locked(booking) -> BookingRequest:
-    return (BookingRequest.objects.for_company(booking.company_id).select_for_update()
+    return (BookingRequest.objects.for_company(booking.company_id).select_for_update(of=("self",))
             .select_related("patient").get(pk=booking.pk))
 
 

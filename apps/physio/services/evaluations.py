@@ -47,7 +47,7 @@ def clean_red_flags(red_flags, questions) -> dict:
 
 
 def _locked(evaluation) -> Evaluation:
-    return (Evaluation.objects.for_company(evaluation.company_id).select_for_update()
+    return (Evaluation.objects.for_company(evaluation.company_id).select_for_update(of=("self",))
             .select_related("visit", "template").get(pk=evaluation.pk))
 
 

@@ -50,7 +50,7 @@ def link_check(intake) -> None:
 
 
 def _locked(intake) -> IntakeInstance:
-    return (IntakeInstance.objects.for_company(intake.company_id).select_for_update()
+    return (IntakeInstance.objects.for_company(intake.company_id).select_for_update(of=("self",))
             .select_related("form", "patient").get(pk=intake.pk))
 
 

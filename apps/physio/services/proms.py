@@ -62,7 +62,7 @@ def prom_template_revise(*, actor, template, labels: dict[str, str]) -> PromTemp
     """A new version with new item labels (a clinic holding a licence puts in the licensed text).
     Keys, options and values stay the instrument's: the scoring rule cannot be edited."""
     with transaction.atomic():
-        locked = PromTemplate.objects.for_company(template.company_id).select_for_update().get(pk=template.pk)
+        locked = PromTemplate.objects.for_company(template.company_id).select_for_update(of=("self",)).get(pk=template.pk)
         current = current_version(locked)
         unknown = set(labels) - {item["key"] for item in current.items}
         if unknown:
@@ -142,7 +142,7 @@ class LinkUsed(ValidationError):
 
 
 def _locked(instance) -> PromInstance:
-    return (PromInstance.objects.for_company(instance.company_id).select_for_update()
+    return (PromInstance.objects.for_company(instance.company_id).select_for_update(of=("self",))
             .select_related("template_version__template", "patient").get(pk=instance.pk))
 
 
@@ -250,7 +250,7 @@ def prom_submit(*, instance, answers: dict, labels: dict | None = None, actor=No
 
 def prom_flag_acknowledge(*, actor, flag, note: str = "") -> PromFlag:
     with transaction.atomic():
-        locked = PromFlag.objects.for_company(flag.company_id).select_for_update().get(pk=flag.pk)
+        locked = PromFlag.objects.for_company(flag.company_id).select_for_update(of=("self",)).get(pk=flag.pk)
         if locked.acknowledged_at is not None:
             raise ValidationError("This flag was already acknowledged.")
         locked.acknowledged_at, locked.acknowledged_by = timezone.now(), actor
@@ -330,7 +330,7 @@ def prom_schedules_run(*, company_id, now=None) -> int:
                  .exclude(mode=PromSchedule.Mode.ONCE).select_related("patient", "template", "plan", "created_by"))
     for schedule in schedules:
         with transaction.atomic():
-            locked = PromSchedule.objects.for_company(company_id).select_for_update().select_related(
+            locked = PromSchedule.objects.for_company(company_id).select_for_update(of=("self",)).select_related(
                 "patient", "template", "plan", "created_by").get(pk=schedule.pk)
             if prom_schedule_due(locked, now):
                 try:

@@ -509,11 +509,21 @@ def intake_review(request, intake_id):
 
 
 # ------------------------------------------------------------------ signed links (no login)
+def _not_for_another_company(request, claims):
+    """A signed-in person of another company never opens this clinic's link (404): the link is
+    the patient's, and their clinic's staff may open it for them on a clinic tablet."""
+    user = request.user
+    if user.is_authenticated and str(user.company_id) != claims.company_id:
+        raise Http404("This link is not valid.")
+
+
 def _prom_for_link(request, token) -> PromInstance:
     """The instance the token names, looked up in the token's company by the instance's UUID."""
     try:
         claims = signing.prom_claims(token)
-        rls.set_request_tenant(request, claims.company_id)
+        _not_for_another_company(request, claims)
+        if not request.user.is_authenticated:
+            rls.set_request_tenant(request, claims.company_id)
         return (PromInstance.objects.for_company(claims.company_id)
                 .select_related("template_version__template", "patient", "company").get(pk=claims.instance_id))
     except (signing.LinkError, PromInstance.DoesNotExist, ValueError, ValidationError):
@@ -580,7 +590,9 @@ def prom_autosave(request, token):
 def _intake_for_link(request, token) -> IntakeInstance:
     try:
         claims = signing.intake_claims(token)
-        rls.set_request_tenant(request, claims.company_id)
+        _not_for_another_company(request, claims)
+        if not request.user.is_authenticated:
+            rls.set_request_tenant(request, claims.company_id)
         return (IntakeInstance.objects.for_company(claims.company_id).select_related("form", "patient", "company")
                 .get(pk=claims.instance_id))
     except (signing.LinkError, IntakeInstance.DoesNotExist, ValueError, ValidationError):
