@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from apps.notifications.models import Notification
 from apps.physio.models import BookingRequest, PromFlag, PromResponse
-from apps.physio.services import proms as prom_services
 from apps.physio.services import bookings as booking_services
+from apps.physio.services import proms as prom_services
 from tests.clinical.factories import VisitFactory
 from tests.physio.conftest import send
 
