@@ -5,16 +5,13 @@ import pytest
 from apps.physio.models import PromTemplate
 from apps.physio.services import proms as prom_services
 from apps.tenants.roles import Role
-from tests.clinical.conftest import (  # noqa: F401 — the clinic's fixtures, shared
-    clinic,
-    nurse,
-    patient,
-    practitioner,
-    reception,
-    southbay_charlie,
-    staff,
-)
+from tests.clinical import conftest as clinical
 from tests.clinical.factories import CaseFactory, PatientFactory, VisitFactory
+
+# The clinic's fixtures, shared with clinical's tests.
+clinic, staff, practitioner, nurse, reception = (clinical.clinic, clinical.staff, clinical.practitioner,
+                                                 clinical.nurse, clinical.reception)
+patient, southbay_charlie = clinical.patient, clinical.southbay_charlie
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Scores that act: the PHQ-9 item 9 flag, booking requests past a threshold, versions, schedules."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.notifications.models import Notification
-from apps.physio.models import BookingRequest, PromFlag, PromResponse
+from apps.physio.models import AppendOnlyError, BookingRequest, PromFlag, PromResponse
 from apps.physio.services import bookings as booking_services
 from apps.physio.services import proms as prom_services
 from tests.clinical.factories import VisitFactory
@@ -60,7 +61,7 @@ def test_an_odi_past_the_threshold_asks_reception_to_book_and_rita_dismisses_it(
     client.post(reverse("physio:booking_dismiss", kwargs={"request_id": booking.pk}))
     booking.refresh_from_db()
     assert booking.status == "dismissed" and booking.handled_by == reception
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         booking_services.booking_request_dismiss(actor=reception, booking=booking)
 
 
@@ -74,14 +75,14 @@ def test_licensed_text_makes_a_new_version_and_older_responses_keep_theirs(patie
     second = send(patient, odi, practitioner)
     assert second.template_version == version
     assert old.template_version.version == 1 and old.template_version.items[0]["label"].startswith("Item 1")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         prom_services.prom_template_revise(actor=practitioner, template=odi, labels={"q99": "no such item"})
 
 
 def test_a_response_is_append_only(patient, practitioner, templates):
     response = prom_services.prom_submit(instance=send(patient, templates["nprs"], practitioner), answers={"pain": 3})
     response.score = 0
-    with pytest.raises(Exception):
+    with pytest.raises(AppendOnlyError):
         response.save()
 
 
