@@ -56,7 +56,7 @@ COURSES = {
     "lefs": [{f"q{n}": v for n, v in enumerate(row, 1)} for row in (
         [1] * 12 + [2] * 8, [2] * 12 + [3] * 8, [3] * 14 + [4] * 6, [4] * 16 + [3] * 4)],
     "phq9": [{f"q{n}": v for n, v in enumerate(row, 1)} for row in (
-        [2, 2, 2, 2, 1, 2, 1, 1, 1], [1, 1, 2, 1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 0, 0, 1, 0, 0])],
+        [2, 2, 2, 2, 1, 2, 1, 1, 0], [1, 1, 2, 1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 0, 0, 1, 0, 0])],
 }
 PAIN = {  # two visits' body maps per course: (nprs now, worst, regions)
     "odi": [(7, 8, [("lower_back", "centre", 7, "aching"), ("buttock", "left", 5, "sharp"),

@@ -44,5 +44,5 @@ def test_contexts_register_their_notification_kinds_without_editing_notification
 def test_seed_demo_runs_each_contexts_demo_in_layer_order():
     names = [module.__name__ for module in demo_modules()]
     assert names == ["apps.tenants.demo", "apps.reference.demo", "apps.academics.demo", "apps.assessments.demo",
-                     "apps.clinical.demo",
-                     "apps.analytics.demo"]
+                     "apps.clinical.demo", "apps.scheduling.demo",
+                     "apps.analytics.demo", "apps.physio.demo"]
