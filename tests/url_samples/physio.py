@@ -4,7 +4,6 @@ world), Charlie's own at his Southbay clinic."""
 from apps.physio import signing
 from apps.physio.models import (
     BookingRequest,
-    Exercise,
     IntakeForm,
     PromFlag,
     PromTemplate,
