@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/", include("apps.reference.api.urls")),
     path("api/", include("apps.notifications.api.urls")),
     path("api/", include("apps.clinical.api.urls")),
+    path("api/", include("apps.scheduling.api.urls")),
     path("api/", include("apps.physio.api.urls")),
     re_path(r"^api/", api_not_found),  # last under api/: an unknown API address is a JSON 404
     path("programs/", include("apps.academics.web.urls")),
@@ -57,8 +58,10 @@ urlpatterns = [
     path("analytics/", include("apps.analytics.web.urls")),
     path("notifications/", include("apps.notifications.web.urls")),
     path("clinic/", include("apps.clinical.web.urls")),
+    path("schedule/", include("apps.scheduling.web.urls")),
     path("physio/", include("apps.physio.web.urls")),
     path("fhir/", include("apps.clinical.fhir.urls")),
+    path("fhir/", include("apps.scheduling.fhir.urls")),
     path("fhir/", include("apps.physio.fhir.urls")),
     re_path(r"^fhir/", fhir_views.not_found),  # last under fhir/: an unknown address is an OperationOutcome 404
     path("", include("apps.tenants.web.urls")),

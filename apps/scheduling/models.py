@@ -215,7 +215,8 @@ class AppointmentSeries(TenantModel, TimestampedModel):
     resource = models.ForeignKey("tenants.Resource", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="series")
     rrule = models.CharField("RRULE", max_length=300, help_text="e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=8")
-    local_start = models.DateTimeField(help_text="The first start, as wall-clock time at the site (naive)")
+    local_start = models.DateTimeField(help_text="The first start; the rule is expanded from its wall-clock time "
+                                                 "in time_zone")
     time_zone = models.CharField(max_length=64)
     created_by = models.ForeignKey("tenants.User", null=True, on_delete=models.SET_NULL, related_name="+")
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)

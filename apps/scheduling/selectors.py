@@ -1,6 +1,12 @@
 """Reads of the appointment book: scoped querysets (billing and physio read through these)."""
 
-from apps.scheduling.models import Appointment, AppointmentStatus
+from apps.scheduling.models import Appointment, AppointmentStatus, SchedulingSettings
+
+
+def scheduling_settings(company_id) -> SchedulingSettings:
+    """The company's settings row (defaults when none was saved)."""
+    found = SchedulingSettings.objects.for_company(company_id).first()
+    return found or SchedulingSettings(company_id=getattr(company_id, "pk", company_id))
 
 
 def appointments_for_patient(company_id, patient):
@@ -18,3 +24,128 @@ def fulfilled_appointments(company_id, patient=None, site=None):
     if site is not None:
         queryset = queryset.filter(site=site)
     return queryset.order_by("start")
+
+
+def day_appointments(*, site, start, end, practitioner=None):
+    """Appointments at ``site`` overlapping [start, end) — every status (the day view shows the
+    cancelled ones faintly) — with what the book shows, in one query."""
+    queryset = (Appointment.objects.for_company(site.company_id).filter(site=site, start__lt=end, end__gt=start)
+                .select_related("patient", "practitioner", "service_type", "resource").order_by("start"))
+    if practitioner is not None:
+        queryset = queryset.filter(practitioner=practitioner)
+    return queryset
+
+
+def practitioner_appointments(*, practitioner, start, end):
+    """One practitioner's appointments (every site) overlapping [start, end), in one query."""
+    return (Appointment.objects.for_company(practitioner.company_id)
+            .filter(practitioner=practitioner, start__lt=end, end__gt=start)
+            .select_related("patient", "site", "service_type", "resource").order_by("start"))
+
+
+def attendance_counts(*, company_id, patient_ids) -> dict:
+    """{patient_id: {"noshows": n, "late_cancellations": m}} over all time, in one query."""
+    from django.db.models import Count, Q
+
+    rows = (Appointment.objects.for_company(company_id).filter(patient_id__in=list(patient_ids))
+            .values("patient_id").annotate(
+                noshows=Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
+                late_cancellations=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED, late_cancellation=True))))
+    return {row["patient_id"]: {"noshows": row["noshows"], "late_cancellations": row["late_cancellations"]}
+            for row in rows}
+
+
+def _fits(free_times, local_start, local_end) -> bool:
+    import datetime
+
+    if not free_times:
+        return True
+    for item in free_times:
+        if item.get("weekday") != local_start.weekday():
+            continue
+        start = datetime.time.fromisoformat(item["start"])
+        end = datetime.time.fromisoformat(item["end"])
+        if start <= local_start.time() and local_end.time() <= end and local_start.date() == local_end.date():
+            return True
+    return False
+
+
+def match_entries(appointment, entries) -> list:
+    """The entries (already read, with ``preferred_practitioners`` prefetched) that the time of
+    ``appointment`` suits: same site and service, another patient, the practitioner among their
+    preferred ones (or none preferred), the time inside their free times (or none given)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(appointment.site.time_zone)
+    local_start, local_end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
+    matches = []
+    for entry in entries:
+        if (entry.site_id != appointment.site_id or entry.service_type_id != appointment.service_type_id
+                or entry.patient_id == appointment.patient_id):
+            continue
+        preferred = {p.pk for p in entry.preferred_practitioners.all()}
+        if preferred and appointment.practitioner_id not in preferred:
+            continue
+        if _fits(entry.free_times, local_start, local_end):
+            matches.append(entry)
+    return matches
+
+
+def waitlist_matches(appointment) -> list:
+    """Waiting entries the freed time of ``appointment`` suits, most urgent first, then longest
+    waiting (two queries)."""
+    from apps.scheduling.models import WaitlistEntry
+
+    entries = (WaitlistEntry.objects.for_company(appointment.company_id)
+               .filter(site_id=appointment.site_id, service_type_id=appointment.service_type_id,
+                       state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED])
+               .select_related("patient", "service_type").prefetch_related("preferred_practitioners")
+               .order_by("-urgency", "created_at"))
+    return match_entries(appointment, entries)
+
+
+def waitlist_for_site(*, site):
+    from apps.scheduling.models import WaitlistEntry
+
+    return (WaitlistEntry.objects.for_company(site.company_id)
+            .filter(site=site, state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED])
+            .select_related("patient", "service_type", "offered_appointment")
+            .prefetch_related("preferred_practitioners").order_by("-urgency", "created_at"))
+
+
+def book_practitioners(*, site):
+    """Who has a column in the site's book: practitioners there (clinical's ``note.cosign`` code —
+    practitioners, not learners) and anyone with working hours at the site. One query."""
+    from django.db.models import Q
+
+    from apps.clinical.models import RolePermission
+    from apps.scheduling.models import WeeklyAvailability
+    from apps.tenants.models import Membership, User
+
+    roles = RolePermission.objects.for_company(site.company_id).filter(code="note.cosign").values("role")
+    members = Membership.objects.for_company(site.company_id).filter(is_active=True, role__in=roles, site=site)
+    working = WeeklyAvailability.objects.for_company(site.company_id).filter(site=site)
+    return (User.objects.for_company(site.company_id).filter(is_active=True)
+            .filter(Q(pk__in=members.values("user")) | Q(pk__in=working.values("practitioner")))
+            .order_by("last_name", "first_name"))
+
+
+def service_types(*, company_id, site=None, online=False):
+    """Active service types (offered at ``site`` when given: no sites listed = every site)."""
+    from django.db.models import Q
+
+    from apps.scheduling.models import ServiceType
+
+    queryset = ServiceType.objects.for_company(company_id).filter(active=True)
+    if site is not None:
+        queryset = queryset.filter(Q(sites=site) | Q(sites__isnull=True)).distinct()
+    if online:
+        queryset = queryset.filter(bookable_online=True)
+    return queryset.order_by("name")
+
+
+def feeds_of(*, user):
+    from apps.scheduling.models import PractitionerFeed
+
+    return PractitionerFeed.objects.for_company(user.company_id).filter(owner=user, revoked_at=None).order_by(
+        "-created_at")

@@ -22,7 +22,8 @@ register one when you add a URL.
 
 from importlib import import_module
 
-MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications", "clinical", "physio"]
+MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications", "clinical", "scheduling",
+           "physio"]
 
 
 def contexts():

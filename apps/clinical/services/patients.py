@@ -48,8 +48,9 @@ def _check_people(company_id, data):
 
 def patient_create(*, actor, site, data: dict, allow_duplicate=False) -> Patient:
     """Register a patient at ``site`` (their home site) with the next MRN of the company.
-    Raises PossibleDuplicate unless ``allow_duplicate`` when the name and birth date match someone."""
-    if site.company_id != actor.company_id:
+    Raises PossibleDuplicate unless ``allow_duplicate`` when the name and birth date match someone.
+    ``actor=None``: the patient registers themself (scheduling's confirmed self-booking link)."""
+    if actor is not None and site.company_id != actor.company_id:
         raise ValidationError({"home_site": "Unknown site."})
     _check_people(site.company_id, data)
     with transaction.atomic():

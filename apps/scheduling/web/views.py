@@ -1,0 +1,682 @@
+"""Pages of the appointment book. Objects come through apps.scheduling.access (404 outside the
+company, 403 without ``appointment.manage``); writes go through the services; the patients a page
+shows are recorded in the access log. htmx requests get the fragment (the booking form, the
+appointment panel), others the whole page, so every action also works without JavaScript."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.audit.models import AccessLog
+from apps.clinical.models import Patient
+from apps.clinical.selectors.patients import patient_search
+from apps.core import rls
+from apps.core.access import company_of, tenant_page
+from apps.core.forms import apply_service_errors, uuid_param
+from apps.scheduling import access, availability, ical, selectors, services
+from apps.scheduling.models import (
+    BLOCKING_STATUSES,
+    Appointment,
+    BookingRequest,
+    PractitionerFeed,
+    ServiceType,
+    WaitlistEntry,
+    WeeklyAvailability,
+)
+from apps.scheduling.recurrence import localise
+from apps.scheduling.signing import LinkError, confirm_claims, offer_claims
+from apps.scheduling.web import forms
+from apps.tenants.models import Resource, Site, User
+
+ROW_MINUTES = 15
+DAY_FIRST_HOUR, DAY_LAST_HOUR = 7, 19
+S = Appointment.Status
+
+
+# ---------------------------------------------------------------- helpers
+def _date_param(request, zone) -> datetime.date:
+    raw = request.GET.get("date") or ""
+    if not raw:
+        return timezone.now().astimezone(zone).date()
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest("?date= must be a date (YYYY-MM-DD)")
+
+
+def _day_window(site, day):
+    start = localise(datetime.datetime.combine(day, datetime.time.min), site.time_zone)
+    end = localise(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), site.time_zone)
+    return start, end
+
+
+def _render(request, full, fragment, context, status=200):
+    return render(request, fragment if request.htmx else full, context, status=status)
+
+
+def _back_to_day(request, appointment):
+    zone = ZoneInfo(appointment.site.time_zone)
+    url = (reverse("scheduling:day", kwargs={"site_id": appointment.site_id})
+           + f"?date={appointment.start.astimezone(zone).date().isoformat()}")
+    if request.POST.get("return_to") == "today":
+        url = reverse("scheduling:today", kwargs={"site_id": appointment.site_id})
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _company_patients(company, ids=()):
+    return Patient.objects.for_company(company).filter(pk__in=list(ids)).order_by("last_name", "first_name")
+
+
+# ---------------------------------------------------------------- the book
+@login_required
+@tenant_page
+@require_GET
+def home(request):
+    """The book's start page: the sites whose book the user works (straight to the only one)."""
+    company_of(request.user)
+    if not access.can_manage_book(request.user):
+        return redirect("scheduling:feeds")
+    sites = list(access.book_sites(request.user))
+    if len(sites) == 1:
+        return redirect("scheduling:day", site_id=sites[0].pk)
+    return render(request, "scheduling/home.html", {"sites": sites})
+
+
+@login_required
+@tenant_page
+@require_GET
+def day(request, site_id):
+    """A site's day: one column per practitioner (or per room/equipment with ?by=room), rows of 15
+    minutes in the site's time zone; a free cell books, an appointment opens its panel. Queries
+    are constant whatever the number of practitioners and appointments."""
+    site = access.get_site_for_user(request.user, site_id)
+    zone = ZoneInfo(site.time_zone)
+    the_day = _date_param(request, zone)
+    by_room = request.GET.get("by") == "room"
+    window_start, window_end = _day_window(site, the_day)
+    appointments = list(selectors.day_appointments(site=site, start=window_start, end=window_end))
+    people = list(selectors.book_practitioners(site=site))
+    resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True).order_by("name"))
+    ranges = availability.working_ranges(site=site, practitioner_ids=[p.pk for p in people], first_day=the_day,
+                                         last_day=the_day)
+    counts = selectors.attendance_counts(company_id=site.company_id, patient_ids={a.patient_id for a in appointments})
+    waiting = list(selectors.waitlist_for_site(site=site))
+    access.log_book_access(request, appointments)
+
+    active = [a for a in appointments if a.status in BLOCKING_STATUSES or a.status in (S.PROPOSED, S.WAITLIST)]
+    freed = [a for a in appointments if a.status in (S.CANCELLED, S.NOSHOW)]
+    first_hour, last_hour = DAY_FIRST_HOUR, DAY_LAST_HOUR
+    for a in active:
+        first_hour = min(first_hour, a.start.astimezone(zone).hour if a.start >= window_start else 0)
+        local_end = a.end.astimezone(zone)
+        last_hour = max(last_hour, 24 if a.end >= window_end else local_end.hour + (1 if local_end.minute else 0))
+    for spans in ranges.values():
+        for start, end in spans:
+            first_hour = min(first_hour, start.hour)
+            last_hour = max(last_hour, end.hour + (1 if end.minute else 0))
+    grid_start = localise(datetime.datetime.combine(the_day, datetime.time(first_hour)), site.time_zone)
+    rows = (last_hour - first_hour) * 60 // ROW_MINUTES
+    times = [(datetime.datetime.combine(the_day, datetime.time(first_hour)) + datetime.timedelta(minutes=ROW_MINUTES * i))
+             for i in range(rows)]
+
+    def row_of(moment, *, ceil=False):
+        minutes = (moment - grid_start).total_seconds() / 60
+        whole = -(-minutes // ROW_MINUTES) if ceil else minutes // ROW_MINUTES
+        return max(1, int(whole) + 1)
+
+    def place(a):
+        row = row_of(max(a.start, grid_start))
+        span = max(1, row_of(min(a.end, window_end), ceil=True) - row)
+        return {"a": a, "row": row, "span": span, "local_start": a.start.astimezone(zone),
+                "local_end": a.end.astimezone(zone), "counts": counts.get(a.patient_id, {})}
+
+    def free_cells(busy, working):
+        cells = []
+        for index, local in enumerate(times):
+            start = localise(local, site.time_zone)
+            end = start + datetime.timedelta(minutes=ROW_MINUTES)
+            cell_end = (local + datetime.timedelta(minutes=ROW_MINUTES)).time()
+            if working is not None and not any(s <= local.time() and cell_end <= e for s, e in working):
+                continue
+            if any(b.start < end and start < b.end for b in busy):
+                continue
+            cells.append({"row": index + 1, "local": local})
+        return cells
+
+    columns = []
+    if by_room:
+        for resource in resources:
+            mine = [a for a in active if a.resource_id == resource.pk]
+            columns.append({"key": resource.pk, "label": resource.name, "kind": "resource",
+                            "items": [place(a) for a in mine], "free": free_cells(mine, None)})
+    else:
+        shown_ids = {p.pk for p in people}
+        extra = {a.practitioner_id: a.practitioner for a in active if a.practitioner_id not in shown_ids}
+        for person in people + list(extra.values()):
+            mine = [a for a in active if a.practitioner_id == person.pk]
+            working = ranges.get((person.pk, the_day), [])
+            if not mine and not working:
+                continue
+            columns.append({"key": person.pk, "label": person.full_name or person.email, "kind": "practitioner",
+                            "items": [place(a) for a in mine],
+                            "free": free_cells(mine, working)})
+    freed_rows = [{"a": a, "local_start": a.start.astimezone(zone),
+                   "matches": selectors.match_entries(a, waiting) if a.start > timezone.now() else []}
+                  for a in freed]
+    return render(request, "scheduling/day.html", {
+        "site": site, "day": the_day, "by_room": by_room, "columns": columns, "times": times, "rows": rows,
+        "freed": freed_rows, "waiting_count": len(waiting), "today": timezone.now().astimezone(zone).date(),
+        "previous": the_day - datetime.timedelta(days=1), "next": the_day + datetime.timedelta(days=1),
+        "sites": access.book_sites(request.user), "row_minutes": ROW_MINUTES,
+    })
+
+
+@login_required
+@tenant_page
+@require_GET
+def today(request, site_id):
+    """Reception's list for today: who is due, checked in, late; one button checks in."""
+    site = access.get_site_for_user(request.user, site_id)
+    zone = ZoneInfo(site.time_zone)
+    the_day = timezone.now().astimezone(zone).date()
+    start, end = _day_window(site, the_day)
+    appointments = list(selectors.day_appointments(site=site, start=start, end=end))
+    access.log_book_access(request, appointments)
+    counts = selectors.attendance_counts(company_id=site.company_id, patient_ids={a.patient_id for a in appointments})
+    return render(request, "scheduling/today.html", {
+        "site": site, "day": the_day, "now": timezone.now(),
+        "rows": [{"a": a, "local_start": a.start.astimezone(zone), "counts": counts.get(a.patient_id, {})}
+                 for a in appointments]})
+
+
+@login_required
+@tenant_page
+@require_GET
+def week(request, practitioner_id):
+    """One practitioner's week (Monday to Sunday), every site, each time in its site's zone."""
+    person = access.get_practitioner_for_user(request.user, practitioner_id)
+    first_site = (WeeklyAvailability.objects.for_company(person.company_id).filter(practitioner=person)
+                  .select_related("site").first())
+    zone_name = first_site.site.time_zone if first_site else "America/New_York"
+    zone = ZoneInfo(zone_name)
+    the_day = _date_param(request, zone)
+    monday = the_day - datetime.timedelta(days=the_day.weekday())
+    start = localise(datetime.datetime.combine(monday, datetime.time.min), zone_name)
+    end = localise(datetime.datetime.combine(monday + datetime.timedelta(days=7), datetime.time.min), zone_name)
+    appointments = list(selectors.practitioner_appointments(practitioner=person, start=start, end=end))
+    access.log_book_access(request, appointments)
+    days = []
+    for offset in range(7):
+        d = monday + datetime.timedelta(days=offset)
+        days.append({"date": d, "items": [
+            {"a": a, "local_start": a.start.astimezone(ZoneInfo(a.site.time_zone)),
+             "local_end": a.end.astimezone(ZoneInfo(a.site.time_zone))}
+            for a in appointments if a.start.astimezone(ZoneInfo(a.site.time_zone)).date() == d]})
+    return render(request, "scheduling/week.html", {
+        "person": person, "days": days, "monday": monday, "zone": zone_name,
+        "previous": monday - datetime.timedelta(days=7), "next": monday + datetime.timedelta(days=7),
+        "can_manage": access.can_manage_book(request.user)})
+
+
+# ---------------------------------------------------------------- booking
+def _booking_choices(request, site, *, preselected=None):
+    company = company_of(request.user)
+    query = request.GET.get("q", "").strip()
+    if request.method == "POST":
+        patients = Patient.objects.for_company(company)
+    else:
+        ids = [p.pk for p in (patient_search(company=company, query=query)[:30] if query else
+                              Patient.objects.for_company(company).order_by("-updated_at")[:30])]
+        if preselected:
+            ids.append(preselected)
+        patients = _company_patients(company, ids)
+    return {
+        "patients": patients, "service_types": selectors.service_types(company_id=company.pk, site=site),
+        "practitioners": selectors.book_practitioners(site=site),
+        "resources": Resource.objects.for_company(company).filter(site=site, is_active=True).order_by("name"),
+    }
+
+
+@login_required
+@tenant_page
+def book(request, site_id):
+    """Book one appointment (the free cell of the day view opens this with the practitioner and
+    start filled in). A clash is shown beside the start (or the room), naming the appointment."""
+    site = access.get_site_for_user(request.user, site_id)
+    preselected = uuid_param(request, "patient")
+    choices = _booking_choices(request, site, preselected=preselected)
+    initial = {"key": forms.new_key(), "patient": preselected, "practitioner": uuid_param(request, "practitioner"),
+               "resource": uuid_param(request, "resource"), "start": request.GET.get("start", "")[:16],
+               "service_type": uuid_param(request, "service_type")}
+    form = forms.BookingForm(request.POST or None, initial=initial, **choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.appointment_book(
+                actor=request.user, patient=data["patient"], practitioner=data["practitioner"], site=site,
+                service_type=data["service_type"], start=forms.site_time(data["start"], site.time_zone),
+                resource=data["resource"], overbook=data["overbook"], note=data["note"], idempotency_key=data["key"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Booked {appointment.patient.full_name}, "
+                                      f"{appointment.start.astimezone(ZoneInfo(site.time_zone)):%a %d %b %H:%M}.")
+            return _back_to_day(request, appointment)
+    return _render(request, "scheduling/book.html", "scheduling/_book_form.html",
+                   {"site": site, "form": form, "query": request.GET.get("q", "")},
+                   status=200)
+
+
+@login_required
+@tenant_page
+def series_new(request, site_id):
+    """A recurring booking; a clash on any date refuses it whole, listing the dates."""
+    site = access.get_site_for_user(request.user, site_id)
+    preselected = uuid_param(request, "patient")
+    choices = _booking_choices(request, site, preselected=preselected)
+    form = forms.SeriesForm(request.POST or None, initial={"key": forms.new_key(), "patient": preselected,
+                                                           "rrule": "FREQ=WEEKLY;COUNT=6"}, **choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            local = datetime.datetime.fromisoformat(data["start"].strip())
+        except ValueError:
+            form.add_error("start", "Enter a date and time, e.g. 2026-12-01 09:30.")
+        else:
+            try:
+                series = services.series_create(
+                    actor=request.user, patient=data["patient"], practitioner=data["practitioner"], site=site,
+                    service_type=data["service_type"], local_start=local.replace(tzinfo=None), rrule=data["rrule"],
+                    resource=data["resource"], note=data["note"], idempotency_key=data["key"])
+            except ValidationError as error:
+                apply_service_errors(form, error if not hasattr(error, "error_dict") or "local_start" not in error.message_dict
+                                     else ValidationError({"start": error.message_dict["local_start"]}))
+            else:
+                count = series.occurrences.count()
+                messages.success(request, f"Booked {count} appointments for {series.patient.full_name}.")
+                first = series.occurrences.order_by("start").first()
+                return _back_to_day(request, first)
+    return render(request, "scheduling/series_form.html", {"site": site, "form": form})
+
+
+# ---------------------------------------------------------------- one appointment
+@login_required
+@tenant_page
+@require_GET
+def appointment(request, appointment_id):
+    """The appointment's panel: who, when (site time), its status and what can be done next."""
+    a = access.get_appointment_for_user(request.user, appointment_id)
+    access.log_book_access(request, [a], action=AccessLog.Action.VIEW)
+    zone = ZoneInfo(a.site.time_zone)
+    counts = selectors.attendance_counts(company_id=a.company_id, patient_ids=[a.patient_id]).get(a.patient_id, {})
+    next_statuses = [s for s in (S.ARRIVED, S.CHECKED_IN, S.FULFILLED, S.NOSHOW, S.BOOKED)
+                     if s in services.TRANSITIONS[S(a.status)]]
+    move_form = forms.MoveForm(initial={"start": a.start.astimezone(zone).strftime("%Y-%m-%dT%H:%M")},
+                               practitioners=selectors.book_practitioners(site=a.site))
+    return _render(request, "scheduling/appointment.html", "scheduling/_appointment_panel.html", {
+        "a": a, "local_start": a.start.astimezone(zone), "local_end": a.end.astimezone(zone), "counts": counts,
+        "next_statuses": next_statuses, "cancel_form": forms.CancelForm(), "move_form": move_form,
+        "can_cancel": S.CANCELLED in services.TRANSITIONS[S(a.status)],
+        "can_move": a.status in BLOCKING_STATUSES and a.status != S.FULFILLED})
+
+
+@login_required
+@tenant_page
+@require_POST
+def appointment_status(request, appointment_id):
+    a = access.get_appointment_for_user(request.user, appointment_id)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status.")
+        return _back_to_day(request, a)
+    try:
+        services.appointment_set_status(actor=request.user, appointment=a, status=form.cleaned_data["status"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{a.patient.full_name}: {S(form.cleaned_data['status']).label.lower()}.")
+    return _back_to_day(request, a)
+
+
+@login_required
+@tenant_page
+def appointment_cancel(request, appointment_id):
+    a = access.get_appointment_for_user(request.user, appointment_id)
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = services.appointment_cancel(actor=request.user, appointment=a,
+                                                    reason=form.cleaned_data["reason"], scope=form.cleaned_data["scope"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Cancelled {len(cancelled)} appointment{'s' if len(cancelled) != 1 else ''}.")
+            return _back_to_day(request, a)
+    return render(request, "scheduling/cancel.html", {"a": a, "form": form})
+
+
+@login_required
+@tenant_page
+def appointment_move(request, appointment_id):
+    a = access.get_appointment_for_user(request.user, appointment_id)
+    form = forms.MoveForm(request.POST or None, practitioners=selectors.book_practitioners(site=a.site))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.appointment_move(actor=request.user, appointment=a,
+                                              start=forms.site_time(data["start"], a.site.time_zone),
+                                              practitioner=data["practitioner"], scope=data["scope"],
+                                              overbook=data["overbook"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Moved {len(moved)} appointment{'s' if len(moved) != 1 else ''}.")
+            return _back_to_day(request, moved[0])
+    return render(request, "scheduling/move.html", {"a": a, "form": form})
+
+
+# ---------------------------------------------------------------- slot finder, waitlist
+@login_required
+@tenant_page
+@require_GET
+def slots(request, site_id):
+    """Free slots of a service at the site, for one practitioner or all who offer it."""
+    site = access.get_site_for_user(request.user, site_id)
+    zone = ZoneInfo(site.time_zone)
+    offered = selectors.service_types(company_id=site.company_id, site=site)
+    service_id, practitioner_id = uuid_param(request, "service_type"), uuid_param(request, "practitioner")
+    service_type = offered.filter(pk=service_id).first() if service_id else None
+    people = selectors.book_practitioners(site=site)
+    practitioner = people.filter(pk=practitioner_id).first() if practitioner_id else None
+    first_day = _date_param(request, zone)
+    found = []
+    if service_type is not None:
+        found = availability.free_slots(site=site, service_type=service_type, first_day=first_day, days=7,
+                                        practitioner=practitioner)
+    return render(request, "scheduling/slots.html", {
+        "site": site, "service_types": offered, "people": people, "service_type": service_type,
+        "practitioner": practitioner, "first_day": first_day, "slots": found})
+
+
+@login_required
+@tenant_page
+def waitlist(request, site_id):
+    """The site's waitlist: add a patient (service, preferred practitioners, free times, urgency)."""
+    site = access.get_site_for_user(request.user, site_id)
+    preselected = uuid_param(request, "patient")
+    choices = _booking_choices(request, site, preselected=preselected)
+    form = forms.WaitlistForm(request.POST or None, initial={"patient": preselected},
+                              patients=choices["patients"], service_types=choices["service_types"],
+                              practitioners=choices["practitioners"])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.waitlist_add(actor=request.user, patient=data["patient"], site=site,
+                                  service_type=data["service_type"], urgency=data["urgency"],
+                                  preferred_practitioners=list(data["preferred_practitioners"]),
+                                  free_times=form.free_times(), note=data["note"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{data['patient'].full_name} is on the waitlist.")
+            return redirect("scheduling:waitlist", site_id=site.pk)
+    entries = list(selectors.waitlist_for_site(site=site))
+    from apps.audit.access import access_log_record
+
+    access_log_record(actor=request.user, obj_or_queryset=[e.patient for e in entries], action=AccessLog.Action.LIST,
+                      request=request)
+    return render(request, "scheduling/waitlist.html", {"site": site, "form": form, "entries": entries})
+
+
+@login_required
+@tenant_page
+@require_POST
+def waitlist_remove(request, entry_id):
+    entry = access.get_waitlist_entry_for_user(request.user, entry_id)
+    services.waitlist_remove(actor=request.user, entry=entry, reason=request.POST.get("reason", "")[:200])
+    messages.success(request, "Removed from the waitlist.")
+    return redirect("scheduling:waitlist", site_id=entry.site_id)
+
+
+# ---------------------------------------------------------------- setup: service types, working hours
+@login_required
+@tenant_page
+def service_types(request):
+    company = company_of(request.user)
+    access.require_manage(request.user)
+    edit_id = uuid_param(request, "edit")
+    instance = access.get_service_type_for_user(request.user, edit_id) if edit_id else None
+    people = User.objects.for_company(company).filter(is_active=True).order_by("last_name", "first_name")
+    sites = Site.objects.for_company(company).filter(is_active=True).order_by("name")
+    form = forms.ServiceTypeForm(request.POST or None, instance=instance, practitioners=people, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.service_type_save(actor=request.user, company=company, data=data, service_type=instance,
+                                       practitioners=list(data["practitioners"]), sites=list(data["sites"]))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved {data['name']}.")
+            return redirect("scheduling:service_types")
+    return render(request, "scheduling/service_types.html", {
+        "form": form, "editing": instance,
+        "service_types": ServiceType.objects.for_company(company).prefetch_related("practitioners", "sites")
+        .order_by("name")})
+
+
+@login_required
+@tenant_page
+def working_hours(request, site_id):
+    """A site's weekly working hours per practitioner (several ranges a day)."""
+    site = access.get_site_for_user(request.user, site_id)
+    people = selectors.book_practitioners(site=site)
+    practitioner_id = uuid_param(request, "practitioner")
+    person = people.filter(pk=practitioner_id).first() if practitioner_id else None
+    form = forms.AvailabilityForm(request.POST or None)
+    if request.method == "POST" and person is not None and form.is_valid():
+        try:
+            services.weekly_availability_add(actor=request.user, practitioner=person, site=site, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Added.")
+            return redirect(reverse("scheduling:working_hours", kwargs={"site_id": site.pk})
+                            + f"?practitioner={person.pk}")
+    elif request.method == "POST" and person is None:
+        form.add_error(None, "Choose a practitioner first.")
+    rows = (WeeklyAvailability.objects.for_company(site.company_id).filter(site=site)
+            .select_related("practitioner").order_by("practitioner__last_name", "weekday", "start_time"))
+    return render(request, "scheduling/working_hours.html", {
+        "site": site, "people": people, "person": person, "form": form, "rows": rows})
+
+
+@login_required
+@tenant_page
+@require_POST
+def working_hours_remove(request, site_id, availability_id):
+    site = access.get_site_for_user(request.user, site_id)
+    row = WeeklyAvailability.objects.for_company(site.company_id).filter(site=site, pk=availability_id).first()
+    if row is None:
+        raise Http404("No such range")
+    services.weekly_availability_remove(actor=request.user, availability=row)
+    messages.success(request, "Removed.")
+    return redirect(reverse("scheduling:working_hours", kwargs={"site_id": site.pk}) + f"?practitioner={row.practitioner_id}")
+
+
+# ---------------------------------------------------------------- calendar feeds
+@login_required
+@tenant_page
+def feeds(request):
+    company_of(request.user)
+    if request.method == "POST":
+        services.practitioner_feed_create(actor=request.user)
+        messages.success(request, "Created a new calendar link. Copy it into your calendar app.")
+        return redirect("scheduling:feeds")
+    return render(request, "scheduling/feeds.html", {"feeds": selectors.feeds_of(user=request.user)})
+
+
+@login_required
+@tenant_page
+@require_POST
+def feed_revoke(request, feed_id):
+    feed = access.get_feed_for_user(request.user, feed_id)
+    services.practitioner_feed_revoke(actor=request.user, feed=feed)
+    messages.success(request, "Revoked. That link no longer works.")
+    return redirect("scheduling:feeds")
+
+
+@require_GET
+def feed_ics(request, token):
+    """No login: the secret token is the credential. A revoked token is simply not found."""
+    from apps.core.scoping import unscoped
+
+    with unscoped("appointment feed: the token identifies the tenant"):
+        feed = PractitionerFeed.objects.select_related("owner").filter(token=token, revoked_at=None).first()
+    if feed is not None:
+        rls.set_request_tenant(request, feed.company_id)
+    signed_in_elsewhere = request.user.is_authenticated and request.user.company_id != getattr(feed, "company_id", 0)
+    if feed is None or signed_in_elsewhere or not feed.owner.is_active:
+        raise Http404("No such calendar")
+    start = timezone.now() - datetime.timedelta(days=30)
+    appointments = (Appointment.objects.for_company(feed.company_id)
+                    .filter(practitioner=feed.owner, start__gte=start, status__in=BLOCKING_STATUSES)
+                    .select_related("site", "service_type", "patient", "resource").order_by("start")[:2000])
+    response = HttpResponse(ical.calendar_for(name=f"{feed.owner} — appointments", appointments=appointments),
+                            content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# ---------------------------------------------------------------- patient self-booking (public)
+def _public_site(request, site_id):
+    """A site's public booking page: any visitor; a person signed in to another company gets 404."""
+    from apps.core.scoping import unscoped
+
+    with unscoped("public booking page: the site in the address names the tenant"):
+        site = Site.objects.filter(pk=site_id, is_active=True).select_related("company").first()
+    if site is None or not site.company.is_active:
+        raise Http404("No such booking page")
+    if request.user.is_authenticated and request.user.company_id != site.company_id:
+        raise Http404("No such booking page")
+    rls.set_request_tenant(request, site.company_id)
+    return site
+
+
+def public_book(request, site_id):
+    """Choose a service, a day and a free slot; give your name, birth date and e-mail; confirm from
+    the e-mailed link. Only free slots of services bookable online, past the minimum notice."""
+    site = _public_site(request, site_id)
+    zone = ZoneInfo(site.time_zone)
+    offered = selectors.service_types(company_id=site.company_id, site=site, online=True)
+    service_id = uuid_param(request, "service_type")
+    service_type = offered.filter(pk=service_id).first() if service_id else None
+    first_day = _date_param(request, zone)
+    sent = False
+    form = forms.PublicDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service_type = offered.filter(pk=data["service_type"]).first()
+        practitioner_id, _, start_text = data["slot"].partition("|")
+        practitioner = selectors.book_practitioners(site=site).filter(pk=_uuid_or_none(practitioner_id)).first()
+        try:
+            start = datetime.datetime.fromisoformat(start_text)
+            if service_type is None or practitioner is None or timezone.is_naive(start):
+                raise ValueError
+        except ValueError:
+            form.add_error(None, "Choose a time from the list.")
+        else:
+            try:
+                services.booking_request_create(site=site, service_type=service_type, practitioner=practitioner,
+                                                start=start, first_name=data["first_name"], last_name=data["last_name"],
+                                                date_of_birth=data["date_of_birth"], email=data["email"],
+                                                phone=data["phone"])
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                sent = True
+    found = []
+    if service_type is not None and not sent:
+        found = availability.free_slots(site=site, service_type=service_type, first_day=first_day, days=7,
+                                        public=True)
+    return render(request, "scheduling/public_book.html", {
+        "site": site, "service_types": offered, "service_type": service_type, "slots": found, "form": form,
+        "sent": sent, "first_day": first_day, "next_week": first_day + datetime.timedelta(days=7)})
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def public_confirm(request, token):
+    """The e-mailed link: GET shows the request and a button (mail scanners follow links; only
+    the button books), POST books through the same service and constraints. Single use."""
+    from apps.core.scoping import unscoped
+
+    try:
+        company_id, request_id = confirm_claims(token)
+    except LinkError as error:
+        return render(request, "scheduling/public_message.html", {"message": str(error)}, status=410)
+    with unscoped("self-booking link: the signed token names the tenant"):
+        row = BookingRequest.objects.select_related("site", "service_type", "practitioner", "appointment").filter(
+            pk=request_id, company_id=company_id).first()
+    if row is None or (request.user.is_authenticated and request.user.company_id != row.company_id):
+        raise Http404("No such booking")
+    rls.set_request_tenant(request, row.company_id)
+    zone = ZoneInfo(row.site.time_zone)
+    error_message = ""
+    if request.method == "POST" and row.state == BookingRequest.State.AWAITING:
+        try:
+            services.booking_request_confirm(request_row=row)
+        except ValidationError as error:
+            error_message = " ".join(error.messages)
+        row.refresh_from_db()
+    return render(request, "scheduling/public_confirm.html", {
+        "row": row, "local_start": row.start.astimezone(zone), "error": error_message})
+
+
+def public_offer(request, token):
+    """A waitlisted patient takes a freed time from the e-mailed offer (button, then booked)."""
+    from apps.core.scoping import unscoped
+
+    try:
+        claims = offer_claims(token)
+    except LinkError as error:
+        return render(request, "scheduling/public_message.html", {"message": str(error)}, status=410)
+    with unscoped("waitlist offer link: the signed token names the tenant"):
+        entry = WaitlistEntry.objects.select_related("site", "service_type", "booked_appointment").filter(
+            pk=claims.entry_id, company_id=claims.company_id).first()
+        practitioner = User.objects.filter(pk=claims.practitioner_id, company_id=claims.company_id).first()
+    if entry is None or practitioner is None or (request.user.is_authenticated
+                                                 and request.user.company_id != entry.company_id):
+        raise Http404("No such offer")
+    rls.set_request_tenant(request, entry.company_id)
+    zone = ZoneInfo(entry.site.time_zone)
+    error_message, booked = "", None
+    if request.method == "POST":
+        try:
+            booked = services.waitlist_accept(actor=None, entry=entry, practitioner=practitioner, start=claims.start)
+        except ValidationError as error:
+            error_message = ("Sorry — someone else took this time. You stay on the waitlist."
+                             if isinstance(error, services.AppointmentConflict) else " ".join(error.messages))
+        entry.refresh_from_db()
+    return render(request, "scheduling/public_offer.html", {
+        "entry": entry, "practitioner": practitioner, "local_start": claims.start.astimezone(zone),
+        "error": error_message, "booked": booked or (entry.booked_appointment if entry.state == "booked" else None)})
