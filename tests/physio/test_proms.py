@@ -154,3 +154,30 @@ def test_the_chart_section_costs_the_same_queries_however_many_responses(
         summary = selectors.chart_summary(patient)
     assert len(summary["flags"]) == 1 and summary["summaries"][0]["count"] == responses
     assert PromResponse.objects.for_company(patient.company).count() == responses
+
+
+def test_rita_turns_a_booking_request_into_an_appointment(client, patient, practitioner, reception, templates,
+                                                          clinic):
+    import datetime
+
+    from apps.scheduling.models import Appointment, ServiceType
+
+    odi = templates["odi"]
+    odi.booking_threshold = 40
+    odi.save()
+    prom_services.prom_submit(instance=send(patient, odi, practitioner), answers={f"q{n}": 3 for n in range(1, 11)})
+    booking = BookingRequest.objects.for_company(patient.company).get()
+    service = ServiceType.objects.create(company=patient.company, name="Physio review", duration_minutes=30)
+    client.force_login(reception)
+    url = reverse("physio:booking_book", kwargs={"request_id": booking.pk})
+    assert client.get(url).status_code == 200
+    start = (datetime.date.today() + datetime.timedelta(days=7)).isoformat() + "T10:00"
+    body = {"site": str(clinic.pk), "practitioner": str(practitioner.pk), "service_type": str(service.pk),
+            "start": start, "idempotency_key": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}
+    assert client.post(url, body).status_code == 302
+    booking.refresh_from_db()
+    appointment = Appointment.objects.for_company(patient.company).get()
+    assert booking.status == "booked" and booking.appointment_id == appointment.pk
+    assert appointment.patient == patient and appointment.practitioner == practitioner
+    again = client.post(url, body)
+    assert again.status_code == 400 and "no longer open" in again.content.decode()

@@ -68,6 +68,7 @@ def _visit(w):
 
 SAMPLES = {
     "physio:booking_dismiss": lambda w: {"request_id": w["physio"]["booking"].pk},
+    "physio:booking_book": lambda w: {"request_id": w["physio"]["booking"].pk},
     "physio:patient": _patient,
     "physio:trend": lambda w: {"patient_id": w["patient"].pk, "instrument": "phq9"},
     "physio:plan_new": _patient,
@@ -130,6 +131,10 @@ QUERIES = {
     "physio:evaluation_new": lambda w: {"template": str(w["physio"]["evaluation"].pk)},
 }
 BODIES = {
+    # Northwind's site, practitioner and service on Charlie's own request: none of his (400 with errors).
+    "physio:booking_book": lambda w: {"site": str(w["clinical_site"].pk), "practitioner": str(w["note"].author_id),
+                                      "service_type": str(w.get("sched_service", w["clinical_site"]).pk),
+                                      "start": "2026-12-01T10:00"},
     # Northwind's template, plan, case or intake form on Charlie's own patient: unknown (400 with errors).
     "physio:patient": _send,
     "physio:library": lambda w: {"name": "Walk exercise", "exercise": str(w["physio"]["exercise"].pk)},
@@ -177,6 +182,7 @@ def _own_token(kind):
 
 
 OWN_SAMPLES = {
+    "physio:booking_book": lambda own: {"request_id": own["physio"]["booking"].pk},
     # Charlie's own patient, plan, visit and evaluation with Northwind's ids in the body: refused or ignored.
     "physio:patient": lambda own: {"patient_id": own["patient"].pk},
     "physio:plan_new": lambda own: {"patient_id": own["patient"].pk},

@@ -38,3 +38,20 @@ def booking_request_mark_booked(*, actor, booking, appointment_id) -> BookingReq
         audit_log_record(company=locked.company_id, actor=actor, action="booking_request.book", entity=locked,
                          changes={"appointment": str(appointment_id)})
     return locked
+
+
+def booking_request_book(*, actor, booking, practitioner, site, service_type, start, idempotency_key=None):
+    """Turn an open request into an appointment through scheduling's ``appointment_book`` (its
+    clash rules, audit and reminders), and mark the request booked — one transaction: a refused
+    booking leaves the request open."""
+    from apps.scheduling.services import appointment_book
+
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingRequest.Status.OPEN:
+            raise ValidationError("This request is no longer open.")
+        appointment = appointment_book(actor=actor, patient=locked.patient, practitioner=practitioner, site=site,
+                                       service_type=service_type, start=start, idempotency_key=idempotency_key,
+                                       note=locked.reason[:200])
+        booking_request_mark_booked(actor=actor, booking=locked, appointment_id=appointment.pk)
+    return appointment

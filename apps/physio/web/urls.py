@@ -7,6 +7,7 @@ app_name = "physio"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bookings/", views.bookings, name="bookings"),
+    path("bookings/<uuid:request_id>/book/", views.booking_book, name="booking_book"),
     path("bookings/<uuid:request_id>/dismiss/", views.booking_dismiss, name="booking_dismiss"),
     path("outcomes/", views.outcomes, name="outcomes"),
     path("library/", views.library, name="library"),

@@ -437,6 +437,48 @@ def bookings(request):
 
 
 @login_required
+def booking_book(request, request_id):
+    """Reception turns a request into an appointment (scheduling's booking rules apply)."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.clinical.selectors.patients import people_with, sites_with
+    from apps.scheduling.models import ServiceType
+
+    booking = access.get_booking_request_for_user(request.user, request_id)
+    company = booking.company_id
+    sites = sites_with(user=request.user, code="appointment.manage")
+    practitioners = people_with(company=company, code="physio.write")
+    services = ServiceType.objects.for_company(company).filter(active=True).order_by("name")
+    errors = {}
+    if request.method == "POST":
+        site = _one(sites, request.POST.get("site"))
+        practitioner = _one(practitioners, request.POST.get("practitioner"))
+        service_type = _one(services, request.POST.get("service_type"))
+        try:
+            local = datetime.datetime.fromisoformat(request.POST.get("start", ""))
+        except ValueError:
+            local = None
+        if site is None or practitioner is None or service_type is None or local is None or local.tzinfo:
+            errors = {"__all__": "Choose a site, a practitioner, a service and a start time."}
+        else:
+            try:
+                booking_services.booking_request_book(
+                    actor=request.user, booking=booking, practitioner=practitioner, site=site,
+                    service_type=service_type, start=local.replace(tzinfo=ZoneInfo(site.time_zone)),
+                    idempotency_key=_key(request))
+            except ValidationError as error:
+                errors = _errors(error)
+            else:
+                messages.success(request, f"Booked {booking.patient.full_name}.")
+                return redirect("physio:bookings")
+    access.log_patient_access(request, booking.patient, "physio:booking")
+    return render(request, "physio/booking_book.html", {
+        "booking": booking, "sites": sites, "practitioners": practitioners, "services": services, "errors": errors,
+        "post": request.POST, "idempotency_key": uuid.uuid4()}, status=400 if errors else 200)
+
+
+@login_required
 @require_POST
 def booking_dismiss(request, request_id):
     booking = access.get_booking_request_for_user(request.user, request_id)
