@@ -142,3 +142,38 @@ def test_an_intake_changes_the_record_only_where_staff_accept_it(client, practit
     client.post(review, {"accept": ["city"]})
     patient.refresh_from_db()
     assert patient.city == "Harborview" and patient.phone != "555-0100"
+
+
+@pytest.mark.parametrize("visits", [1, 5])
+def test_the_physio_page_costs_the_same_queries_however_long_the_record(
+        client, practitioner, patient, visit, templates, visits, django_assert_num_queries):
+    from apps.physio.services import proms as prom_services
+    from tests.physio.conftest import send
+
+    for n in range(visits):
+        one = VisitFactory(case=visit.case)
+        evaluation_services.pain_assessment_record(actor=practitioner, visit=one, nprs_now=n % 10,
+                                                   regions=[{"region": "knee", "side": "left", "intensity": 3}])
+        evaluation_services.evaluation_start(actor=practitioner, visit=one, content={"goals": f"goal {n}"})
+        plan_services.plan_create(actor=practitioner, patient=patient, title=f"Plan {n}")
+        for code, answers in (("nprs", {"pain": n % 10}), ("koos", {"p1": 1, "p2": 1, "p3": 1, "p4": 1, "p5": 1})):
+            prom_services.prom_submit(instance=send(patient, templates[code], practitioner), answers=answers)
+        send(patient, templates["odi"], practitioner)
+    client.force_login(practitioner)
+    url = reverse("physio:patient", kwargs={"patient_id": patient.pk})
+    client.get(url)
+    # session, user, memberships, role codes, patient, the access-log row, the page shell (2); the record:
+    # responses, open flags, pain maps (2), evaluations, plans, instances, schedules, templates, intake
+    # forms, intakes, visits
+    with django_assert_num_queries(19):
+        page = client.get(url)
+    assert page.status_code == 200
+
+
+def test_a_double_submitted_pain_assessment_is_saved_once(client, practitioner, visit):
+    client.force_login(practitioner)
+    url = reverse("physio:pain_new", kwargs={"visit_id": visit.pk})
+    body = {"nprs_now": "5", "idempotency_key": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"}
+    client.post(url, body)
+    client.post(url, body)
+    assert PainAssessment.objects.for_company(visit.company).count() == 1

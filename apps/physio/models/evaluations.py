@@ -74,12 +74,14 @@ class Evaluation(TenantModel, TimestampedModel):
     signed_by = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                   editable=False)
     signed_digest = models.CharField(max_length=64, blank=True, editable=False)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["patient", "-created_at"], name="evaluation_patient")]
-        constraints = [models.CheckConstraint(
+        constraints = [models.UniqueConstraint(fields=["company", "idempotency_key"], name="evaluation_idempotent"),
+                       models.CheckConstraint(
             condition=Q(status="draft", signed_at__isnull=True) | Q(status="signed", signed_at__isnull=False)
             & ~Q(signed_digest=""), name="evaluation_signed_has_digest")]
 
@@ -126,12 +128,14 @@ class PainAssessment(TenantModel, TimestampedModel):
     aggravating = models.CharField("aggravating factors", max_length=500, blank=True)
     easing = models.CharField("easing factors", max_length=500, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-recorded_at"]
         indexes = [models.Index(fields=["patient", "-recorded_at"], name="pain_patient_recent")]
         constraints = [
+            models.UniqueConstraint(fields=["company", "idempotency_key"], name="pain_idempotent"),
             models.CheckConstraint(condition=Q(nprs_now__lte=10), name="pain_nprs_now_range"),
             models.CheckConstraint(condition=Q(nprs_best__isnull=True) | Q(nprs_best__lte=10), name="pain_nprs_best_range"),
             models.CheckConstraint(condition=Q(nprs_worst__isnull=True) | Q(nprs_worst__lte=10),

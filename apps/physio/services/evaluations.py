@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_log_record
 from apps.clinical.models import canonical_digest
+from apps.core.idempotency import replay_or_create
 from apps.physio import bodymap
 from apps.physio.models import (
     EVALUATION_SECTIONS,
@@ -51,18 +52,26 @@ def _locked(evaluation) -> Evaluation:
             .select_related("visit", "template").get(pk=evaluation.pk))
 
 
-def evaluation_start(*, actor, visit, template=None, content=None, red_flags=None) -> Evaluation:
+def evaluation_start(*, actor, visit, template=None, content=None, red_flags=None, idempotency_key=None) -> Evaluation:
+    """A draft evaluation of the visit (a double submit with the same key returns the first)."""
     if visit.is_locked:
         raise ValidationError("This visit is locked.")
     if template is not None and template.company_id != visit.company_id:
         raise ValidationError({"template": "Unknown template."})
-    with transaction.atomic():
-        evaluation = Evaluation(visit=visit, template=template, author=actor,
-                                content=clean_content(content or {}),
-                                red_flags=clean_red_flags(red_flags or {}, template.red_flag_questions if template else []))
+    cleaned = clean_content(content or {})
+    flags = clean_red_flags(red_flags or {}, template.red_flag_questions if template else [])
+
+    def create():
+        evaluation = Evaluation(visit=visit, template=template, author=actor, content=cleaned, red_flags=flags,
+                                idempotency_key=idempotency_key)
         evaluation._history_user = actor
         evaluation.save()
         audit_log_record(company=visit.company_id, actor=actor, action="evaluation.start", entity=evaluation)
+        return evaluation
+
+    with transaction.atomic():
+        evaluation, _ = replay_or_create(Evaluation.objects.for_company(visit.company_id), key_field="idempotency_key",
+                                         key=idempotency_key, create=create)
     return evaluation
 
 
@@ -148,7 +157,7 @@ def clean_regions(regions) -> list[dict]:
 
 
 def pain_assessment_record(*, actor, visit, nprs_now, nprs_best=None, nprs_worst=None, pain_types=(),
-                           aggravating="", easing="", regions=()) -> PainAssessment:
+                           aggravating="", easing="", regions=(), idempotency_key=None) -> PainAssessment:
     now_value = _nprs(nprs_now, "nprs_now", required=True)
     best, worst = _nprs(nprs_best, "nprs_best"), _nprs(nprs_worst, "nprs_worst")
     if best is not None and worst is not None and best > worst:
@@ -156,14 +165,21 @@ def pain_assessment_record(*, actor, visit, nprs_now, nprs_best=None, nprs_worst
     if not isinstance(pain_types, (list, tuple)) or any(t not in PainType.values for t in pain_types):
         raise ValidationError({"pain_types": "Unknown pain type."})
     rows = clean_regions(list(regions))
-    with transaction.atomic():
+
+    def create():
         assessment = PainAssessment(visit=visit, recorded_by=actor, nprs_now=now_value, nprs_best=best,
                                     nprs_worst=worst, pain_types=sorted(set(pain_types)),
-                                    aggravating=str(aggravating)[:500].strip(), easing=str(easing)[:500].strip())
+                                    aggravating=str(aggravating)[:500].strip(), easing=str(easing)[:500].strip(),
+                                    idempotency_key=idempotency_key)
         assessment._history_user = actor
         assessment.save()
         BodyMapRegion.objects.bulk_create([BodyMapRegion(assessment=assessment, company_id=assessment.company_id, **row)
                                            for row in rows])
         audit_log_record(company=visit.company_id, actor=actor, action="pain_assessment.record", entity=assessment,
                          changes={"nprs_now": now_value, "regions": len(rows)})
+        return assessment
+
+    with transaction.atomic():
+        assessment, _ = replay_or_create(PainAssessment.objects.for_company(visit.company_id),
+                                         key_field="idempotency_key", key=idempotency_key, create=create)
     return assessment

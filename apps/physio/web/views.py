@@ -205,7 +205,8 @@ def evaluation_new(request, visit_id):
         content, red_flags = _posted_evaluation(request, template)
         try:
             evaluation = evaluation_services.evaluation_start(actor=request.user, visit=visit, template=template,
-                                                              content=content, red_flags=red_flags)
+                                                              content=content, red_flags=red_flags,
+                                                              idempotency_key=_key(request))
         except ValidationError as error:
             errors = _errors(error)
         else:
@@ -214,7 +215,8 @@ def evaluation_new(request, visit_id):
     else:
         context = _evaluation_form_context(template=template)
     access.log_patient_access(request, visit.patient, "physio:evaluation_new")
-    context.update(visit=visit, patient=visit.patient, templates=templates)
+    context.update(visit=visit, patient=visit.patient, templates=templates,
+                   idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4())
     return render(request, "physio/evaluation_form.html", context, status=400 if errors else 200)
 
 
@@ -294,7 +296,7 @@ def pain_new(request, visit_id):
                     actor=request.user, visit=visit, nprs_now=request.POST.get("nprs_now"),
                     nprs_best=request.POST.get("nprs_best"), nprs_worst=request.POST.get("nprs_worst"),
                     pain_types=request.POST.getlist("pain_types"), aggravating=request.POST.get("aggravating", ""),
-                    easing=request.POST.get("easing", ""), regions=rows)
+                    easing=request.POST.get("easing", ""), regions=rows, idempotency_key=_key(request))
             except ValidationError as error:
                 errors = _errors(error)
             else:
@@ -307,7 +309,8 @@ def pain_new(request, visit_id):
     return render(request, "physio/pain_form.html", {
         "visit": visit, "patient": visit.patient, "views": bodymap.views(marks), "rows": padded[:ROWS],
         "region_choices": bodymap.choices(), "pain_types": PainType.choices, "errors": errors, "post": request.POST,
-        "picked_types": request.POST.getlist("pain_types"), "scale": range(11)}, status=400 if errors else 200)
+        "picked_types": request.POST.getlist("pain_types"), "scale": range(11),
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4()}, status=400 if errors else 200)
 
 
 # ------------------------------------------------------------------ plans
