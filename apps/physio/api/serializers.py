@@ -43,6 +43,7 @@ class ResponseSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     template = serializers.UUIDField(source="template_id", required=False, allow_null=True)
+    status = serializers.CharField(read_only=True, help_text="active or completed")
     idempotency_key = serializers.UUIDField(required=False, allow_null=True, write_only=True)
     phases = serializers.SerializerMethodField()
 
