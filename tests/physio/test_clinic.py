@@ -177,3 +177,21 @@ def test_a_double_submitted_pain_assessment_is_saved_once(client, practitioner, 
     client.post(url, body)
     client.post(url, body)
     assert PainAssessment.objects.for_company(visit.company).count() == 1
+
+
+def test_rita_at_reception_sends_the_intake_form_but_sees_no_scores(client, reception, practitioner, patient,
+                                                                    templates, northwind):
+    from apps.physio.services import proms as prom_services
+    from tests.physio.conftest import send
+
+    prom_services.prom_submit(instance=send(patient, templates["nprs"], practitioner), answers={"pain": 7})
+    form = IntakeForm.objects.create(company=northwind, name="New physio patient intake")
+    patient.email = "margaret@example.com"
+    patient.save()
+    client.force_login(reception)
+    url = reverse("physio:patient", kwargs={"patient_id": patient.pk})
+    page = client.get(url).content.decode()
+    assert "Send intake form" in page and "Numeric Pain Rating Scale (NPRS)</a></strong>" not in page
+    assert "Pain maps" not in page
+    assert client.post(url, {"action": "send_intake", "form": str(form.pk), "channel": "email"}).status_code == 302
+    assert patient.intakes.count() == 1

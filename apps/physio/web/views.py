@@ -85,41 +85,49 @@ def home(request):
 
 
 # ------------------------------------------------------------------ the patient's physio page
-def _patient_context(request, patient):
-    responses = selectors.responses_for(patient)
-    by_code = {}
-    for response in responses:
-        by_code.setdefault(response.instrument, []).append(response)
+def _patient_context(request, patient, full=True):
+    """The physio record; without ``chart.read`` (reception sending forms) only what is sent."""
     company = patient.company_id
-    return {
-        "patient": patient, "summaries": selectors.summaries(responses),
-        "trends": [charts.trend(code, rows) for code, rows in sorted(by_code.items())],
-        "flags": list(selectors.open_flags(patient)), "pain_maps": selectors.pain_maps(patient),
-        "evaluations": list(selectors.evaluations_for(patient)[:20]), "plans": list(selectors.plans_for(patient)[:20]),
+    context = {
+        "patient": patient, "full": full, "summaries": [], "trends": [], "flags": [], "pain_maps": [],
+        "evaluations": [], "plans": [], "visits": [],
         "instances": selectors.instances_for(patient),
         "schedules": list(PromSchedule.objects.for_company(company).filter(patient=patient, is_active=True)
                           .select_related("template")),
         "templates": list(selectors.templates_of(company)),
         "intake_forms": list(IntakeForm.objects.for_company(company).filter(is_active=True)),
         "intakes": list(IntakeInstance.objects.for_company(company).filter(patient=patient).select_related("form")[:10]),
-        "visits": list(patient.visits.select_related("case").order_by("-visited_at")[:10]),
         "channels": Channel.choices, "modes": PromSchedule.Mode.choices,
         "can_send": access.can_send_proms(request.user), "can_write": access.can_write_physio(request.user),
         "idempotency_key": uuid.uuid4(),
     }
+    if full:
+        responses = selectors.responses_for(patient)
+        by_code = {}
+        for response in responses:
+            by_code.setdefault(response.instrument, []).append(response)
+        context.update(
+            summaries=selectors.summaries(responses),
+            trends=[charts.trend(code, rows) for code, rows in sorted(by_code.items())],
+            flags=list(selectors.open_flags(patient)), pain_maps=selectors.pain_maps(patient),
+            evaluations=list(selectors.evaluations_for(patient)[:20]), plans=list(selectors.plans_for(patient)[:20]),
+            visits=list(patient.visits.select_related("case").order_by("-visited_at")[:10]))
+    return context
 
 
 @login_required
 def patient(request, patient_id):
-    """Everything physio about one patient; POST sends a PROM, schedules one or sends an intake form."""
-    patient = access.get_patient_for_user(request.user, patient_id, access.READ)
+    """Everything physio about one patient; POST sends a PROM, schedules one or sends an intake form.
+    Reception (``prom.send`` without ``chart.read``) sees only the sending part."""
+    full = access.can_read_physio(request.user)
+    patient = access.get_patient_for_user(request.user, patient_id, access.READ if full else access.SEND)
     errors = {}
     if request.method == "POST":
         errors = _patient_post(request, patient)
         if not errors:
             return redirect("physio:patient", patient_id=patient.pk)
     access.log_patient_access(request, patient, "physio")
-    context = _patient_context(request, patient)
+    context = _patient_context(request, patient, full=full)
     context["errors"] = errors
     return render(request, "physio/patient.html", context, status=400 if errors else 200)
 
