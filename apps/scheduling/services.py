@@ -27,11 +27,13 @@ from apps.scheduling.models import (
     Appointment,
     AppointmentSeries,
     AppointmentStatus,
+    AvailabilityOverride,
     BookingRequest,
     PatientContactPreference,
     PractitionerFeed,
     SchedulingSettings,
     ServiceType,
+    TimeOff,
     WaitlistEntry,
     WeeklyAvailability,
 )
@@ -217,6 +219,38 @@ def weekly_availability_add(*, actor, practitioner, site, weekday: int, start_ti
         row._history_user = actor
         row.save()
         audit_log_record(company=row.company_id, actor=actor, action="availability.add", entity=row,
+                         changes=snapshot(row))
+    return row
+
+
+def availability_override_add(*, actor, practitioner, site, date, start_time=None, end_time=None,
+                              note="") -> AvailabilityOverride:
+    """A date whose hours replace the weekly ones; without times, the practitioner is away that day."""
+    if practitioner.company_id != site.company_id:
+        raise ValidationError({"practitioner": "Choose someone of this organization."})
+    if (start_time is None) != (end_time is None) or (start_time and end_time <= start_time):
+        raise ValidationError({"end_time": "Give both times, the end after the start — or neither (closed all day)."})
+    row = AvailabilityOverride(practitioner=practitioner, site=site, date=date, start_time=start_time,
+                               end_time=end_time, unavailable=start_time is None, note=note[:200])
+    row.company_id = site.company_id
+    with transaction.atomic():
+        row._history_user = actor
+        row.save()
+        audit_log_record(company=row.company_id, actor=actor, action="availability_override.add", entity=row,
+                         changes=snapshot(row))
+    return row
+
+
+def time_off_add(*, actor, practitioner, start, end, reason="") -> TimeOff:
+    """The practitioner is away in [start, end) at every site: no slots then (booked ones stay)."""
+    if end <= start:
+        raise ValidationError({"end": "Time off must end after it starts."})
+    row = TimeOff(practitioner=practitioner, start=start, end=end, reason=reason[:200])
+    row.company_id = practitioner.company_id
+    with transaction.atomic():
+        row._history_user = actor
+        row.save()
+        audit_log_record(company=row.company_id, actor=actor, action="time_off.add", entity=row,
                          changes=snapshot(row))
     return row
 

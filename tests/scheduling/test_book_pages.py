@@ -129,3 +129,49 @@ def test_the_day_view_reads_the_same_number_of_queries_for_2_or_20_appointments_
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(_day_url(clinic))
     assert response.content.decode().count('data-testid="appointment"') == 200
+
+
+def test_a_date_with_other_hours_and_time_off_change_pats_free_slots(client, reception, practitioner, clinic,
+                                                                     consult, weekday_hours):
+    from apps.scheduling import availability
+
+    client.force_login(reception)
+    url = reverse("scheduling:working_hours", kwargs={"site_id": clinic.pk}) + f"?practitioner={practitioner.pk}"
+    client.post(url, {"kind": "override", "date": DAY, "start_time": "14:00", "end_time": "15:00"})
+    client.post(url, {"kind": "time_off", "start": "2026-12-02T00:00", "end": "2026-12-03T00:00", "reason": "Course"})
+    refused = client.post(url, {"kind": "time_off", "start": "2026-12-04T10:00", "end": "2026-12-04T09:00"})
+    assert refused.status_code == 200 and "end" in refused.context["time_off_form"].errors
+    slots = availability.free_slots(site=clinic, service_type=consult, first_day=datetime.date(2026, 12, 1), days=3,
+                                    practitioner=practitioner, now=at("2026-11-30", "09:00"))
+    by_day = {}
+    for slot in slots:
+        by_day.setdefault(slot.start.date().isoformat(), []).append(slot.start.strftime("%H:%M"))
+    assert by_day["2026-12-01"] == ["14:00", "14:15", "14:30"]  # only the override's hour
+    assert "2026-12-02" not in by_day  # away all day
+    assert by_day["2026-12-03"][0] == "09:00"
+
+
+def test_rita_turns_off_margarets_text_reminders_from_the_chart(client, reception, patient, clinic):
+    from apps.scheduling.models import PatientContactPreference
+
+    client.force_login(reception)
+    response = client.post(reverse("scheduling:contact_preference", kwargs={"patient_id": patient.pk}),
+                           {"email_reminders": "on"})
+    assert response.status_code == 302
+    preference = PatientContactPreference.objects.for_company(clinic.company).get(patient=patient)
+    assert preference.email_reminders and not preference.sms_reminders
+
+
+def test_the_chart_shows_margarets_appointments_card_to_pat_but_not_to_nora(client, reception, nurse, practitioner,
+                                                                           patient, clinic, consult):
+    services.appointment_book(actor=reception, patient=patient, practitioner=practitioner, site=clinic,
+                              service_type=consult, start=at("2027-01-05", "09:00"))
+    client.force_login(practitioner)
+    chart = client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
+    card_url = reverse("scheduling:patient_appointments", kwargs={"patient_id": patient.pk})
+    assert f'hx-get="{card_url}"' in chart
+    card = client.get(card_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Tue 5 Jan 2027 09:00" in card and "Consultation" in card
+    client.force_login(nurse)
+    assert card_url not in client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
+    assert client.get(card_url).status_code == 403

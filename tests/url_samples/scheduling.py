@@ -74,6 +74,8 @@ SAMPLES = {
     "scheduling:appointment_cancel": _appointment,
     "scheduling:appointment_move": _appointment,
     "scheduling:waitlist_remove": lambda w: {"entry_id": w["waitlist_entry"].pk},
+    "scheduling:contact_preference": lambda w: {"patient_id": w["patient"].pk},
+    "scheduling:patient_appointments": lambda w: {"patient_id": w["patient"].pk},
     "scheduling:feed_revoke": lambda w: {"feed_id": w["sched_feed"].pk},
     "scheduling:feed_ics": lambda w: {"token": w["sched_feed"].token},
     # Public pages: signed in to Southbay, Charlie gets 404 for Northwind's booking page and links.
@@ -124,6 +126,7 @@ BODIES = {
     "scheduling:appointment_move": lambda w: {"start": "2027-02-02T12:00", "practitioner": str(w["sched_doctor"].pk),
                                               "scope": "one"},
     "scheduling:waitlist_remove": lambda w: {"reason": "walk"},
+    "scheduling:contact_preference": lambda w: {"email_reminders": "on", "patient": str(w["patient"].pk)},
     # A service offered by Northwind's doctor at Northwind's site: not choices here (form error 200).
     "scheduling:service_types": lambda w: {"name": "Walk service", "duration_minutes": "30", "price": "10",
                                            "colour": "#123456", "practitioners": [str(w["sched_doctor"].pk)],
@@ -148,6 +151,7 @@ NO_BODY = {
     "scheduling:week": "read-only page",
     "scheduling:slots": "read-only page",
     "scheduling:appointment": "read-only panel",
+    "scheduling:patient_appointments": "read-only card",
     "scheduling:working_hours_remove": "the range is the path argument; no input",
     "scheduling:feeds": "creating a link takes no input (it is the signed-in person's)",
     "scheduling:feed_revoke": "the link is the path argument; no input",

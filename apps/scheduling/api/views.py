@@ -24,6 +24,7 @@ from apps.tenants.access import company_of
 from apps.tenants.models import Resource, Site, User
 
 CONFLICT = {409: OpenApiResponse(description="The time is taken: the conflicting appointments (and dates)")}
+BAD_FILTER = {400: OpenApiResponse(description="A filter that is missing or malformed: field errors")}
 
 
 def _conflict(error: services.AppointmentConflict) -> Response:
@@ -71,7 +72,7 @@ def _key(request, data):
 
 
 # ---------------------------------------------------------------- slots
-@extend_schema(operation_id="scheduling_slot_list", responses=dict)
+@extend_schema(operation_id="scheduling_slot_list", responses={200: dict, **BAD_FILTER})
 @api_view(["GET"])
 def slot_list(request):
     """Free slots: ?site=&service_type= (required), &practitioner=, &date= (site-local), &days= (1–14)."""
@@ -96,7 +97,8 @@ def slot_list(request):
 
 
 # ---------------------------------------------------------------- appointments
-@extend_schema(methods=["GET"], operation_id="scheduling_appointment_list_get", responses=s.AppointmentSerializer)
+@extend_schema(methods=["GET"], operation_id="scheduling_appointment_list_get",
+               responses={200: dict, **BAD_FILTER})
 @extend_schema(methods=["POST"], operation_id="scheduling_appointment_list_post", request=s.BookSerializer,
                responses={201: s.AppointmentSerializer, **CONFLICT})
 @api_view(["GET", "POST"])
@@ -187,7 +189,8 @@ def appointment_cancel(request, appointment_id):
 
 
 # ---------------------------------------------------------------- series
-@extend_schema(methods=["GET"], operation_id="scheduling_series_list_get", responses=s.SeriesSerializer)
+@extend_schema(methods=["GET"], operation_id="scheduling_series_list_get",
+               responses={200: dict, **BAD_FILTER})
 @extend_schema(methods=["POST"], operation_id="scheduling_series_list_post", request=s.SeriesCreateSerializer,
                responses={201: s.SeriesSerializer, **CONFLICT})
 @api_view(["GET", "POST"])
@@ -236,7 +239,7 @@ def series_detail(request, series_id):
 
 
 # ---------------------------------------------------------------- waitlist
-@extend_schema(methods=["GET"], operation_id="scheduling_waitlist_list_get", responses=s.WaitlistSerializer)
+@extend_schema(methods=["GET"], operation_id="scheduling_waitlist_list_get", responses={200: dict, **BAD_FILTER})
 @extend_schema(methods=["POST"], operation_id="scheduling_waitlist_list_post", request=s.WaitlistAddSerializer,
                responses={201: s.WaitlistSerializer})
 @api_view(["GET", "POST"])

@@ -7,7 +7,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from apps.tenants.access import company_of
 from apps.tenants.models import Site
 
 FHIR_JSON = "application/fhir+json"
+BAD_SEARCH = {400: OpenApiResponse(description="A search parameter that is missing or malformed")}
 
 
 def _reference_id(request, name, kind):
@@ -41,7 +42,7 @@ def appointment(request, appointment_id):
     return Response(resources.appointment_resource(row), content_type=FHIR_JSON)
 
 
-@extend_schema(operation_id="fhir_appointment_search", responses=dict)
+@extend_schema(operation_id="fhir_appointment_search", responses={200: dict, **BAD_SEARCH})
 @api_view(["GET"])
 def appointment_search(request):
     """Search by ``patient`` (required), optionally ``status``."""
@@ -76,7 +77,7 @@ def schedule(request, practitioner_id):
                     content_type=FHIR_JSON)
 
 
-@extend_schema(operation_id="fhir_slot_search", responses=dict)
+@extend_schema(operation_id="fhir_slot_search", responses={200: dict, **BAD_SEARCH})
 @api_view(["GET"])
 def slot_search(request):
     """Free slots: ``schedule`` (Schedule/<practitioner id>, optional), ``service-type`` and ``site``

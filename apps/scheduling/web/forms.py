@@ -159,3 +159,22 @@ class PublicDetailsForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise ValidationError("Leave this empty.")
         return ""
+
+
+class OverrideForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+                                 help_text="Blank: away all day")
+    end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    note = forms.CharField(required=False, max_length=200)
+
+
+class TimeOffForm(forms.Form):
+    start = forms.CharField(label="Away from (site time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.CharField(label="Back at (site time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(required=False, max_length=200)
+
+
+class ContactPreferenceForm(forms.Form):
+    email_reminders = forms.BooleanField(required=False, label="E-mail reminders")
+    sms_reminders = forms.BooleanField(required=False, label="Text (SMS) reminders")

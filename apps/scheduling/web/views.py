@@ -4,6 +4,7 @@ shows are recorded in the access log. htmx requests get the fragment (the bookin
 appointment panel), others the whole page, so every action also works without JavaScript."""
 
 import datetime
+import uuid
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.models import AccessLog
@@ -25,9 +28,11 @@ from apps.scheduling import access, availability, ical, selectors, services
 from apps.scheduling.models import (
     BLOCKING_STATUSES,
     Appointment,
+    AvailabilityOverride,
     BookingRequest,
     PractitionerFeed,
     ServiceType,
+    TimeOff,
     WaitlistEntry,
     WeeklyAvailability,
 )
@@ -37,6 +42,7 @@ from apps.scheduling.web import forms
 from apps.tenants.models import Resource, Site, User
 
 ROW_MINUTES = 15
+_PLACEHOLDER = uuid.UUID(int=0)
 DAY_FIRST_HOUR, DAY_LAST_HOUR = 7, 19
 S = Appointment.Status
 
@@ -106,7 +112,9 @@ def day(request, site_id):
     the_day = _date_param(request, zone)
     by_room = request.GET.get("by") == "room"
     window_start, window_end = _day_window(site, the_day)
-    appointments = list(selectors.day_appointments(site=site, start=window_start, end=window_end))
+    appointments = list(selectors.day_book_rows(site=site, start=window_start, end=window_end))
+    for a in appointments:
+        a.site = site  # the one site of the page (its time zone), not a query per row
     people = list(selectors.book_practitioners(site=site))
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True).order_by("name"))
     ranges = availability.working_ranges(site=site, practitioner_ids=[p.pk for p in people], first_day=the_day,
@@ -136,13 +144,19 @@ def day(request, site_id):
         whole = -(-minutes // ROW_MINUTES) if ceil else minutes // ROW_MINUTES
         return max(1, int(whole) + 1)
 
+    # Each link is built by string (one reverse per kind, not one per cell: 200 appointments and
+    # hundreds of free cells are rendered on a busy day).
+    book_url = reverse("scheduling:book", kwargs={"site_id": site.pk})
+    appointment_url = reverse("scheduling:appointment", kwargs={"appointment_id": _PLACEHOLDER})
+
     def place(a):
         row = row_of(max(a.start, grid_start))
         span = max(1, row_of(min(a.end, window_end), ceil=True) - row)
-        return {"a": a, "row": row, "span": span, "local_start": a.start.astimezone(zone),
-                "local_end": a.end.astimezone(zone), "counts": counts.get(a.patient_id, {})}
+        local_start, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
+        return {"a": a, "row": row, "span": span, "when": f"{local_start:%H:%M}–{local_end:%H:%M}",
+                "url": appointment_url.replace(str(_PLACEHOLDER), str(a.pk)), "counts": counts.get(a.patient_id, {})}
 
-    def free_cells(busy, working):
+    def free_cells(busy, working, query):
         cells = []
         for index, local in enumerate(times):
             start = localise(local, site.time_zone)
@@ -152,7 +166,8 @@ def day(request, site_id):
                 continue
             if any(b.start < end and start < b.end for b in busy):
                 continue
-            cells.append({"row": index + 1, "local": local})
+            cells.append({"row": index + 1, "label": f"{local:%H:%M}",
+                          "url": f"{book_url}?{query}&start={local:%Y-%m-%dT%H:%M}"})
         return cells
 
     columns = []
@@ -160,7 +175,7 @@ def day(request, site_id):
         for resource in resources:
             mine = [a for a in active if a.resource_id == resource.pk]
             columns.append({"key": resource.pk, "label": resource.name, "kind": "resource",
-                            "items": [place(a) for a in mine], "free": free_cells(mine, None)})
+                            "items": [place(a) for a in mine], "free": free_cells(mine, None, f"resource={resource.pk}")})
     else:
         shown_ids = {p.pk for p in people}
         extra = {a.practitioner_id: a.practitioner for a in active if a.practitioner_id not in shown_ids}
@@ -171,7 +186,9 @@ def day(request, site_id):
                 continue
             columns.append({"key": person.pk, "label": person.full_name or person.email, "kind": "practitioner",
                             "items": [place(a) for a in mine],
-                            "free": free_cells(mine, working)})
+                            "free": free_cells(mine, working, f"practitioner={person.pk}")})
+    for column in columns:
+        column["html"] = _column_html(column)
     freed_rows = [{"a": a, "local_start": a.start.astimezone(zone),
                    "matches": selectors.match_entries(a, waiting) if a.start > timezone.now() else []}
                   for a in freed]
@@ -181,6 +198,41 @@ def day(request, site_id):
         "previous": the_day - datetime.timedelta(days=1), "next": the_day + datetime.timedelta(days=1),
         "sites": access.book_sites(request.user), "row_minutes": ROW_MINUTES,
     })
+
+
+def _plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _column_html(column) -> str:
+    """A column's free cells and appointments as HTML, built in Python: a busy day has hundreds of
+    them and the template engine would spend most of the page's time on them. Every value is escaped."""
+    parts = []
+    for cell in column["free"]:
+        parts.append(format_html(
+            '<a class="book-free" style="grid-row: {0}; order: {0}" href="{1}" hx-get="{1}" hx-target="#panel" '
+            'data-testid="free"><span class="book-free-label">{2} free</span></a>', cell["row"], cell["url"],
+            cell["label"]))
+    for item in column["items"]:
+        a, counts = item["a"], item["counts"]
+        meta = [a.service_type.name]
+        if a.resource_id:
+            meta.append(a.resource.name)
+        if column["kind"] == "resource":
+            meta.append(str(a.practitioner))
+        meta.append(str(a.get_status_display()))
+        if a.overbooked:
+            meta.append("overbooked")
+        if counts.get("noshows"):
+            meta.append(_plural(counts["noshows"], "no-show"))
+        if counts.get("late_cancellations"):
+            meta.append(_plural(counts["late_cancellations"], "late cancel"))
+        parts.append(format_html(
+            '<a class="book-appt status-{0}{1}" style="grid-row: {2} / span {3}; order: {2}; --colour: {4}" '
+            'href="{5}" hx-get="{5}" hx-target="#panel" data-testid="appointment"><strong>{6}</strong> {7}'
+            '<span class="book-meta">{8}</span></a>', a.status, " overbooked" if a.overbooked else "", item["row"],
+            item["span"], a.service_type.colour, item["url"], item["when"], a.patient.full_name, " · ".join(meta)))
+    return mark_safe("".join(parts))  # noqa: S308 — every part above went through format_html
 
 
 @login_required
@@ -485,22 +537,84 @@ def working_hours(request, site_id):
     people = selectors.book_practitioners(site=site)
     practitioner_id = uuid_param(request, "practitioner")
     person = people.filter(pk=practitioner_id).first() if practitioner_id else None
-    form = forms.AvailabilityForm(request.POST or None)
-    if request.method == "POST" and person is not None and form.is_valid():
+    kind = request.POST.get("kind", "weekly")
+    data = request.POST if request.method == "POST" else None
+    form = forms.AvailabilityForm(data if kind == "weekly" else None)
+    override_form = forms.OverrideForm(data if kind == "override" else None)
+    time_off_form = forms.TimeOffForm(data if kind == "time_off" else None)
+    chosen = {"weekly": form, "override": override_form, "time_off": time_off_form}.get(kind, form)
+    if request.method == "POST" and person is None:
+        chosen.is_valid()
+        chosen.add_error(None, "Choose a practitioner first.")
+    elif request.method == "POST" and chosen.is_valid():
         try:
-            services.weekly_availability_add(actor=request.user, practitioner=person, site=site, **form.cleaned_data)
+            if kind == "override":
+                services.availability_override_add(actor=request.user, practitioner=person, site=site,
+                                                   **override_form.cleaned_data)
+            elif kind == "time_off":
+                cleaned = time_off_form.cleaned_data
+                services.time_off_add(actor=request.user, practitioner=person,
+                                      start=forms.site_time(cleaned["start"], site.time_zone),
+                                      end=forms.site_time(cleaned["end"], site.time_zone, "end"),
+                                      reason=cleaned["reason"])
+            else:
+                services.weekly_availability_add(actor=request.user, practitioner=person, site=site,
+                                                 **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_service_errors(chosen, error)
         else:
-            messages.success(request, "Added.")
+            messages.success(request, "Saved.")
             return redirect(reverse("scheduling:working_hours", kwargs={"site_id": site.pk})
                             + f"?practitioner={person.pk}")
-    elif request.method == "POST" and person is None:
-        form.add_error(None, "Choose a practitioner first.")
     rows = (WeeklyAvailability.objects.for_company(site.company_id).filter(site=site)
             .select_related("practitioner").order_by("practitioner__last_name", "weekday", "start_time"))
+    zone = ZoneInfo(site.time_zone)
+    today_local = timezone.now().astimezone(zone).date()
+    overrides = (AvailabilityOverride.objects.for_company(site.company_id).filter(site=site, date__gte=today_local)
+                 .select_related("practitioner").order_by("date", "start_time"))
+    away = (TimeOff.objects.for_company(site.company_id).filter(end__gte=timezone.now())
+            .select_related("practitioner").order_by("start"))
     return render(request, "scheduling/working_hours.html", {
-        "site": site, "people": people, "person": person, "form": form, "rows": rows})
+        "site": site, "people": people, "person": person, "form": form, "override_form": override_form,
+        "time_off_form": time_off_form, "rows": rows, "overrides": overrides,
+        "away": [(t, t.start.astimezone(zone), t.end.astimezone(zone)) for t in away]})
+
+
+@login_required
+@tenant_page
+@require_GET
+def patient_appointments(request, patient_id):
+    """A patient's next appointments, counts and reminder preferences (the chart loads it by htmx)."""
+    from apps.scheduling.models import PatientContactPreference
+
+    patient = access.get_patient_for_booking(request.user, patient_id)
+    access.require_manage(request.user)
+    upcoming = list(selectors.appointments_for_patient(patient.company_id, patient)
+                    .filter(start__gte=timezone.now() - datetime.timedelta(hours=12)).order_by("start")[:10])
+    access.log_book_access(request, upcoming)
+    counts = selectors.attendance_counts(company_id=patient.company_id, patient_ids=[patient.pk]).get(patient.pk, {})
+    preference = PatientContactPreference.objects.for_company(patient.company_id).filter(patient=patient).first()
+    return _render(request, "scheduling/patient_appointments.html", "scheduling/_patient_appointments.html", {
+        "patient": patient, "counts": counts,
+        "upcoming": [{"a": a, "local_start": a.start.astimezone(ZoneInfo(a.site.time_zone))} for a in upcoming],
+        "email_reminders": preference.email_reminders if preference else True,
+        "sms_reminders": preference.sms_reminders if preference else True})
+
+
+@login_required
+@tenant_page
+@require_POST
+def contact_preference(request, patient_id):
+    """The patient's reminder channels (e-mail, SMS), set by staff who work the book."""
+    patient = access.get_patient_for_booking(request.user, patient_id)
+    access.require_manage(request.user)
+    form = forms.ContactPreferenceForm(request.POST)
+    form.is_valid()
+    services.contact_preference_set(actor=request.user, patient=patient,
+                                    email_reminders=form.cleaned_data.get("email_reminders", False),
+                                    sms_reminders=form.cleaned_data.get("sms_reminders", False))
+    messages.success(request, "Reminder preferences saved.")
+    return redirect("scheduling:patient_appointments", patient_id=patient.pk)
 
 
 @login_required
