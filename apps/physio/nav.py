@@ -15,14 +15,14 @@ register_nav_item("My exercises", "physio:portal", roles={Role.PATIENT}, order=2
 
 
 def prom_chart_section(request, patient):
-    """PROM scores with their change and MCID, and the open urgent flags — two queries."""
-    from apps.physio import access, selectors
+    """The chart's "Physio: outcome measures" card. It costs the chart no query: htmx loads its
+    content (PROM scores with their change and MCID, open urgent flags — two queries) from
+    physio:chart_card, which is also a page of its own without JavaScript."""
+    from apps.physio import access
 
     if not access.can_read_physio(request.user):
         return None
-    context = selectors.chart_summary(patient)
-    context.update(patient=patient, can_ack=access.can_read_physio(request.user))
-    return "physio/_chart_section.html", context
+    return "physio/_chart_section.html", {"patient_id": patient.pk}
 
 
 register_chart_section(prom_chart_section, order=40)

@@ -51,7 +51,7 @@ def test_margaret_answers_on_her_phone_pat_sees_the_score_and_the_link_is_then_u
     chart = browser_page
     _signed_in(chart, live_server, client, margarets_gad7["pat"])
     chart.goto(live_server.url + reverse("clinical:chart", kwargs={"patient_id": margarets_gad7["margaret"].pk}))
-    section = chart.get_by_role("region", name="Physio: outcome measures")
+    section = chart.get_by_role("region", name="Physio: outcome measures")  # htmx swaps the card in
     expect(section.get_by_role("row").filter(has_text="GAD-7")).to_contain_text("10 · Moderate")
 
     page.goto(link)

@@ -108,9 +108,8 @@ def test_the_chart_takes_the_same_queries_for_2_or_20_rows(client, practitioner,
     url = reverse("clinical:chart", args=[patient.pk])
     client.get(url)  # the idle-timeout middleware touches a fresh session once; measure the next view
     # session, user, patient, memberships, role codes, allergies, problems, medications, latest vitals,
-    # visits, their notes, the access-log row; the page shell: unread badge, tenant; scheduling's chart
-    # section (2); physio's chart section: open PROM flags, PROM responses
-    with django_assert_num_queries(18):
+    # visits, their notes, the access-log row; the page shell: unread badge, tenant
+    with django_assert_num_queries(14):
         response = client.get(url)
     body = response.content.decode()
     assert "Substance 0" in body and "Note by" in body

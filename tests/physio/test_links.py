@@ -44,7 +44,10 @@ def test_margaret_answers_gad7_item_by_item_then_submits_and_the_score_is_on_her
 
     client.force_login(practitioner)
     chart = client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
-    assert "GAD-7" in chart and "10 · Moderate" in chart
+    card = reverse("physio:chart_card", kwargs={"patient_id": patient.pk})
+    assert f'hx-get="{card}"' in chart  # the chart's card loads by htmx (no query on the chart)
+    shown = client.get(card, headers={"HX-Request": "true"}).content.decode()
+    assert "GAD-7" in shown and "10 · Moderate" in shown and "<html" not in shown
 
 
 def test_a_used_link_says_it_was_already_used_and_a_second_submit_adds_nothing(client, patient, practitioner,

@@ -27,7 +27,7 @@ def test_phq9_item_9_above_0_tells_the_clinician_at_once_and_stays_on_the_chart_
     assert "item 9" in told.first().title
 
     client.force_login(practitioner)
-    chart_url = reverse("clinical:chart", kwargs={"patient_id": patient.pk})
+    chart_url = reverse("physio:chart_card", kwargs={"patient_id": patient.pk})
     assert "Urgent:" in client.get(chart_url).content.decode()
     client.post(reverse("physio:flag_acknowledge", kwargs={"flag_id": flag.pk}), {"note": "Phoned; safe, GP informed"})
     flag.refresh_from_db()

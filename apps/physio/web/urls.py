@@ -12,6 +12,7 @@ urlpatterns = [
     path("outcomes/", views.outcomes, name="outcomes"),
     path("library/", views.library, name="library"),
     path("patients/<uuid:patient_id>/", views.patient, name="patient"),
+    path("patients/<uuid:patient_id>/chart-card/", views.chart_card, name="chart_card"),
     path("patients/<uuid:patient_id>/trends/<slug:instrument>/", views.trend, name="trend"),
     path("patients/<uuid:patient_id>/plans/new/", views.plan_new, name="plan_new"),
     path("visits/<uuid:visit_id>/evaluations/new/", views.evaluation_new, name="evaluation_new"),

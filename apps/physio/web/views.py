@@ -172,6 +172,17 @@ def _patient_post(request, patient) -> dict:
 
 @login_required
 @require_GET
+def chart_card(request, patient_id):
+    """The chart's outcome-measure card (htmx swaps it in; without JavaScript a page of its own)."""
+    patient = access.get_patient_for_user(request.user, patient_id, access.READ)
+    access.log_patient_access(request, patient, "physio:chart_card")
+    context = {"section": {**selectors.chart_summary(patient), "patient": patient}, "patient": patient}
+    template = "physio/_chart_card.html" if request.htmx else "physio/chart_card.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
 def trend(request, patient_id, instrument):
     """One instrument's scores over time, with the band shading and the MCID."""
     patient = access.get_patient_for_user(request.user, patient_id, access.READ)
