@@ -37,7 +37,7 @@ demo: seed
 	@echo "Rounds is starting on http://$(DEMO_ADDR)/accounts/login/ — demo logins (password rounds-demo):"
 	@echo "  coordinator@northwind.example  director@northwind.example  faculty@northwind.example"
 	@echo "  resident@northwind.example     student@northwind.example   clinician@northwind.example"
-	@echo "  clinic: practitioner@ nurse@ reception@ patient@northwind.example"
+	@echo "  clinic: practitioner@ nurse@ reception@ billing@ patient@northwind.example"
 	@echo "  hospital: labtech@ pharmacist@northwind.example (and nurse@, practitioner@)"
 	@echo "  CCC: ccc-chair@ im-resident@northwind.example (faculty@ chairs surgery's)"
 	@echo "  (the same at @southbay.example, but patient@)   platform superuser: admin@rounds.example"

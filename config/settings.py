@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.hospital",
     "apps.hours",
     "apps.billing",
+    "apps.physio",
     "apps.analytics",
     "apps.ccc",
 ]

@@ -52,6 +52,7 @@ urlpatterns = [
     path("api/", include("apps.hospital.api.urls")),
     path("api/", include("apps.scheduling.api.urls")),
     path("api/", include("apps.billing.api.urls")),
+    path("api/", include("apps.physio.api.urls")),
     re_path(r"^api/", api_not_found),  # last under api/: an unknown API address is a JSON 404
     path("programs/", include("apps.academics.web.urls")),
     # One progress page (analytics); the assessments-era address keeps working.
@@ -63,6 +64,7 @@ urlpatterns = [
     path("clinic/", include("apps.clinical.web.urls")),
     path("schedule/", include("apps.scheduling.web.urls")),
     path("billing/", include("apps.billing.web.urls")),
+    path("physio/", include("apps.physio.web.urls")),
     path("ccc/", include("apps.ccc.web.urls")),
     path("hours/", include("apps.hours.web.urls")),
     path("hospital/", include("apps.hospital.web.urls")),
@@ -70,6 +72,7 @@ urlpatterns = [
     path("fhir/", include("apps.clinical.fhir.urls")),
     path("fhir/", include("apps.scheduling.fhir.urls")),
     path("fhir/", include("apps.billing.fhir.urls")),
+    path("fhir/", include("apps.physio.fhir.urls")),
     re_path(r"^fhir/", fhir_views.not_found),  # last under fhir/: an unknown address is an OperationOutcome 404
     path("", include("apps.tenants.web.urls")),
 ]

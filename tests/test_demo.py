@@ -140,3 +140,29 @@ def test_the_demo_internal_medicine_ccc_and_surgery_packets(client):
     packet = client.get(reverse("ccc:resident", args=[surgery.pk, riley.pk]))
     assert packet.status_code == 200
     assert 'class="suggested"' in packet.content.decode()
+
+
+def test_harbor_street_physio_patients_have_evaluations_maps_plans_and_improving_proms(client):
+    from apps.physio.models import Evaluation, ExerciseFeedback, PainAssessment, PromFlag, PromResponse
+
+    with unscoped("test: the physio demo"):
+        northwind = Company.objects.get(subdomain="northwind")
+        responses = list(PromResponse.objects.for_company(northwind).order_by("submitted_at"))
+        patients = {r.patient_id for r in responses}
+        assert len(patients) == 4
+        for patient_id in patients:
+            assert Evaluation.objects.for_company(northwind).filter(patient_id=patient_id, status="signed").exists()
+            assert PainAssessment.objects.for_company(northwind).filter(patient_id=patient_id).count() == 2
+            own = [r for r in responses if r.patient_id == patient_id and r.instrument != "phq9"]
+            assert 3 <= len(own) <= 4
+            first, last = own[0].score, own[-1].score
+            better = last > first if own[0].instrument == "lefs" else last < first
+            assert better, own[0].instrument
+        assert ExerciseFeedback.objects.for_company(northwind).count() >= 4
+        flags = PromFlag.objects.for_company(northwind).filter(acknowledged_at__isnull=True)
+        assert flags.count() == 1 and flags.get().kind == "phq9_item9"
+        practitioner = User.objects.get(email="practitioner@northwind.example")
+        flagged = flags.get().patient
+    client.force_login(practitioner)
+    page = client.get(reverse("physio:patient", kwargs={"patient_id": flagged.pk})).content.decode()
+    assert "Urgent:" in page and "Neck Disability Index" in page and page.count('class="bodymap"') == 2

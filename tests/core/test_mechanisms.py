@@ -45,4 +45,4 @@ def test_seed_demo_runs_each_contexts_demo_in_layer_order():
     names = [module.__name__ for module in demo_modules()]
     assert names == ["apps.tenants.demo", "apps.reference.demo", "apps.academics.demo", "apps.assessments.demo",
                      "apps.clinical.demo", "apps.scheduling.demo", "apps.hospital.demo", "apps.hours.demo",
-                     "apps.billing.demo", "apps.analytics.demo", "apps.ccc.demo"]
+                     "apps.billing.demo", "apps.physio.demo", "apps.analytics.demo", "apps.ccc.demo"]

@@ -23,7 +23,7 @@ register one when you add a URL.
 from importlib import import_module
 
 MODULES = ["tenants", "academics", "reference", "assessments", "analytics", "notifications", "clinical",
-           "scheduling", "hospital", "hours", "billing", "ccc"]
+           "scheduling", "hospital", "hours", "billing", "physio", "ccc"]
 
 
 def contexts():

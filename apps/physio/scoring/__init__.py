@@ -1,0 +1,1 @@
+"""PROM scoring engine: pure functions, no ORM. ``registry.score(code, answers)``."""
