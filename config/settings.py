@@ -376,3 +376,8 @@ STORAGES["lab_reports"] = (
 # The API schema names the FHIR appointment statuses' enum (other contexts have "status" fields too).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["AppointmentStatusEnum"] = (
     "apps.scheduling.models.AppointmentStatus")
+# Two "urgency" choice sets (the lab's and the waitlist's) get their own names in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "LabOrderUrgencyEnum": "apps.hospital.models.LabOrder.Urgency",
+    "WaitlistUrgencyEnum": "apps.scheduling.models.WaitlistEntry.Urgency",
+})

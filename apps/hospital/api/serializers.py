@@ -84,7 +84,7 @@ class DraftSerializer(serializers.ModelSerializer):
                   "site_id", "patient_id", "created_at"]
 
 
-class DecisionSerializer(serializers.Serializer):
+class DraftDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

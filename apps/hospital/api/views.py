@@ -119,12 +119,12 @@ def draft_detail(request, draft_id):
     return Response(s.DraftSerializer(draft).data)
 
 
-@extend_schema(operation_id="hospital_draft_decide", request=s.DecisionSerializer,
+@extend_schema(operation_id="hospital_draft_decide", request=s.DraftDecisionSerializer,
                responses={200: s.DraftSerializer, **CONFLICT})
 @api_view(["POST"])
 def draft_decide(request, draft_id):
     draft = access.get_draft_for_user(request.user, draft_id)
-    data = _input(s.DecisionSerializer, request)
+    data = _input(s.DraftDecisionSerializer, request)
     service = services.draft_approve if data["decision"] == "approve" else services.draft_reject
     draft, conflict = _call(service, actor=request.user, draft=draft, reason=data["reason"])
     return conflict or Response(s.DraftSerializer(draft).data)
