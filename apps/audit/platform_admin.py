@@ -251,3 +251,17 @@ class AuditedImportMixin:
             changes={"import_type": row.import_type, **changes}, severity=AuditLog.Severity.NOTICE,
             entity_id=str(row.object_id or obj.pk),
         )
+
+
+class ReadOnlyAdmin(PlatformAdmin):
+    """Shown to platform superusers, never written there: signed or ledger rows (notes' revisions,
+    appointments, invoices and payments, PROM responses, beds…) change only through their services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

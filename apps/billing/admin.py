@@ -3,7 +3,7 @@ invoices, lines and payments are read-only here — they change only through the
 
 from django.contrib import admin
 
-from apps.audit.platform_admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin, ReadOnlyAdmin
 from apps.billing.models import BillingSettings, CatalogItem, Invoice, InvoiceLine, Payment
 
 
@@ -19,16 +19,6 @@ class CatalogItemAdmin(PlatformAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
 
-
-class ReadOnlyAdmin(PlatformAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invoice)

@@ -3,7 +3,7 @@ the admin can no more change a signed note than the service or the API can."""
 
 from django.contrib import admin
 
-from apps.audit.platform_admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin, ReadOnlyAdmin
 from apps.clinical.models import (
     Addendum,
     Allergy,
@@ -36,18 +36,6 @@ class RolePermissionAdmin(PlatformAdmin):
 class NoteTemplateAdmin(PlatformAdmin):
     list_display = ["name", "company", "is_active"]
 
-
-class ReadOnlyAdmin(PlatformAdmin):
-    """Signed content: shown, never written (so nothing here to audit)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Note)

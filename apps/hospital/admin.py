@@ -4,7 +4,7 @@ they change only through the services, which keep the beds, the ledger and the c
 
 from django.contrib import admin
 
-from apps.audit.platform_admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin, ReadOnlyAdmin
 from apps.hospital.models import (
     Admission,
     Bed,
@@ -19,17 +19,6 @@ from apps.hospital.models import (
     StockMove,
     Ward,
 )
-
-
-class ReadOnlyAdmin(PlatformAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ward)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from apps.audit.platform_admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin, ReadOnlyAdmin
 from apps.physio.models import (
     BookingRequest,
     Evaluation,
@@ -26,17 +26,6 @@ from apps.physio.models import (
     PromTemplateVersion,
     TreatmentPlan,
 )
-
-
-class ReadOnlyAdmin(PlatformAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PromTemplateForm(forms.ModelForm):

@@ -4,7 +4,7 @@ constraints' errors turned into clear conflicts); settings and service types are
 
 from django.contrib import admin
 
-from apps.audit.platform_admin import PlatformAdmin
+from apps.audit.platform_admin import PlatformAdmin, ReadOnlyAdmin
 from apps.scheduling.models import (
     Appointment,
     AppointmentSeries,
@@ -18,17 +18,6 @@ from apps.scheduling.models import (
     WaitlistEntry,
     WeeklyAvailability,
 )
-
-
-class ReadOnlyAdmin(PlatformAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Appointment)
