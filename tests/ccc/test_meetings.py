@@ -194,3 +194,15 @@ def test_carlas_pages_open(client, committee, meeting):
     client.force_login(committee["residents"][0].user)
     assert client.get(reverse("ccc:my_reviews")).status_code == 200
     assert client.get(reverse("ccc:meeting_new", args=[program.pk])).status_code == 404
+
+
+def test_the_chair_opening_a_residents_packet_leaves_an_access_log_row(client, committee, meeting):
+    from apps.audit.models import AccessLog
+    from apps.ccc import services
+
+    services.meeting_start(actor=committee["chair"], meeting=meeting)
+    ana = committee["residents"][0]
+    client.force_login(committee["chair"])
+    assert client.get(reverse("ccc:resident", args=[meeting.pk, ana.pk])).status_code == 200
+    rows = AccessLog.objects.for_company(committee["program"].company).filter(actor=committee["chair"])
+    assert rows.filter(entity_id=str(ana.pk)).exists()
