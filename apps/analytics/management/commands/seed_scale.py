@@ -25,7 +25,7 @@ import uuid
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from apps.academics.models import AcademicYear, Block, Faculty, Learner, Program, RotationAssignment, RotationType
@@ -157,6 +157,13 @@ class Builder:
             # bulk synthetic data: a crash loses the whole seed anyway, so no wait for the WAL flush
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no per-row deferred key checks queued
+            # the staging joins (learners, visits) hash in memory instead of spilling to disk in batches
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            try:
+                with transaction.atomic():  # only before the session's first temporary table
+                    cursor.execute("SET LOCAL temp_buffers = '256MB'")
+            except DatabaseError:
+                pass
             world = self._tenants(cursor)
             programs = self._programs(cursor, world, specialty, epa_set, epa_ids)
             with indexes_deferred(BULK_TABLES, log=lambda line: sys.stderr.write(line + "\n")):
