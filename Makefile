@@ -81,7 +81,7 @@ stop:
 clean-db: stop
 	rm -rf var/pgdata
 
-## make bench SIZE=S|M: seed that size if needed, benchmark key pages, write docs/benchmarks.md
+## make bench SIZE=S|M|L: seed that size if needed, benchmark key pages, write docs/benchmarks.md
 SIZE ?= S
 bench: install
 	$(PY) bench/run.py --size $(SIZE)

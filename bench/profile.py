@@ -145,7 +145,8 @@ def main():
     run.call_command("migrate", verbosity=0)
     users, learner, program, year = run.ensure_data(options.size)
     run.rls.use_app_login()
-    urls, _missing = run.pages(learner, program, year, users.get("practitioner"))
+    ward, meeting = users.pop("ward", None), users.pop("ccc_meeting", None)
+    urls, _missing = run.pages(learner, program, year, users.get("practitioner"), ward, meeting)
     labels = [*urls, POST_PAGE] if options.page == "all" else [options.page]
     for label in labels:
         if label not in urls and label != POST_PAGE:

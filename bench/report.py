@@ -22,7 +22,8 @@ def _size_section(size, result):
              f"Run {result['when']} · {result['cpus']} CPUs · gunicorn {result['gunicorn']} · {result['load']} · "
              f"sessions: {result.get('sessions', 'db')} · Celery: {result.get('celery_worker', 'n/a')}.",
              f"Machine load (`uptime`) before: {result.get('uptime_before', 'not captured')}; "
-             f"after: {result.get('uptime_after', 'not captured')}.", "",
+             f"after: {result.get('uptime_after', 'not captured')}.",
+             _seed_line(result), "",
              "| Page | p50 ms | p95 ms | req/s | errors | p50 ÷ floor | queries | status |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for label, timing in result["pages"].items():
@@ -33,12 +34,35 @@ def _size_section(size, result):
         lines.append(f"| {label} | {timing['p50_ms']} | {timing['p95_ms']} | {timing['rps']} | {timing['errors']} | "
                      f"{timing['p50_ms'] / floor:.1f}× | {queries.get('queries', '—')} | {queries.get('status', '—')} |")
     lines += _post_lines(result.get("post"))
+    lines += _booking_lines(result.get("booking"))
     refresh = result["refresh"]
     lines += ["", f"CONCURRENT refresh of all views: {refresh['total_ms']} ms ({refresh['outcome']}); per view: "
               + ", ".join(f"{name} {ms} ms" for name, ms in sorted(refresh["views_ms"].items())) + "."]
     if result["missing_pages"]:
         lines.append(f"Not measured (route not present when the bench ran): {', '.join(result['missing_pages'])}.")
     return lines
+
+
+def _seed_line(result):
+    """How long ``seed_scale`` took for this size's data (recorded by the run that seeded it)."""
+    seconds = result.get("seed_seconds")
+    if seconds is None:
+        return "Seeding time: not recorded (the data was seeded before bench/run.py recorded it)."
+    when = f" (seeded {result['seed_when']})" if result.get("seed_when") else ""
+    return (f"Seeding time (`seed_scale --size {result['size']}`, all steps, indexes and ANALYZE): "
+            f"{seconds / 60:.1f} min{when}.")
+
+
+def _booking_lines(booking):
+    """The booking throughput entry (written by the scheduling bench into ``result["booking"]``):
+    shown as it comes, one row of its values."""
+    if not booking:
+        return []
+    if not isinstance(booking, dict):
+        return ["", f"Booking throughput: {booking}"]
+    keys = [key for key, value in booking.items() if not isinstance(value, (dict, list))]
+    return ["", "| Booking throughput | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys),
+            "| concurrent booking of the same slots | " + " | ".join(str(booking[key]) for key in keys) + " |"]
 
 
 def _post_lines(post):
@@ -84,6 +108,28 @@ def _targets(results):
         over = ", ".join(f"{page} {q['queries']}" for page, q in result["queries"].items() if q["queries"] > 12)
         lines.append(f"| ≤ 12 queries per page at {size} | max {most}{f' (over: {over})' if over else ''} | "
                      f"{_verdict(most <= 12)} |")
+    for size, result in (("L", results.get("L")), ("M", m), ("S", s)):
+        if not result:
+            continue
+        floor = result["pages"]["framework floor"]["p50_ms"]
+        others = [(timing["p50_ms"] / floor, label) for label, timing in result["pages"].items()
+                  if timing.get("p50_ms") and label not in KEY_PAGES + CLINIC_PAGES + ("framework floor",)]
+        if others:
+            worst_other = max(others)
+            lines.append(f"| every other page p50 ≤ 3× floor (at {size}) | worst {worst_other[1]} "
+                         f"{worst_other[0]:.1f}× | {_verdict(worst_other[0] <= 3)} |")
+    large = results.get("L")
+    if large and s:
+        ratios = [(large["pages"][p]["p50_ms"] / s["pages"][p]["p50_ms"], p) for p in large["pages"]
+                  if p != "framework floor" and large["pages"][p].get("p50_ms") and s["pages"].get(p, {}).get("p50_ms")]
+        if ratios:
+            worst_l = max(ratios)
+            lines.append(f"| every page p50 at L ≤ 1.5× at S | worst {worst_l[1]} {worst_l[0]:.2f}× | "
+                         f"{_verdict(worst_l[0] <= 1.5)} |")
+    if large:
+        seconds = large.get("seed_seconds")
+        lines.append(f"| seed_scale --size L ≤ 20 min | {f'{seconds / 60:.1f} min' if seconds else 'not recorded'} | "
+                     f"{_verdict(seconds <= 1200) if seconds else '—'} |")
     if m and s:
         ratio = max((m["pages"][p]["p50_ms"] / s["pages"][p]["p50_ms"], p) for p in KEY_PAGES
                     if m["pages"].get(p, {}).get("p50_ms") and s["pages"].get(p, {}).get("p50_ms"))
@@ -102,8 +148,11 @@ def _targets(results):
 
 def write_report(root):
     results = _load(Path(root))
-    lines = ["# Benchmarks", "", "Written by `make bench SIZE=S|M` (bench/run.py → bench/report.py); do not edit by "
-             "hand. Data: `manage.py seed_scale` (COPY, synthetic tenants). Load: threads + http.client against "
+    lines = ["# Benchmarks", "", "Written by `make bench SIZE=S|M|L` (bench/run.py → bench/report.py); do not edit by "
+             "hand. Each size has its own database (rounds_bench_s, _m, _l) on the embedded server, seeded on first "
+             "use by `manage.py seed_scale --size <size>` (S ≈ 10k assessments in a minute or two, M = 1M, L = 16M "
+             "assessments, 16M work-hour entries and a 1M-patient clinic: rows generated in PostgreSQL, indexes "
+             "and keys built after the load; L needs ≈ 25 GB of disk; the seeding time is shown per size). Load: threads + http.client against "
              "gunicorn on 127.0.0.1 with a signed-in program coordinator's session (a faculty member's for the "
              "assessment form and its POST); queries counted with the Django test client on a warm second visit "
              "(with database sessions this includes the session read and save; with Redis sessions there are none). "

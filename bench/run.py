@@ -1,4 +1,4 @@
-"""Rounds benchmark: `make bench SIZE=S` (or M). See docs/benchmarks.md for what it measures.
+"""Rounds benchmark: `make bench SIZE=S` (or M, L). See docs/benchmarks.md for what it measures.
 
 Seeds the size with seed_scale if its companies are missing, starts gunicorn on 127.0.0.1 only,
 signs a session in, measures p50/p95 of key pages with a small threaded http.client load
@@ -52,7 +52,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from apps.academics.models import AcademicYear, Learner  # noqa: E402
+from apps.academics.models import AcademicYear, Faculty, Learner  # noqa: E402
 from apps.analytics.management.commands.seed_scale import synthetic_scale  # noqa: E402
 from apps.analytics.models import AnalyticsRefresh  # noqa: E402
 from apps.analytics.services import analytics_refresh  # noqa: E402
@@ -62,6 +62,7 @@ from apps.core.scoping import unscoped  # noqa: E402
 from apps.tenants.models import Company, User  # noqa: E402
 
 PREFIXES = {"S": "scale", "M": "scalem", "L": "scalel"}
+SEEDED = {}  # seed_scale's duration when this run seeded the size (else the last results file's)
 TIME_LIMIT_SECONDS = 60  # per page, on top of the request count bound
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -72,7 +73,8 @@ def ensure_data(size):
         if not Company.objects.filter(subdomain=f"{prefix}-0").exists():
             started = time.monotonic()
             call_command("seed_scale", "--size", size, "--company-prefix", prefix)
-            print(f"seeded {size} in {time.monotonic() - started:.1f}s")
+            SEEDED.update(seconds=round(time.monotonic() - started, 1), when=time.strftime("%Y-%m-%d %H:%M UTC"))
+            print(f"seeded {size} in {SEEDED['seconds']}s")
         synthetic_scale(prefix)  # levels, for data seeded before seed_scale created them
         coordinator = User.objects.get(email=f"coordinator-0-0@{prefix}.example")
         resident = User.objects.get(email=f"resident-0-0-0@{prefix}.example")
@@ -91,6 +93,7 @@ def ensure_data(size):
             learner.program.hours_program_id = Learner.objects.filter(user__email=f"resident-hours-0@{prefix}.example"
                                                                       ).values_list("program_id", flat=True).first()
         users["nurse"], users["ward"] = ensure_hospital_ward(coordinator.company)
+        users["ccc_chair"], users["ccc_meeting"] = ensure_ccc_meeting(learner.program, coordinator)
     return users, learner, learner.program, year
 
 
@@ -133,6 +136,54 @@ def ensure_hospital_ward(company, beds=40):
     return nurse, ward
 
 
+def ensure_ccc_meeting(program, coordinator, milestones=6):
+    """Issue 19's CCC packet page: the synthetic program gets a synthetic milestone set (placeholder
+    wording, ``milestones`` subcompetencies), each EPA mapped to two of them, and a planned
+    mid-year meeting of its 30 residents chaired by faculty-…-0 (created once per size database,
+    through the CCC services). Returns the chair and the meeting."""
+    import datetime
+
+    from apps.academics.models import Program
+    from apps.ccc import services
+    from apps.ccc.models import CCCMeeting, Period
+    from apps.reference.models import EPA, Competency, Milestone, MilestoneSet
+
+    meeting = CCCMeeting.objects.for_company(program.company_id).filter(program=program).first()
+    if meeting is None:
+        competency, _ = Competency.objects.get_or_create(code="bench-synthetic", defaults={
+            "name": "Synthetic competency (bench)", "abbreviation": "SYN", "display_order": 99})
+        milestone_set, _ = MilestoneSet.objects.get_or_create(
+            specialty_id=program.specialty_id, version="1",
+            defaults={"name": "Synthetic milestones", "effective_date": datetime.date(2023, 7, 1)})
+        for number in range(1, milestones + 1):
+            Milestone.objects.get_or_create(milestone_set=milestone_set, subcompetency_code=f"SYN{number}", defaults={
+                "competency": competency, "title": f"Synthetic subcompetency {number}", "display_order": number,
+                **{f"level_{level}": f"Placeholder level {level} wording." for level in range(1, 6)}})
+        Program.objects.filter(pk=program.pk).update(milestone_set=milestone_set)
+        program.milestone_set_id = milestone_set.pk
+        epas = list(EPA.objects.filter(epa_set_id=program.epa_set_id).order_by("number").values_list("pk", flat=True))
+        milestone_ids = list(Milestone.objects.filter(milestone_set=milestone_set).order_by("display_order")
+                             .values_list("pk", flat=True))
+        # each EPA is evidence for two subcompetencies (as a real mapping: a few, not all)
+        services.mapping_set(actor=coordinator, program=program, weights={
+            (epa, milestone_ids[(index + shift) % len(milestone_ids)]): 1
+            for index, epa in enumerate(epas) for shift in (0, 1)})
+        faculty = list(Faculty.objects.for_company(program.company_id).filter(program=program)
+                       .order_by("user__email").values_list("user_id", flat=True)[:4])
+        learners = list(Learner.objects.for_company(program.company_id).filter(program=program)
+                        .values_list("pk", flat=True))
+        meeting = services.meeting_create(
+            actor=coordinator, program=program, academic_year=AcademicYear.objects.filter(program=program).first(),
+            period=Period.MID_YEAR, date=datetime.date(2026, 12, 8), chair=User.objects.get(pk=faculty[0]),
+            member_ids=faculty, learner_ids=learners)
+    return meeting.chair, meeting
+
+
+def ccc_pages(meeting, learner):
+    """One resident's CCC packet (two years of EPA evidence against the program's milestones)."""
+    return {"CCC packet": reverse("ccc:resident", args=[meeting.pk, learner.pk])}
+
+
 def hospital_pages(ward):
     """The bed board and the ward's MAR for the 40-bed bench ward (issue 16)."""
     return {"bed board (40 beds)": reverse("hospital:bed_board", args=[ward.site_id]),
@@ -165,7 +216,7 @@ def clinical_pages(practitioner):
             "patient chart": reverse("clinical:chart", args=[patient.pk])}
 
 
-def pages(learner, program, year, practitioner=None, ward=None):
+def pages(learner, program, year, practitioner=None, ward=None, meeting=None):
     found = {
         "framework floor": reverse("bench_floor"),
         "learner progress": reverse("analytics_learner_progress", args=[learner.pk]),
@@ -178,13 +229,15 @@ def pages(learner, program, year, practitioner=None, ward=None):
             [("hours:compliance", {"program_id": getattr(program, "hours_program_id", None)})]
         ) if getattr(program, "hours_program_id", None) else None,
         **(hospital_pages(ward) if ward is not None else {}),
+        **(ccc_pages(meeting, learner) if meeting is not None else {}),
     }
     # the form is for assessors, clinic pages for the practitioner, the compliance report for its program's
     # coordinator; the rest for the coordinator
     personas = {"assessment form (GET)": "faculty", "patient search (name)": "practitioner",
                 "patient search (MRN)": "practitioner", "patient chart": "practitioner",
                 "work-hour compliance (100 residents)": "hours_coordinator",
-                "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse"}  # the ward's own nurse
+                "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse",  # the ward's own nurse
+                "CCC packet": "ccc_chair"}
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
@@ -392,8 +445,8 @@ def main():
     call_command("migrate", verbosity=0)  # a size's database starts empty the first time
     users, learner, program, year = ensure_data(options.size)
     rls.use_app_login()
-    ward = users.pop("ward", None)
-    urls, missing = pages(learner, program, year, users.get("practitioner"), ward)
+    ward, meeting = users.pop("ward", None), users.pop("ccc_meeting", None)
+    urls, missing = pages(learner, program, year, users.get("practitioner"), ward, meeting)
     if options.only:
         wanted = {label.strip() for label in options.only.split(",")} | {"framework floor"}
         urls = {label: value for label, value in urls.items() if label in wanted}
@@ -403,6 +456,12 @@ def main():
               "missing_pages": missing, "queries": count_queries(users, urls), "refresh": time_refresh(),
               "sessions": settings.SESSION_ENGINE.rsplit(".", 1)[-1] + (" (Redis)" if settings.REDIS_URL else ""),
               "uptime_before": machine_load()}
+    previous = ROOT / "bench" / f"results-{options.size}.json"
+    if SEEDED:
+        result["seed_seconds"], result["seed_when"] = SEEDED["seconds"], SEEDED["when"]
+    elif previous.exists():  # the data was seeded by an earlier run: keep the time it recorded
+        earlier = json.loads(previous.read_text())
+        result.update({key: earlier[key] for key in ("seed_seconds", "seed_when") if key in earlier})
     with unscoped("bench: row counts"):
         from apps.assessments.models import EPAAssessment
         result["assessments_total"] = EPAAssessment.all_objects.count()

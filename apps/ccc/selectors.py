@@ -85,8 +85,9 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
         if program.epa_set_id else []
     milestones = program_milestones(program)
     mappings = defaultdict(dict)  # milestone id → {epa id: weight}
-    for row in EvidenceMapping.objects.for_company(company_id).filter(program=program):
-        mappings[row.milestone_id][row.epa_id] = row.weight
+    for milestone_id, epa_id, weight in (EvidenceMapping.objects.for_company(company_id).filter(program=program)
+                                         .values_list("milestone_id", "epa_id", "weight")):
+        mappings[milestone_id][epa_id] = weight
     top = scale_top_of(program)
     levels = (MilestoneAssessment.objects.for_company(company_id).filter(learner_id__in=ids)
               .select_related("academic_year", "milestone").order_by("academic_year__start_date", "period", "pk"))
