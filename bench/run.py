@@ -91,7 +91,34 @@ def ensure_data(size):
             learner.program.hours_program_id = Learner.objects.filter(user__email=f"resident-hours-0@{prefix}.example"
                                                                       ).values_list("program_id", flat=True).first()
         users["nurse"], users["ward"] = ensure_hospital_ward(coordinator.company)
+        users["reception"], users["booking_world"] = ensure_scheduling_day()
     return users, learner, learner.program, year
+
+
+def ensure_scheduling_day():
+    """Issue 13's bench: bench/scheduling.py's clinic (its own company: 10 practitioners with 200
+    appointments on one day, a free practitioner and 50 patients for the booking test), created once
+    per size database. Returns the reception persona and the booking test's world."""
+    from bench import scheduling
+
+    world = scheduling.seed(refill=False)
+    return world["reception"], world
+
+
+def scheduling_pages():
+    """The appointment book's day view of the bench clinic (issue 13), for reception."""
+    from bench import scheduling
+
+    site_id = scheduling.bench_site_id()
+    return {scheduling.DAY_PAGE: scheduling.day_url(site_id) if site_id else None}
+
+
+def booking_load(port, cookie, world):
+    """Issue 13's throughput test against gunicorn: 50 clients POST the booking API for the same 20
+    slots; exactly 20 appointments, 30 clean 409s, no error."""
+    from bench import scheduling
+
+    return scheduling.booking_throughput(world, scheduling.http_poster(port, cookie))
 
 
 def ensure_hospital_ward(company, beds=40):
@@ -178,13 +205,15 @@ def pages(learner, program, year, practitioner=None, ward=None):
             [("hours:compliance", {"program_id": getattr(program, "hours_program_id", None)})]
         ) if getattr(program, "hours_program_id", None) else None,
         **(hospital_pages(ward) if ward is not None else {}),
+        **scheduling_pages(),
     }
     # the form is for assessors, clinic pages for the practitioner, the compliance report for its program's
     # coordinator; the rest for the coordinator
     personas = {"assessment form (GET)": "faculty", "patient search (name)": "practitioner",
                 "patient search (MRN)": "practitioner", "patient chart": "practitioner",
                 "work-hour compliance (100 residents)": "hours_coordinator",
-                "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse"}  # the ward's own nurse
+                "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse",  # the ward's own nurse
+                "day view (10 practitioners, 200 appointments)": "reception"}
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
@@ -393,6 +422,7 @@ def main():
     users, learner, program, year = ensure_data(options.size)
     rls.use_app_login()
     ward = users.pop("ward", None)
+    booking_world = users.pop("booking_world", None)
     urls, missing = pages(learner, program, year, users.get("practitioner"), ward)
     if options.only:
         wanted = {label.strip() for label in options.only.split(",")} | {"framework floor"}
@@ -419,6 +449,8 @@ def main():
         result["celery_worker"] = "1 worker process (drains e-mail + refresh tasks)" if worker else "none (eager tasks)"
         result["post"] = post_load(options.port, cookies["faculty"], post_choices(users["faculty"]),
                                    requests=options.post_requests, threads=options.post_threads)
+        if booking_world is not None:
+            result["booking"] = booking_load(options.port, cookies["reception"], booking_world)
     finally:
         server.terminate()
         server.wait(timeout=30)
