@@ -191,7 +191,7 @@ def http_poster(port, cookie):
                "Content-Type": "application/json"}
 
     def post(url, body):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
         try:
             conn.request("POST", url, body=json.dumps(body), headers=headers)
             response = conn.getresponse()

@@ -6,11 +6,12 @@ model of another app). Every view and API endpoint that shows such a record call
     access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
 
 Entries are collected during the request (``AuditContextMiddleware``) or the Celery task
-(task_prerun/task_postrun) and written in ONE bulk insert at its end — before the response
+(task_prerun/task_postrun) and written in ONE insert at its end (INSERT … SELECT FROM json_to_recordset) — before the response
 leaves, so a page whose reads could not be logged is a 500, not a silent gap. Outside both (a
 shell, a management command) each call writes at once; wrap loops in ``access_log_batch()``.
 """
 
+import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -32,8 +33,10 @@ ACCESS_LOGGED_MODELS: set[str] = {
 _COLUMNS = ("company_id", "actor_id", "action", "entity_type", "entity_id", "ip_address", "user_agent", "endpoint",
             "method", "status_code", "created_at")
 _TYPES = ("uuid", "uuid", "text", "text", "text", "inet", "text", "text", "text", "smallint", "timestamptz")
-_INSERT = (f'INSERT INTO "{AccessLog._meta.db_table}" ({", ".join(_COLUMNS)}) SELECT * FROM unnest('
-           + ", ".join(f"%s::{kind}[]" for kind in _TYPES) + ")")
+# One JSON parameter (json.dumps is C; a parameter per column would be quoted element by element).
+_INSERT = (f'INSERT INTO "{AccessLog._meta.db_table}" ({", ".join(_COLUMNS)}) SELECT {", ".join(_COLUMNS)} '
+           f"FROM json_to_recordset(%s::json) AS entry("
+           + ", ".join(f"{name} {kind}" for name, kind in zip(_COLUMNS, _TYPES, strict=True)) + ")")
 
 
 class AccessBatch:
@@ -59,15 +62,15 @@ class AccessBatch:
         entries, self.entries, self.seen = self.entries, [], set()
         if not entries:
             return 0
-        columns = [list(column) for column in zip(*entries, strict=True)]
         status = _COLUMNS.index("status_code")
-        columns[status] = [code or self.status_code for code in columns[status]]
+        rows = json.dumps([{**dict(zip(_COLUMNS, entry, strict=True)), "status_code": entry[status] or self.status_code}
+                           for entry in entries], default=str)
         # Written after the view or task, when its tenant may be unbound (a task's tenant ends in
         # task_postrun before this runs; a task may read several companies): under the bypass,
         # each entry carrying the company of the record it names (row_company_id).
         with rls.bypass("access log: each entry carries its record's company"), \
                 connections[router.db_for_write(AccessLog)].cursor() as cursor:
-            cursor.execute(_INSERT, columns)  # one INSERT statement, whatever the number of entries
+            cursor.execute(_INSERT, [rows])  # one INSERT statement, whatever the number of entries
         return len(entries)
 
 
