@@ -6,6 +6,7 @@ from pathlib import Path
 KEY_PAGES = ("learner progress", "program dashboard", "roster", "schedule grid", "assessment form (GET)")
 CLINIC_PAGES = ("patient search (name)", "patient search (MRN)", "patient chart", "bed board (40 beds)",
                 "ward MAR (40 patients)")
+DAY_PAGE = "day view (10 practitioners, 200 appointments)"  # issue 13 (bench/scheduling.py)
 
 
 def _load(root):
@@ -74,6 +75,33 @@ def _post_lines(post):
             f"{post['p95_ms']} | {post['requests']} | {post['errors']} | {post['saved']} | {post['saved_distinct']} |"]
 
 
+def _booking_lines(booking):
+    """Issue 13: 50 clients booking the same 20 slots through the API under gunicorn."""
+    if not booking:
+        return []
+    answers = ", ".join(f"{code}: {count}" for code, count in booking["answers"].items())
+    return ["", "| Booking test | clients | slots | appointments made | answers | wall s | exact |",
+            "|---|---:|---:|---:|---|---:|---:|",
+            f"| booking API, {booking['clients']} clients on the same {booking['slots']} slots | {booking['clients']} | "
+            f"{booking['slots']} | {booking['appointments']} | {answers} | {booking['wall_s']} | "
+            f"{'yes' if booking['ok'] else '**no**'} |"]
+
+
+def _scheduling_targets(size, result):
+    lines = []
+    day = result["pages"].get(DAY_PAGE, {})
+    if day.get("p50_ms"):
+        ratio = day["p50_ms"] / result["pages"]["framework floor"]["p50_ms"]
+        lines.append(f"| day view (10 practitioners, 200 appointments) p50 ≤ 3× floor (at {size}) | {ratio:.1f}× | "
+                     f"{_verdict(ratio <= 3)} |")
+    if result.get("booking"):
+        booking = result["booking"]
+        lines.append(f"| booking: {booking['clients']} clients on {booking['slots']} slots → exactly {booking['slots']} "
+                     f"appointments, the rest 409, 0 errors (at {size}) | {booking['appointments']} appointments; "
+                     + ", ".join(f"{code}: {n}" for code, n in booking["answers"].items()) + f" | {_verdict(booking['ok'])} |")
+    return lines
+
+
 def _post_target(results):
     measured = [(size, results[size]["post"]) for size in ("M", "S") if results.get(size, {}).get("post")]
     if not measured:
@@ -104,6 +132,7 @@ def _targets(results):
             lines.append(f"| patient search, chart, bed board and MAR p50 ≤ 3× floor (target at M; shown at {size}) | worst "
                          f"{worst_clinic[1]} {worst_clinic[0]:.1f}× | "
                          f"{_verdict(worst_clinic[0] <= 3) if size == 'M' else 'reference'} |")
+        lines += _scheduling_targets(size, result)
         most = max(q["queries"] for q in result["queries"].values())
         over = ", ".join(f"{page} {q['queries']}" for page, q in result["queries"].items() if q["queries"] > 12)
         lines.append(f"| ≤ 12 queries per page at {size} | max {most}{f' (over: {over})' if over else ''} | "

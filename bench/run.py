@@ -94,7 +94,34 @@ def ensure_data(size):
                                                                       ).values_list("program_id", flat=True).first()
         users["nurse"], users["ward"] = ensure_hospital_ward(coordinator.company)
         users["ccc_chair"], users["ccc_meeting"] = ensure_ccc_meeting(learner.program, coordinator)
+        users["reception"], users["booking_world"] = ensure_scheduling_day()
     return users, learner, learner.program, year
+
+
+def ensure_scheduling_day():
+    """Issue 13's bench: bench/scheduling.py's clinic (its own company: 10 practitioners with 200
+    appointments on one day, a free practitioner and 50 patients for the booking test), created once
+    per size database. Returns the reception persona and the booking test's world."""
+    from bench import scheduling
+
+    world = scheduling.seed(refill=False)
+    return world["reception"], world
+
+
+def scheduling_pages():
+    """The appointment book's day view of the bench clinic (issue 13), for reception."""
+    from bench import scheduling
+
+    site_id = scheduling.bench_site_id()
+    return {scheduling.DAY_PAGE: scheduling.day_url(site_id) if site_id else None}
+
+
+def booking_load(port, cookie, world):
+    """Issue 13's throughput test against gunicorn: 50 clients POST the booking API for the same 20
+    slots; exactly 20 appointments, 30 clean 409s, no error."""
+    from bench import scheduling
+
+    return scheduling.booking_throughput(world, scheduling.http_poster(port, cookie))
 
 
 def ensure_hospital_ward(company, beds=40):
@@ -230,6 +257,7 @@ def pages(learner, program, year, practitioner=None, ward=None, meeting=None):
         ) if getattr(program, "hours_program_id", None) else None,
         **(hospital_pages(ward) if ward is not None else {}),
         **(ccc_pages(meeting, learner) if meeting is not None else {}),
+        **scheduling_pages(),
     }
     # the form is for assessors, clinic pages for the practitioner, the compliance report for its program's
     # coordinator; the rest for the coordinator
@@ -237,7 +265,7 @@ def pages(learner, program, year, practitioner=None, ward=None, meeting=None):
                 "patient search (MRN)": "practitioner", "patient chart": "practitioner",
                 "work-hour compliance (100 residents)": "hours_coordinator",
                 "bed board (40 beds)": "nurse", "ward MAR (40 patients)": "nurse",  # the ward's own nurse
-                "CCC packet": "ccc_chair"}
+                "CCC packet": "ccc_chair", "day view (10 practitioners, 200 appointments)": "reception"}
     return ({label: (url, personas.get(label, "coordinator")) for label, url in found.items() if url},
             [label for label, url in found.items() if not url])
 
@@ -446,6 +474,7 @@ def main():
     users, learner, program, year = ensure_data(options.size)
     rls.use_app_login()
     ward, meeting = users.pop("ward", None), users.pop("ccc_meeting", None)
+    booking_world = users.pop("booking_world", None)
     urls, missing = pages(learner, program, year, users.get("practitioner"), ward, meeting)
     if options.only:
         wanted = {label.strip() for label in options.only.split(",")} | {"framework floor"}
@@ -478,6 +507,8 @@ def main():
         result["celery_worker"] = "1 worker process (drains e-mail + refresh tasks)" if worker else "none (eager tasks)"
         result["post"] = post_load(options.port, cookies["faculty"], post_choices(users["faculty"]),
                                    requests=options.post_requests, threads=options.post_threads)
+        if booking_world is not None:
+            result["booking"] = booking_load(options.port, cookies["reception"], booking_world)
     finally:
         server.terminate()
         server.wait(timeout=30)

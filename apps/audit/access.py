@@ -6,15 +6,17 @@ model of another app). Every view and API endpoint that shows such a record call
     access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
 
 Entries are collected during the request (``AuditContextMiddleware``) or the Celery task
-(task_prerun/task_postrun) and written in ONE bulk insert at its end — before the response
+(task_prerun/task_postrun) and written in ONE insert at its end (INSERT … SELECT FROM json_to_recordset) — before the response
 leaves, so a page whose reads could not be logged is a 500, not a silent gap. Outside both (a
 shell, a management command) each call writes at once; wrap loops in ``access_log_batch()``.
 """
 
+import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
 from apps.audit import context
 from apps.audit.models import AccessLog
@@ -26,29 +28,49 @@ ACCESS_LOGGED_MODELS: set[str] = {
 }
 
 
+# The columns one entry fills, in the order of the tuples the batch keeps (no model instance per
+# entry: a page listing 200 patients would spend more on building and saving them than on itself).
+_COLUMNS = ("company_id", "actor_id", "action", "entity_type", "entity_id", "ip_address", "user_agent", "endpoint",
+            "method", "status_code", "created_at")
+_TYPES = ("uuid", "uuid", "text", "text", "text", "inet", "text", "text", "text", "smallint", "timestamptz")
+# One JSON parameter (json.dumps is C; a parameter per column would be quoted element by element).
+_INSERT = (f'INSERT INTO "{AccessLog._meta.db_table}" ({", ".join(_COLUMNS)}) SELECT {", ".join(_COLUMNS)} '
+           f"FROM json_to_recordset(%s::json) AS entry("
+           + ", ".join(f"{name} {kind}" for name, kind in zip(_COLUMNS, _TYPES, strict=True)) + ")")
+
+
 class AccessBatch:
     def __init__(self):
-        self.entries: list[AccessLog] = []
+        self.entries: list[tuple] = []
         self.seen: set[tuple] = set()
         self.status_code: int | None = None
 
     def add(self, entry: AccessLog):
-        key = (entry.actor_id, entry.action, entry.entity_type, entry.entity_id)
+        """Add an (unsaved) ``AccessLog``."""
+        self.add_row((entry.company_id, entry.actor_id, entry.action, entry.entity_type, entry.entity_id,
+                      entry.ip_address, entry.user_agent, entry.endpoint, entry.method, entry.status_code,
+                      entry.created_at))
+
+    def add_row(self, row: tuple):
+        """Add an entry as a tuple of ``_COLUMNS`` values."""
+        key = (row[1], row[2], row[3], row[4])  # actor, action, entity type, entity id
         if key not in self.seen:
             self.seen.add(key)
-            self.entries.append(entry)
+            self.entries.append(row)
 
     def flush(self):
         entries, self.entries, self.seen = self.entries, [], set()
         if not entries:
             return 0
-        for entry in entries:
-            entry.status_code = entry.status_code or self.status_code
+        status = _COLUMNS.index("status_code")
+        rows = json.dumps([{**dict(zip(_COLUMNS, entry, strict=True)), "status_code": entry[status] or self.status_code}
+                           for entry in entries], default=str)
         # Written after the view or task, when its tenant may be unbound (a task's tenant ends in
         # task_postrun before this runs; a task may read several companies): under the bypass,
         # each entry carrying the company of the record it names (row_company_id).
-        with rls.bypass("access log: each entry carries its record's company"):
-            AccessLog.objects.bulk_create(entries)  # one INSERT statement
+        with rls.bypass("access log: each entry carries its record's company"), \
+                connections[router.db_for_write(AccessLog)].cursor() as cursor:
+            cursor.execute(_INSERT, [rows])  # one INSERT statement, whatever the number of entries
         return len(entries)
 
 
@@ -77,26 +99,41 @@ def access_log_record(*, actor, obj_or_queryset, action: str = AccessLog.Action.
     if action not in AccessLog.Action.values:
         raise ValueError(f"Unknown access action {action!r}: one of {AccessLog.Action.values}")
     objs = [obj_or_queryset] if isinstance(obj_or_queryset, models.Model) else list(obj_or_queryset)
-    ctx = context.from_request(request) if request is not None else context.current()
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    entries = []
+    rows = []
     for obj in objs:
         model = obj.__class__
         if not is_access_logged(model):
             raise ValueError(f"{model._meta.label} is not access-logged: set access_logged = True on the model")
-        entries.append(AccessLog(
-            company_id=row_company_id(obj), actor_id=actor_id, action=action,
-            entity_type=model._meta.label, entity_id=str(obj.pk),
-            ip_address=ctx.ip_address, user_agent=ctx.user_agent, endpoint=ctx.endpoint, method=ctx.method,
-        ))
+        rows.append((model._meta.label, obj.pk, row_company_id(obj)))
+    return _log(actor=actor, rows=rows, action=action, request=request)
+
+
+def access_log_rows(*, actor, model, rows, action: str = AccessLog.Action.VIEW, request=None) -> int:
+    """Like ``access_log_record`` for a page that read ``model``'s rows with ``.values()``:
+    ``rows`` are ``(pk, company_id)`` pairs, one per record shown. Returns the number of entries."""
+    if action not in AccessLog.Action.values:
+        raise ValueError(f"Unknown access action {action!r}: one of {AccessLog.Action.values}")
+    if not is_access_logged(model):
+        raise ValueError(f"{model._meta.label} is not access-logged: set access_logged = True on the model")
+    label = model._meta.label
+    return _log(actor=actor, rows=[(label, pk, company_id) for pk, company_id in rows], action=action, request=request)
+
+
+def _log(*, actor, rows, action, request) -> int:
+    """Collect ``rows`` of (model label, pk, company id) in the current batch (or write them now)."""
+    ctx = context.from_request(request) if request is not None else context.current()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    entries = [(company_id, actor_id, action, label, str(pk), ctx.ip_address, ctx.user_agent, ctx.endpoint,
+                ctx.method, None, now) for label, pk, company_id in rows]
     batch = _batch.get()
     if batch is None:
-        with access_log_batch() as now:
+        with access_log_batch() as now_batch:
             for entry in entries:
-                now.add(entry)
+                now_batch.add_row(entry)
     else:
         for entry in entries:
-            batch.add(entry)
+            batch.add_row(entry)
     return len(entries)
 
 

@@ -10,7 +10,7 @@ is recorded with ``log_book_access`` (the access log).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from apps.audit.access import access_log_record
+from apps.audit.access import access_log_record, access_log_rows
 from apps.audit.models import AccessLog
 from apps.clinical.access import get_in_company_or_404, require_code, sites_with_code, user_has_code
 from apps.core.access import company_of
@@ -109,6 +109,14 @@ def get_patient_for_booking(user, patient_id):
     from apps.clinical.access import get_patient_for_user
 
     return get_patient_for_user(user, patient_id)
+
+
+def log_book_rows(request, rows, action=AccessLog.Action.LIST) -> None:
+    """``log_book_access`` for a page that read its appointments as values: ``rows`` are
+    (appointment id, company id) pairs, one entry each (one insert at the end of the request)."""
+    from apps.scheduling.models import Appointment
+
+    access_log_rows(actor=request.user, model=Appointment, rows=rows, action=action, request=request)
 
 
 def log_book_access(request, appointments, action=AccessLog.Action.LIST) -> None:

@@ -264,6 +264,17 @@ def weekly_availability_remove(*, actor, availability) -> None:
 
 
 # ---------------------------------------------------------------- booking
+def _works_at(practitioner, site) -> bool:
+    """A clinical role at ``site`` (or one not tied to a site) or weekly hours there: the people
+    who have a column in the site's book."""
+    from apps.clinical.access import clinical_codes
+
+    codes = clinical_codes(practitioner)
+    if codes.get(site.pk) or codes.get(None):
+        return True
+    return WeeklyAvailability.objects.for_company(site.company_id).filter(site=site, practitioner=practitioner).exists()
+
+
 def _check_parties(*, patient, practitioner, site, service_type, resource):
     company_id = site.company_id
     for name, row in (("patient", patient), ("practitioner", practitioner), ("service_type", service_type),
@@ -272,6 +283,9 @@ def _check_parties(*, patient, practitioner, site, service_type, resource):
             raise ValidationError({name: "Not found in this organization."})
     if getattr(patient, "deleted_at", None) is not None:
         raise ValidationError({"patient": "This patient record was removed."})
+    if not _works_at(practitioner, site):
+        raise ValidationError({"practitioner": f"{practitioner} does not work at {site.name}: give them a role "
+                                               "or working hours there first."})
     if not service_type.active:
         raise ValidationError({"service_type": "This service is no longer offered."})
     offered_by = {p.pk for p in service_type.practitioners.all()}

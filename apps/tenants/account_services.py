@@ -1,16 +1,15 @@
 """Writes about a person's own sign-in: the index of their sessions and the password-reset throttle."""
 
-import datetime
 import hashlib
 from importlib import import_module
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from apps.audit.services import audit_log_record
+from apps.core.ratelimit import rate_allowed
 from apps.tenants.models import UserSession
 
 
@@ -97,17 +96,7 @@ def password_reset_allowed(*, email: str, ip: str | None) -> bool:
     """Count this request against the address and the client address; False when either is over its
     hourly limit (the caller then sends nothing, and says the same thing as always)."""
     address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    allowed = _count(f"rounds:pwreset:email:{address}") <= settings.ROUNDS_PASSWORD_RESET_PER_EMAIL
+    limits = [(f"pwreset:email:{address}", settings.ROUNDS_PASSWORD_RESET_PER_EMAIL)]
     if ip:
-        allowed = _count(f"rounds:pwreset:ip:{ip}") <= settings.ROUNDS_PASSWORD_RESET_PER_IP and allowed
-    return allowed
-
-
-def _count(key: str) -> int:
-    hour = datetime.timedelta(hours=1).total_seconds()
-    cache.add(key, 0, timeout=hour)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=hour)
-        return 1
+        limits.append((f"pwreset:ip:{ip}", settings.ROUNDS_PASSWORD_RESET_PER_IP))
+    return rate_allowed(limits)

@@ -103,3 +103,13 @@ def southbay_charlie(southbay, make_user):
     """Charlie works the book at Southbay's own clinic: every Northwind id must be a 404 to him."""
     clinic = SiteFactory(institution__company=southbay, name="Southbay Family Clinic")
     return make_user(southbay, Role.RECEPTION, Role.PRACTITIONER, site=clinic, email="charlie@southbay.example")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    """The public booking pages count requests in the cache (locmem here): each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -136,3 +136,21 @@ def test_pats_secret_calendar_link_lists_her_appointments_with_initials_only(cli
     client.post(reverse("scheduling:feed_revoke", kwargs={"feed_id": feed.pk}))
     client.logout()
     assert client.get(reverse("scheduling:feed_ics", kwargs={"token": feed.token})).status_code == 404
+
+
+def test_booking_a_practitioner_who_does_not_work_at_the_site_is_a_400_until_they_have_hours_there(
+        client, reception, patient, clinic, consult, make_user, northwind):
+    from apps.scheduling.models import WeeklyAvailability
+    from apps.tenants.roles import Role
+    from tests.factories import SiteFactory
+
+    bay_road = SiteFactory(institution=clinic.institution, name="Bay Road Clinic")
+    dev = make_user(northwind, Role.PRACTITIONER, site=bay_road, email="dev@northwind.example")
+    client.force_login(reception)
+    refused = client.post(URL, _body(patient, dev, clinic, consult, "2026-12-01T09:00"), content_type="application/json")
+    assert refused.status_code == 400 and "does not work at Harbor Street Clinic" in str(refused.json()["practitioner"])
+    assert not Appointment.objects.for_company(clinic.company).exists()
+    WeeklyAvailability.objects.create(practitioner=dev, site=clinic, company=clinic.company, weekday=1,
+                                      start_time=datetime.time(9), end_time=datetime.time(17))
+    booked = client.post(URL, _body(patient, dev, clinic, consult, "2026-12-01T09:00"), content_type="application/json")
+    assert booked.status_code == 201, booked.json()

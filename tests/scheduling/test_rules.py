@@ -169,9 +169,12 @@ def test_a_weekly_series_across_the_us_fall_back_keeps_9am(reception, patient, p
 
 def test_a_weekly_series_in_sydney_keeps_its_local_time_when_daylight_saving_ends(
         reception, patient, physio, sponsor, physio_session):
+    from apps.scheduling.models import WeeklyAvailability
     from tests.factories import SiteFactory
 
     sydney = SiteFactory(institution=sponsor.institution, name="Harbour Clinic Sydney", time_zone="Australia/Sydney")
+    WeeklyAvailability.objects.create(practitioner=physio, site=sydney, company=sydney.company, weekday=3,
+                                      start_time=datetime.time(9), end_time=datetime.time(19))  # Sam works there
     series = services.series_create(actor=reception, patient=patient, practitioner=physio, site=sydney,
                                     service_type=physio_session, local_start=datetime.datetime(2027, 3, 25, 17, 30),
                                     rrule="FREQ=WEEKLY;INTERVAL=1;COUNT=3")

@@ -5,6 +5,7 @@ appointment panel), others the whole page, so every action also works without Ja
 
 import datetime
 import uuid
+from html import escape
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -100,31 +100,61 @@ def home(request):
     return render(request, "scheduling/home.html", {"sites": sites})
 
 
+class BookRow:
+    """One appointment of the day view, from ``selectors.day_book_values`` (a tuple, not a model
+    instance); it has what the page and ``selectors.match_entries`` read."""
+
+    __slots__ = ("cancellation_reason", "company_id", "colour", "end", "first_name", "last_name", "overbooked", "pk",
+                 "patient_id", "practitioner_id", "practitioner_name", "resource_id", "resource_name",
+                 "service_name", "service_type_id", "site", "site_id", "start", "status")
+
+    def __init__(self, values, site):
+        (self.pk, self.company_id, self.patient_id, self.practitioner_id, self.resource_id, self.service_type_id,
+         self.start, self.end, self.status, self.overbooked, self.cancellation_reason, self.first_name,
+         self.last_name, first, last, email, self.service_name, self.colour, self.resource_name) = values
+        self.practitioner_name = f"{first} {last}".strip() or email
+        self.site, self.site_id = site, site.pk
+
+    @property
+    def patient_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def status_label(self):
+        return _STATUS_LABELS.get(self.status, self.status)
+
+
+_STATUS_LABELS = {value: str(label) for value, label in S.choices}
+_SHOWN = frozenset(BLOCKING_STATUSES) | {S.PROPOSED, S.WAITLIST}
+_FREED = frozenset((S.CANCELLED, S.NOSHOW))
+
+
 @login_required
 @tenant_page
 @require_GET
 def day(request, site_id):
     """A site's day: one column per practitioner (or per room/equipment with ?by=room), rows of 15
     minutes in the site's time zone; a free cell books, an appointment opens its panel. Queries
-    are constant whatever the number of practitioners and appointments."""
+    are constant whatever the number of practitioners and appointments; the appointments are read
+    as tuples (``selectors.day_book_values``) and the columns written as HTML in Python."""
     site = access.get_site_for_user(request.user, site_id)
     zone = ZoneInfo(site.time_zone)
     the_day = _date_param(request, zone)
     by_room = request.GET.get("by") == "room"
     window_start, window_end = _day_window(site, the_day)
-    appointments = list(selectors.day_book_rows(site=site, start=window_start, end=window_end))
-    for a in appointments:
-        a.site = site  # the one site of the page (its time zone), not a query per row
+    appointments = [BookRow(values, site)
+                    for values in selectors.day_book_values(site=site, start=window_start, end=window_end)]
     people = list(selectors.book_practitioners(site=site))
-    resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True).order_by("name"))
+    resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
+                     .order_by("name").values_list("pk", "name")) if by_room else []
     ranges = availability.working_ranges(site=site, practitioner_ids=[p.pk for p in people], first_day=the_day,
                                          last_day=the_day)
     counts = selectors.attendance_counts(company_id=site.company_id, patient_ids={a.patient_id for a in appointments})
     waiting = list(selectors.waitlist_for_site(site=site))
-    access.log_book_access(request, appointments)
+    access.log_book_rows(request, [(a.pk, a.company_id) for a in appointments])
 
-    active = [a for a in appointments if a.status in BLOCKING_STATUSES or a.status in (S.PROPOSED, S.WAITLIST)]
-    freed = [a for a in appointments if a.status in (S.CANCELLED, S.NOSHOW)]
+    active = [a for a in appointments if a.status in _SHOWN]
+    freed = [a for a in appointments if a.status in _FREED]
     first_hour, last_hour = DAY_FIRST_HOUR, DAY_LAST_HOUR
     for a in active:
         first_hour = min(first_hour, a.start.astimezone(zone).hour if a.start >= window_start else 0)
@@ -138,6 +168,13 @@ def day(request, site_id):
     rows = (last_hour - first_hour) * 60 // ROW_MINUTES
     times = [(datetime.datetime.combine(the_day, datetime.time(first_hour)) + datetime.timedelta(minutes=ROW_MINUTES * i))
              for i in range(rows)]
+    step = datetime.timedelta(minutes=ROW_MINUTES)
+    # Each row once, for every column: (row, local time, UTC start, UTC end, local start/end time, label, start=).
+    cells = []
+    for index, local in enumerate(times):
+        start = localise(local, site.time_zone)
+        cells.append((index + 1, local.time(), (local + step).time(), start, start + step,
+                      f"{local:%H:%M}", f"{local:%Y-%m-%dT%H:%M}"))
 
     def row_of(moment, *, ceil=False):
         minutes = (moment - grid_start).total_seconds() / 60
@@ -148,53 +185,51 @@ def day(request, site_id):
     # hundreds of free cells are rendered on a busy day).
     book_url = reverse("scheduling:book", kwargs={"site_id": site.pk})
     appointment_url = reverse("scheduling:appointment", kwargs={"appointment_id": _PLACEHOLDER})
+    url_head, _, url_tail = appointment_url.partition(str(_PLACEHOLDER))
 
     def place(a):
         row = row_of(max(a.start, grid_start))
         span = max(1, row_of(min(a.end, window_end), ceil=True) - row)
         local_start, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
-        return {"a": a, "row": row, "span": span, "when": f"{local_start:%H:%M}–{local_end:%H:%M}",
-                "url": appointment_url.replace(str(_PLACEHOLDER), str(a.pk)), "counts": counts.get(a.patient_id, {})}
+        return (a, row, span, f"{local_start:%H:%M}–{local_end:%H:%M}", f"{url_head}{a.pk}{url_tail}",
+                counts.get(a.patient_id))
 
     def free_cells(busy, working, query):
-        cells = []
-        for index, local in enumerate(times):
-            start = localise(local, site.time_zone)
-            end = start + datetime.timedelta(minutes=ROW_MINUTES)
-            cell_end = (local + datetime.timedelta(minutes=ROW_MINUTES)).time()
-            if working is not None and not any(s <= local.time() and cell_end <= e for s, e in working):
-                continue
-            if any(b.start < end and start < b.end for b in busy):
-                continue
-            cells.append({"row": index + 1, "label": f"{local:%H:%M}",
-                          "url": f"{book_url}?{query}&start={local:%Y-%m-%dT%H:%M}"})
-        return cells
+        spans = [(b.start, b.end) for b in busy]
+        href = f"{book_url}?{query}&amp;start="
+        return [(row, f"{href}{param}", label) for row, local_start, local_end, start, end, label, param in cells
+                if (working is None or any(s <= local_start and local_end <= e for s, e in working))
+                and not any(b_start < end and start < b_end for b_start, b_end in spans)]
 
     columns = []
     if by_room:
-        for resource in resources:
-            mine = [a for a in active if a.resource_id == resource.pk]
-            columns.append({"key": resource.pk, "label": resource.name, "kind": "resource",
-                            "items": [place(a) for a in mine], "free": free_cells(mine, None, f"resource={resource.pk}")})
+        for resource_id, name in resources:
+            mine = [a for a in active if a.resource_id == resource_id]
+            columns.append({"key": resource_id, "label": name, "kind": "resource",
+                            "html": _column_html([place(a) for a in mine], free_cells(mine, None, f"resource={resource_id}"),
+                                                 by_room=True)})
     else:
         shown_ids = {p.pk for p in people}
-        extra = {a.practitioner_id: a.practitioner for a in active if a.practitioner_id not in shown_ids}
-        for person in people + list(extra.values()):
-            mine = [a for a in active if a.practitioner_id == person.pk]
-            working = ranges.get((person.pk, the_day), [])
+        names = [(p.pk, p.full_name or p.email) for p in people]
+        names += list({a.practitioner_id: (a.practitioner_id, a.practitioner_name)
+                       for a in active if a.practitioner_id not in shown_ids}.values())
+        for person_id, name in names:
+            mine = [a for a in active if a.practitioner_id == person_id]
+            working = ranges.get((person_id, the_day), [])
             if not mine and not working:
                 continue
-            columns.append({"key": person.pk, "label": person.full_name or person.email, "kind": "practitioner",
-                            "items": [place(a) for a in mine],
-                            "free": free_cells(mine, working, f"practitioner={person.pk}")})
-    for column in columns:
-        column["html"] = _column_html(column)
+            columns.append({"key": person_id, "label": name, "kind": "practitioner",
+                            "html": _column_html([place(a) for a in mine],
+                                                 free_cells(mine, working, f"practitioner={person_id}"), by_room=False)})
+    now = timezone.now()
     freed_rows = [{"a": a, "local_start": a.start.astimezone(zone),
-                   "matches": selectors.match_entries(a, waiting) if a.start > timezone.now() else []}
+                   "matches": selectors.match_entries(a, waiting) if a.start > now else []}
                   for a in freed]
     return render(request, "scheduling/day.html", {
-        "site": site, "day": the_day, "by_room": by_room, "columns": columns, "times": times, "rows": rows,
-        "freed": freed_rows, "waiting_count": len(waiting), "today": timezone.now().astimezone(zone).date(),
+        "site": site, "day": the_day, "by_room": by_room, "columns": columns, "rows": rows,
+        "times_html": mark_safe("".join(  # noqa: S308 — times of day only
+            f'<div class="book-time">{f"{t:%H:%M}" if t.minute == 0 else ""}</div>' for t in times)),
+        "freed": freed_rows, "waiting_count": len(waiting), "today": now.astimezone(zone).date(),
         "previous": the_day - datetime.timedelta(days=1), "next": the_day + datetime.timedelta(days=1),
         "sites": access.book_sites(request.user), "row_minutes": ROW_MINUTES,
     })
@@ -204,35 +239,33 @@ def _plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _column_html(column) -> str:
-    """A column's free cells and appointments as HTML, built in Python: a busy day has hundreds of
-    them and the template engine would spend most of the page's time on them. Every value is escaped."""
-    parts = []
-    for cell in column["free"]:
-        parts.append(format_html(
-            '<a class="book-free" style="grid-row: {0}; order: {0}" href="{1}" hx-get="{1}" hx-target="#panel" '
-            'data-testid="free"><span class="book-free-label">{2} free</span></a>', cell["row"], cell["url"],
-            cell["label"]))
-    for item in column["items"]:
-        a, counts = item["a"], item["counts"]
-        meta = [a.service_type.name]
+def _column_html(items, free, *, by_room) -> str:
+    """A column's free cells and appointments as HTML, built by string: a busy day has hundreds of
+    them (format_html or a template per cell would be most of the page's time). Every value from
+    the database that is not a UUID, a number or one of our own labels goes through ``escape``."""
+    parts = [f'<a class="book-free" style="grid-row: {row}; order: {row}" href="{url}" hx-get="{url}" '
+             f'hx-target="#panel" data-testid="free"><span class="book-free-label">{label} free</span></a>'
+             for row, url, label in free]
+    for a, row, span, when, url, counts in items:
+        meta = [a.service_name]
         if a.resource_id:
-            meta.append(a.resource.name)
-        if column["kind"] == "resource":
-            meta.append(str(a.practitioner))
-        meta.append(str(a.get_status_display()))
+            meta.append(a.resource_name)
+        if by_room:
+            meta.append(a.practitioner_name)
+        meta.append(a.status_label)
         if a.overbooked:
             meta.append("overbooked")
-        if counts.get("noshows"):
-            meta.append(_plural(counts["noshows"], "no-show"))
-        if counts.get("late_cancellations"):
-            meta.append(_plural(counts["late_cancellations"], "late cancel"))
-        parts.append(format_html(
-            '<a class="book-appt status-{0}{1}" style="grid-row: {2} / span {3}; order: {2}; --colour: {4}" '
-            'href="{5}" hx-get="{5}" hx-target="#panel" data-testid="appointment"><strong>{6}</strong> {7}'
-            '<span class="book-meta">{8}</span></a>', a.status, " overbooked" if a.overbooked else "", item["row"],
-            item["span"], a.service_type.colour, item["url"], item["when"], a.patient.full_name, " · ".join(meta)))
-    return mark_safe("".join(parts))  # noqa: S308 — every part above went through format_html
+        if counts:
+            if counts.get("noshows"):
+                meta.append(_plural(counts["noshows"], "no-show"))
+            if counts.get("late_cancellations"):
+                meta.append(_plural(counts["late_cancellations"], "late cancel"))
+        parts.append(
+            f'<a class="book-appt status-{escape(a.status)}{" overbooked" if a.overbooked else ""}" '
+            f'style="grid-row: {row} / span {span}; order: {row}; --colour: {escape(a.colour)}" href="{url}" '
+            f'hx-get="{url}" hx-target="#panel" data-testid="appointment"><strong>{when}</strong> '
+            f'{escape(a.patient_name)}<span class="book-meta">{escape(" · ".join(meta))}</span></a>')
+    return mark_safe("".join(parts))  # noqa: S308 — database text above went through escape()
 
 
 @login_required
@@ -689,10 +722,42 @@ def _public_site(request, site_id):
     return site
 
 
+# Requests an hour to the public pages, per client address and per site (settings of the same
+# names override them). Looking (GET) is cheap for people and costly for us; sending (POST) mails.
+PUBLIC_BOOKING_LIMITS = {
+    "view": ("ROUNDS_PUBLIC_BOOKING_VIEWS_PER_IP", 120, "ROUNDS_PUBLIC_BOOKING_VIEWS_PER_SITE", 3000),
+    "send": ("ROUNDS_PUBLIC_BOOKING_POSTS_PER_IP", 10, "ROUNDS_PUBLIC_BOOKING_POSTS_PER_SITE", 300),
+}
+TOO_MANY = ("Too many booking requests from your connection or for this clinic in the last hour. "
+            "Please try again later, or phone the clinic.")
+
+
+def _public_over_limit(request, site_id):
+    """Count this request of a public booking page against the client address and the site (the
+    cache's fixed hourly windows, as the password-reset throttle); over either limit the 429 page
+    to answer instead — before anything is written."""
+    from django.conf import settings
+
+    from apps.core.ratelimit import HOUR, rate_allowed
+
+    kind = "send" if request.method == "POST" else "view"
+    ip_setting, ip_default, site_setting, site_default = PUBLIC_BOOKING_LIMITS[kind]
+    ip = request.META.get("REMOTE_ADDR") or "unknown"
+    if rate_allowed([(f"booking:{kind}:ip:{ip}", getattr(settings, ip_setting, ip_default)),
+                     (f"booking:{kind}:site:{site_id}", getattr(settings, site_setting, site_default))]):
+        return None
+    response = render(request, "scheduling/public_message.html", {"message": TOO_MANY}, status=429)
+    response["Retry-After"] = str(HOUR)
+    return response
+
+
 def public_book(request, site_id):
     """Choose a service, a day and a free slot; give your name, birth date and e-mail; confirm from
-    the e-mailed link. Only free slots of services bookable online, past the minimum notice."""
+    the e-mailed link. Only free slots of services bookable online, past the minimum notice.
+    Rate-limited per client address and per site (429 over the limit)."""
     site = _public_site(request, site_id)
+    if (refused := _public_over_limit(request, site.pk)) is not None:
+        return refused
     zone = ZoneInfo(site.time_zone)
     offered = selectors.service_types(company_id=site.company_id, site=site, online=True)
     service_id = uuid_param(request, "service_type")
@@ -754,6 +819,8 @@ def public_confirm(request, token):
     if row is None or (request.user.is_authenticated and request.user.company_id != row.company_id):
         raise Http404("No such booking")
     rls.set_request_tenant(request, row.company_id)
+    if request.method == "POST" and (refused := _public_over_limit(request, row.site_id)) is not None:
+        return refused
     zone = ZoneInfo(row.site.time_zone)
     error_message = ""
     if request.method == "POST" and row.state == BookingRequest.State.AWAITING:
