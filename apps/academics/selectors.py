@@ -53,6 +53,8 @@ class RosterRow:
     status_label: str = ""
     track: str = ""
     learner_id: object = None  # their learner record here (the portfolio link), if any
+    person_url: str = ""  # set by the roster page, which reverses the links once per page
+    portfolio_url: str = ""
 
     @classmethod
     def of(cls, user):

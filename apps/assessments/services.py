@@ -34,7 +34,7 @@ from apps.audit.actions import action_name
 from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
-from apps.core.tasks import dispatch
+from apps.core.tasks import dispatch, dispatch_together
 from apps.notifications.models import Channel
 from apps.notifications.services import notification_send
 from apps.reference.models import EntrustmentLevel, FeedbackTag
@@ -215,8 +215,10 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
         # Inside replay_or_create's savepoint already: no second one around the row and its audit
         save_with_audit(instance=assessment, actor=assessor, action="assessment.submit", savepoint=False)
         _tags_link(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=tag_rows)
-        dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id), assessment_id=str(assessment.pk))
-        _changed(assessment)
+        with dispatch_together():  # the notification and the analytics refresh: one outbox INSERT
+            dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id),
+                     assessment_id=str(assessment.pk))
+            _changed(assessment)
         return assessment
 
     assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create,

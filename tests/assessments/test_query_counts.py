@@ -94,8 +94,8 @@ def test_to_do_my_assessments_and_the_board_stay_within_twelve_queries(client, s
 # (with their levels and case types), the learner, the tags, the rotation on the case day, an open
 # request it answers, and four writes (the assessment, its history row, its audit row, its tag
 # links). Tests run tasks eagerly after the commit; with a broker the learner's notification and the
-# analytics refresh add two outbox rows inside the transaction and one UPDATE each after it
-# (bench/NOTES.md, "Issue 19 part 1").
+# analytics refresh add one INSERT of both outbox rows inside the transaction and one UPDATE marking
+# both after it (bench/NOTES.md, "Issue 19 part 1" and "Issue 19: education pages"; tests/core/test_outbox.py).
 POST_QUERIES = 15
 POST_SESSION_QUERIES = 1
 

@@ -10,13 +10,14 @@ from celery import shared_task
 from celery.exceptions import Retry
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.assessments.models import EPAAssessment
 from apps.core.models import OutboxMessage
 from apps.core.outbox import outbox_purge, outbox_relay
-from apps.core.tasks import dispatch
+from apps.core.tasks import dispatch, dispatch_together
 
 NOTIFY = "apps.assessments.tasks.notify_learner_of_assessment"
 RUNS = []
@@ -112,6 +113,55 @@ def test_faith_submits_while_redis_is_down_and_the_relay_later_publishes_rileys_
     # Two messages waited: Riley's notification and the analytics refresh the submit asked for.
     assert outbox_relay(min_age_seconds=0) == 2
     assert broker.task_ids(NOTIFY) == [str(waiting.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_dispatched_together_are_one_insert_and_one_update_and_each_is_published(broker):
+    with CaptureQueriesContext(connection) as captured:
+        with transaction.atomic():
+            with dispatch_together():
+                dispatch(record_run, note="one")
+                dispatch(record_run, note="two")
+                assert not OutboxMessage.objects.exists(), "written when the block ends"
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "core_outboxmessage"')]
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('UPDATE "core_outboxmessage"')]
+    assert len(inserts) == 1 and len(updates) == 1
+    one, two = OutboxMessage.objects.get(kwargs__note="one"), OutboxMessage.objects.get(kwargs__note="two")
+    assert broker.sent == [("tests.core.record_run", {"note": "one"}, str(one.pk)),
+                           ("tests.core.record_run", {"note": "two"}, str(two.pk))]
+    assert one.published_at is not None and two.published_at is not None and one.attempts == two.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_dispatched_together_in_a_failing_block_leave_no_row(broker):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic(), dispatch_together():
+            dispatch(record_run, note="never")
+            raise RuntimeError("the write failed")
+    with transaction.atomic():
+        dispatch(record_run, note="alone")  # the block is over: a dispatch is written at once again
+        assert OutboxMessage.objects.filter(kwargs__note="alone").exists()
+    assert not OutboxMessage.objects.filter(kwargs__note="never").exists()
+    assert [note for _, kwargs, _ in broker.sent for note in [kwargs["note"]]] == ["alone"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_refusing_one_of_the_tasks_dispatched_together_leaves_it_for_the_relay(broker, monkeypatch):
+    from apps.core import outbox
+
+    send = outbox._send
+
+    def refuse_two(message):
+        if message.kwargs["note"] == "two":
+            raise OSError("Connection refused")
+        send(message)
+    monkeypatch.setattr(outbox, "_send", refuse_two)
+    with transaction.atomic(), dispatch_together():
+        dispatch(record_run, note="one")
+        dispatch(record_run, note="two")
+    one, two = OutboxMessage.objects.get(kwargs__note="one"), OutboxMessage.objects.get(kwargs__note="two")
+    assert one.published_at is not None and two.published_at is None
+    assert two.attempts == 1 and "Connection refused" in two.last_error
 
 
 # ------------------------------------------------------------------ relay and purge

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from apps.academics import selectors as academics_selectors
 from apps.academics.access import can_manage_program, get_learner_for_user
@@ -104,9 +105,20 @@ def program_dashboard(request, program_id):
         "chart": bar_chart([(f"{m.month:%b %y}", m.assessments) for m in months],
                            title=f"Assessments per month, {program}"),
         "faculty": selectors.program_faculty_engagement(program=program),
-        "behind": selectors.program_learners_behind(program=program),
+        "behind": _with_progress_urls(selectors.program_learners_behind(program=program)),
         "as_of": analytics_refreshed_at(),
     })
+
+
+_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
+
+def _with_progress_urls(rows):
+    """Each behind learner's progress link, reversed once per page rather than once per row (issue 19)."""
+    url = reverse("analytics_learner_progress", args=[_PLACEHOLDER])
+    for row in rows:
+        row["progress_url"] = url.replace(_PLACEHOLDER, str(row["learner"].pk))
+    return rows
 
 
 @login_required
