@@ -109,8 +109,8 @@ def test_the_chart_takes_the_same_queries_for_2_or_20_rows(client, practitioner,
     client.get(url)  # the idle-timeout middleware touches a fresh session once; measure the next view
     # session, user, memberships, role codes, the patient with allergies, problems, medications, latest
     # vitals, visits and their notes (one query), the access-log row; the page shell: unread badge,
-    # tenant. The hospital's card loads by htmx from its own view (was 17 with it inline and 6 reads).
-    with django_assert_num_queries(8):
+    # tenant (seven in all: one of these is no longer asked). The hospital card loads by htmx (was 17 inline).
+    with django_assert_num_queries(7):
         response = client.get(url)
     body = response.content.decode()
     assert "Substance 0" in body and "Note by" in body
