@@ -73,11 +73,14 @@ def get_in_company_or_404(queryset, user, **lookup):
 
 
 # ------------------------------------------------------------------ patients
-def get_patient_for_user(user, patient_id, code: str = READ, *, include_deleted=False):
+def get_patient_for_user(user, patient_id, code: str = READ, *, include_deleted=False, queryset=None):
+    """``queryset`` (of Patient, e.g. annotated with what a page shows) replaces the default one."""
     from apps.clinical.models import Patient
 
     manager = Patient.all_objects if include_deleted else Patient.objects
-    patient = get_in_company_or_404(manager.select_related("home_site"), user, pk=patient_id)
+    if queryset is None:
+        queryset = manager.select_related("home_site")
+    patient = get_in_company_or_404(queryset, user, pk=patient_id)
     require_code(user, code)
     return patient
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.audit.models import AuditLog
 from apps.hospital import services
 from apps.hospital.models import Admission, Bed, BedAssignment, Draft
+from apps.tenants.roles import Role
 from tests.clinical.factories import PatientFactory
 from tests.hospital.factories import make_admission
 
@@ -170,17 +171,38 @@ def test_a_patient_seen_at_two_sites_has_one_chart_showing_both(client, doctor, 
     order = make_order(patient, hospital, doctor, [make_test(hospital.company)])
     services.lab_order_transition(actor=doctor, order=order, status="cancelled", reason="dup")
     client.force_login(doctor)
-    page = client.get(reverse("clinical:chart", args=[patient.pk])).content.decode()
-    assert "Hospital (every site)" in page
+    chart = client.get(reverse("clinical:chart", args=[patient.pk])).content.decode()
+    card_url = reverse("hospital:chart_card", args=[patient.pk])
+    assert "Hospital (every site)" in chart and f'hx-get="{card_url}"' in chart  # htmx loads it when revealed
+    card = client.get(card_url, HTTP_HX_REQUEST="true")
+    page = card.content.decode()
+    assert "HX-Request" in card["Vary"] and "<html" not in page
     assert "Northwind General Hospital" in page and "Lisinopril" in page and "Harbor Street Clinic" in page
+    assert "Lisinopril" in client.get(card_url).content.decode()  # without JavaScript, a page of its own
 
 
 def test_other_patients_are_not_on_margarets_chart_section(client, doctor, hospital, beds, patient):
     other = PatientFactory(home_site=hospital, first_name="Otto", last_name="Other")
     make_admission(other, hospital, doctor, bed=beds[1])
     client.force_login(doctor)
-    page = client.get(reverse("clinical:chart", args=[patient.pk])).content.decode()
-    assert "Pneumonia" not in page
+    page = client.get(reverse("hospital:chart_card", args=[patient.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "Pneumonia" not in page and "None." in page
+
+
+def test_loading_the_hospital_card_leaves_an_access_log_row_and_other_companies_get_404(
+        client, doctor, hospital, beds, patient, floor_staff, southbay_charlie):
+    from apps.audit.models import AccessLog
+
+    make_admission(patient, hospital, doctor, bed=beds[0])
+    card_url = reverse("hospital:chart_card", args=[patient.pk])
+    client.force_login(doctor)
+    assert "Pneumonia" in client.get(card_url, HTTP_HX_REQUEST="true").content.decode()
+    assert AccessLog.objects.for_company(hospital.company).filter(
+        actor=doctor, entity_id=str(patient.pk), endpoint=card_url).count() == 1
+    client.force_login(floor_staff(Role.RECEPTION, email="rita@northwind.example"))
+    assert client.get(card_url).status_code == 403
+    client.force_login(southbay_charlie)
+    assert client.get(card_url).status_code == 404
 
 
 def test_the_api_admits_transfers_and_discharges_with_the_same_rules(client, nurse, doctor, hospital, beds, patient):

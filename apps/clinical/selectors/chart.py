@@ -1,8 +1,14 @@
 """The chart: everything one patient page shows, in a fixed number of queries."""
 
-from django.db.models import Prefetch
+import datetime
+from types import SimpleNamespace
 
-from apps.clinical.models import Allergy, Medication, Note, Problem, Visit, VitalSigns
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch
+from django.db.models.functions import JSONObject
+from django.urls import reverse
+
+from apps.clinical.models import Allergy, Medication, Note, Patient, Problem, Visit, VitalSigns
 
 
 def active_allergies(*, patient):
@@ -37,3 +43,107 @@ def chart_for(*, patient, can_read_chart: bool, can_read_notes: bool) -> dict:
         chart["latest_vitals"] = latest_vitals(patient=patient)
         chart["timeline"] = timeline(patient=patient, with_notes=can_read_notes)
     return chart
+
+
+# ------------------------------------------------------------------ the chart page: one query
+_ALLERGY_SEVERITY = dict(Allergy.Severity.choices)
+_PROBLEM_STATUS = dict(Problem.Status.choices)
+_CONSCIOUSNESS = dict(VitalSigns.Consciousness.choices)
+_VITAL_FIELDS = ("recorded_at", "temp", "pulse", "sbp", "dbp", "rr", "spo2", "spo2_scale", "on_oxygen", "consciousness",
+                 "weight_kg", "height_cm", "bmi", "pain", "flags", "news2_score", "news2_risk")
+_PERSON = ("first_name", "last_name", "email")
+
+
+def _person(prefix):
+    return {f"{prefix}_{field}": f"{prefix}__{field}" for field in _PERSON}
+
+
+def _name(row, prefix):
+    """str(User) (full name, else e-mail) from the JSON columns of ``_person(prefix)``."""
+    if row.get(f"{prefix}_email") is None:
+        return ""
+    return f"{row[f'{prefix}_first_name']} {row[f'{prefix}_last_name']}".strip() or row[f"{prefix}_email"]
+
+
+def _when(text):
+    return datetime.datetime.fromisoformat(text) if text else None
+
+
+def chart_page_patients(*, company, can_read_chart: bool, can_read_notes: bool, visits=50):
+    """Patients with everything the chart page shows folded into the row as JSON arrays (allergies;
+    with chart.read the open problems, active medications, the latest vitals, the last ``visits``
+    visits; with note.read each visit's notes): the page reads the patient and its chart in one
+    query whatever the number of rows. ``chart_page_context`` turns the row into the template's data."""
+    def rows(queryset, **fields):
+        return ArraySubquery(queryset.values(row=JSONObject(**fields)))
+
+    patients = Patient.objects.for_company(company).select_related("home_site").annotate(
+        chart_allergies=rows(Allergy.objects.for_company(company).filter(
+            patient=OuterRef("pk"), entered_in_error_at__isnull=True, status=Allergy.Status.ACTIVE).order_by("substance"),
+            substance="substance", severity="severity"))
+    if not can_read_chart:
+        return patients
+    visit_fields = {"id": "id", "visited_at": "visited_at", "reason": "reason", "case_title": "case__title",
+                    "locked_at": "locked_at", "site_name": "site__name", **_person("practitioner")}
+    if can_read_notes:
+        visit_fields["notes"] = rows(
+            Note.objects.for_company(company).filter(visit=OuterRef("pk")).order_by("created_at"),
+            id="id", status="status", cosign_required="cosign_required", cosigned_at="cosigned_at",
+            current_version="current_version", confidential="confidential",
+            **_person("author"), **_person("cosigned_by"))
+    return patients.annotate(
+        chart_problems=rows(Problem.objects.for_company(company).filter(
+            patient=OuterRef("pk"), entered_in_error_at__isnull=True).exclude(status=Problem.Status.RESOLVED)
+            .order_by("description"),
+            description="description", code="code", code_system="code_system", status="status"),
+        chart_medications=rows(Medication.objects.for_company(company).filter(
+            patient=OuterRef("pk"), entered_in_error_at__isnull=True, status=Medication.Status.ACTIVE).order_by("name"),
+            name="name", dose="dose", frequency="frequency", route="route"),
+        chart_vitals=rows(VitalSigns.objects.for_company(company).filter(
+            patient=OuterRef("pk"), entered_in_error_at__isnull=True).order_by("-recorded_at")[:1],
+            **{field: field for field in _VITAL_FIELDS}, **_person("recorded_by")),
+        chart_visits=rows(Visit.objects.for_company(company).filter(patient=OuterRef("pk"))
+                          .order_by("-visited_at")[:visits], **visit_fields),
+    )
+
+
+def chart_page_context(patient, *, can_read_chart: bool, can_read_notes: bool) -> dict:
+    """The template's data from a row of ``chart_page_patients``: plain objects, no further query."""
+    chart = {"patient": patient, "allergies": [
+        SimpleNamespace(substance=a["substance"], severity=a["severity"],
+                        get_severity_display=_ALLERGY_SEVERITY.get(a["severity"], a["severity"]))
+        for a in patient.chart_allergies]}
+    if not can_read_chart:
+        return chart
+    chart["problems"] = [SimpleNamespace(**p, get_status_display=_PROBLEM_STATUS.get(p["status"], p["status"]))
+                         for p in patient.chart_problems]
+    chart["medications"] = [SimpleNamespace(route=m["route"], label=" ".join(
+        part for part in (m["name"], m["dose"], m["frequency"]) if part)) for m in patient.chart_medications]
+    latest = patient.chart_vitals[0] if patient.chart_vitals else None
+    if latest is not None:
+        latest = SimpleNamespace(**{field: latest[field] for field in _VITAL_FIELDS},
+                                 recorded_by=_name(latest, "recorded_by"),
+                                 get_consciousness_display=_CONSCIOUSNESS.get(latest["consciousness"], ""))
+        latest.recorded_at = _when(latest.recorded_at)
+    chart["latest_vitals"] = latest
+    visit_url = reverse("clinical:visit_detail", args=[_SLOT])
+    note_url = reverse("clinical:note_detail", args=[_SLOT])
+    timeline = []
+    for v in patient.chart_visits:
+        notes = []
+        for n in v.get("notes") or ():
+            signed = n["status"] == Note.Status.SIGNED
+            notes.append(SimpleNamespace(
+                url=note_url.replace(_SLOT, n["id"]), author=_name(n, "author"), is_signed=signed,
+                awaiting_cosign=signed and n["cosign_required"] and n["cosigned_at"] is None,
+                cosigned_by=_name(n, "cosigned_by"), current_version=n["current_version"],
+                confidential=n["confidential"]))
+        timeline.append(SimpleNamespace(
+            url=visit_url.replace(_SLOT, v["id"]), visited_at=_when(v["visited_at"]),
+            title=v["reason"] or v["case_title"], practitioner=_name(v, "practitioner"), site_name=v["site_name"],
+            is_locked=v["locked_at"] is not None, notes=notes))
+    chart["timeline"] = timeline
+    return chart
+
+
+_SLOT = "00000000-0000-0000-0000-000000000000"

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,6 +44,7 @@ def _form_errors(form, error: ValidationError):
 
 # ------------------------------------------------------------------ patients
 SEARCH_PAGE_SIZE, SEARCH_MAX_PAGES = 25, 40
+_SLOT = "00000000-0000-0000-0000-000000000000"  # reverse() once, then the id in its place for each row
 
 
 def _best_matches(company, query, page_param):
@@ -55,6 +57,9 @@ def _best_matches(company, query, page_param):
         number = 1
     start = (number - 1) * SEARCH_PAGE_SIZE
     rows = patient_search_page(company=company, query=query, offset=start, limit=SEARCH_PAGE_SIZE)
+    chart_url = reverse("clinical:chart", args=[_SLOT])
+    for row in rows:
+        row["url"] = chart_url.replace(_SLOT, str(row["id"]))
     return {"rows": rows[:SEARCH_PAGE_SIZE], "number": number, "first": start + 1,
             "last": start + len(rows[:SEARCH_PAGE_SIZE]),
             "has_previous": number > 1, "previous": number - 1,
@@ -106,9 +111,13 @@ def patient_new(request):
 @login_required
 @require_GET
 def chart(request, patient_id):
-    patient = access.get_patient_for_user(request.user, patient_id)
+    """The patient and everything the page shows come in one query (chart_page_patients); the
+    sections of other contexts that cost queries load by htmx from their own views."""
     can_chart, can_notes = access.can_read_chart(request.user), access.can_read_notes(request.user)
-    context = chart_selectors.chart_for(patient=patient, can_read_chart=can_chart, can_read_notes=can_notes)
+    patients = chart_selectors.chart_page_patients(company=company_of(request.user), can_read_chart=can_chart,
+                                                   can_read_notes=can_notes)
+    patient = access.get_patient_for_user(request.user, patient_id, queryset=patients)
+    context = chart_selectors.chart_page_context(patient, can_read_chart=can_chart, can_read_notes=can_notes)
     access.log_patient_access(request, patient, "chart")
     context.update({
         "can_chart": can_chart, "can_notes": can_notes, "can_write": access.can_write_patient(request.user),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.hospital.web import views
+from apps.hospital.web import chart_card, views
 
 app_name = "hospital"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("prescriptions/<uuid:prescription_id>/status/", views.prescription_status, name="prescription_status"),
     path("prescriptions/<uuid:prescription_id>/give/", views.prn_give, name="prn_give"),
     path("items/<uuid:item_id>/move/", views.stock_move, name="stock_move"),
+    path("patients/<uuid:patient_id>/chart-card/", chart_card.chart_card, name="chart_card"),
 ]
