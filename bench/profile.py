@@ -145,7 +145,7 @@ def main():
     run.call_command("migrate", verbosity=0)
     users, learner, program, year = run.ensure_data(options.size)
     run.rls.use_app_login()
-    urls, _missing = run.pages(learner, program, year, users.get("practitioner"))
+    urls, _missing = run.pages(learner, program, year, users.get("practitioner"), users.get("ward"))
     labels = [*urls, POST_PAGE] if options.page == "all" else [options.page]
     for label in labels:
         if label not in urls and label != POST_PAGE:
