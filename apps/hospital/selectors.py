@@ -3,7 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
 from apps.hospital.models import (
@@ -47,6 +47,38 @@ def bed_board(*, site) -> list[dict]:
     return board
 
 
+BOARD_COLUMNS = ("id", "name", "floor", "speciality", "beds__id", "beds__label", "beds__status",
+                 "stay__admission_id", "stay__start", "stay__patient_id", "stay__patient__first_name",
+                 "stay__patient__last_name", "stay__patient__mrn")
+
+
+def bed_board_page(*, site) -> list[dict]:
+    """The bed board page's rows in ONE query, whatever the number of beds: every active ward of the
+    site (also one without beds) LEFT JOIN its beds LEFT JOIN the bed's open assignment and its patient,
+    only the columns shown. Each ward: ``{"id", "name", "floor", "speciality", "counts", "total",
+    "beds": [(bed id, label, status, stay or None)]}``, a stay being ``{"admission_id", "start",
+    "patient_id", "first_name", "last_name", "mrn"}``. (``bed_board`` is the API's, with model rows.)"""
+    rows = (Ward.objects.for_company(site.company_id).filter(site=site, is_active=True)
+            .annotate(stay=FilteredRelation("beds__assignments", condition=Q(beds__assignments__end__isnull=True)))
+            .order_by("name", "id", "beds__label", "beds__id").values_list(*BOARD_COLUMNS))
+    board, ward = [], None
+    for (ward_id, name, floor, speciality, bed_id, label, status, admission_id, start, patient_id, first_name,
+         last_name, mrn) in rows:
+        if ward is None or ward["id"] != ward_id:
+            ward = {"id": ward_id, "name": name, "floor": floor, "speciality": speciality,
+                    "counts": dict.fromkeys(Bed.Status.values, 0), "total": 0, "beds": []}
+            board.append(ward)
+        if bed_id is None:  # a ward without beds
+            continue
+        ward["counts"][status] += 1
+        ward["total"] += 1
+        stay = None if admission_id is None else {
+            "admission_id": admission_id, "start": start, "patient_id": patient_id, "first_name": first_name,
+            "last_name": last_name, "mrn": mrn}
+        ward["beds"].append((bed_id, label, status, stay))
+    return board
+
+
 def shift_window(*, site, day: datetime.date, shift: str) -> tuple[datetime.datetime, datetime.datetime]:
     zone = ZoneInfo(site.time_zone)
     start_hour, end_hour = SHIFTS[shift]
@@ -74,6 +106,55 @@ def ward_mar(*, ward, start, end) -> list[dict]:
         by_patient.setdefault(prescription.patient_id, []).append(prescription)
     return [{"assignment": a, "patient": a.patient, "bed": a.bed, "prescriptions": by_patient.get(a.patient_id, [])}
             for a in assignments]
+
+
+MAR_PRESCRIPTION_COLUMNS = ("id", "patient_id", "medication", "strength", "form", "dose", "dose_unit", "route",
+                            "frequency", "status", "as_needed", "as_needed_condition")
+MAR_DOSE_COLUMNS = ("mar_dose__id", "mar_dose__due_at", "mar_dose__status", "mar_dose__given_at", "mar_dose__reason",
+                    "mar_dose__recorded_by__first_name", "mar_dose__recorded_by__last_name",
+                    "mar_dose__recorded_by__email")
+
+
+def ward_mar_page(*, ward, start, end) -> list[dict]:
+    """The MAR page's rows in TWO queries, whatever the size (``ward_mar`` is the API's, with model
+    rows; the same patients, prescriptions and doses): the ward's open bed assignments with bed label
+    and patient; then the patients' active or on-hold prescriptions LEFT JOIN their doses in the
+    window (due in it, given as needed in it, or the previous 12 hours' unrecorded: overdue) and who
+    recorded each. Each row: ``{"patient_id", "first_name", "last_name", "mrn", "bed", "prescriptions":
+    [{"id", "medication", …, "doses": [{"id", "due_at", "status", "given_at", "reason",
+    "recorded_by"}]}]}``."""
+    company = ward.company_id
+    rows = [{"patient_id": patient_id, "first_name": first_name, "last_name": last_name, "mrn": mrn, "bed": label,
+             "prescriptions": []}
+            for patient_id, first_name, last_name, mrn, label in (
+                BedAssignment.objects.for_company(company).filter(bed__ward=ward, end__isnull=True)
+                .order_by("bed__label", "id")
+                .values_list("patient_id", "patient__first_name", "patient__last_name", "patient__mrn", "bed__label"))]
+    if not rows:
+        return rows
+    by_patient = {row["patient_id"]: row["prescriptions"] for row in rows}
+    overdue_from = start - datetime.timedelta(hours=OVERDUE_HOURS)
+    window = (Q(doses__due_at__gte=start, doses__due_at__lt=end)
+              | Q(doses__due_at__isnull=True, doses__given_at__gte=start, doses__given_at__lt=end)
+              | Q(doses__due_at__gte=overdue_from, doses__due_at__lt=start, doses__status=Dose.Status.SCHEDULED))
+    lines = (Prescription.objects.for_company(company)
+             .filter(patient__in=list(by_patient), status__in=[Prescription.Status.ACTIVE, Prescription.Status.ON_HOLD])
+             .annotate(mar_dose=FilteredRelation("doses", condition=window & Q(doses__company_id=company)))
+             .order_by("medication", "id", "mar_dose__due_at", "mar_dose__given_at", "mar_dose__id")
+             .values_list(*MAR_PRESCRIPTION_COLUMNS, *MAR_DOSE_COLUMNS))
+    prescription = None
+    width = len(MAR_PRESCRIPTION_COLUMNS)
+    for line in lines:
+        if prescription is None or prescription["id"] != line[0]:
+            prescription = dict(zip(MAR_PRESCRIPTION_COLUMNS, line[:width], strict=True))
+            prescription["doses"] = []
+            by_patient[prescription["patient_id"]].append(prescription)
+        dose_id, due_at, status, given_at, reason, first_name, last_name, email = line[width:]
+        if dose_id is not None:
+            prescription["doses"].append({
+                "id": dose_id, "due_at": due_at, "status": status, "given_at": given_at, "reason": reason,
+                "recorded_by": "" if email is None else f"{first_name} {last_name}".strip() or email})
+    return rows
 
 
 def lab_queue(*, site):

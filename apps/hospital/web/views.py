@@ -37,6 +37,12 @@ def _log_patients(request, patients, action=AccessLog.Action.LIST):
         access_log_record(actor=request.user, obj_or_queryset=list(patients.values()), action=action, request=request)
 
 
+def _log_patient_ids(request, company_id, patient_ids, action=AccessLog.Action.LIST):
+    """As ``_log_patients`` for pages that read patients as ``.values()`` rows: the entries need only
+    each patient's id and company (one INSERT with the request's other entries)."""
+    _log_patients(request, [Patient(pk=pk, company_id=company_id) for pk in dict.fromkeys(patient_ids)], action)
+
+
 # ------------------------------------------------------------------ home, bed board
 @login_required
 @require_GET
@@ -55,8 +61,9 @@ def home(request):
 @require_GET
 def bed_board(request, site_id):
     site = access.get_site_for_user(request.user, site_id, "ward.read")
-    board = selectors.bed_board(site=site)
-    _log_patients(request, [row["assignment"].patient for ward in board for row in ward["beds"] if row["assignment"]])
+    board = selectors.bed_board_page(site=site)
+    _log_patient_ids(request, site.company_id, [stay["patient_id"] for ward in board for *_bed, stay in ward["beds"]
+                                                if stay is not None])
     return render(request, "hospital/bed_board.html", {
         "site": site, "board": board, "can_manage": access.can_manage_admissions(request.user, site),
         "statuses": forms.BedStatusForm().fields["status"].choices})
@@ -213,8 +220,8 @@ def mar(request, ward_id):
     ward = access.get_ward_for_user(request.user, ward_id, "ward.read")
     day, shift = _day_and_shift(request, ward.site)
     start, end = selectors.shift_window(site=ward.site, day=day, shift=shift)
-    rows = selectors.ward_mar(ward=ward, start=start, end=end)
-    _log_patients(request, [row["patient"] for row in rows])
+    rows = selectors.ward_mar_page(ward=ward, start=start, end=end)
+    _log_patient_ids(request, ward.company_id, [row["patient_id"] for row in rows])
     return render(request, "hospital/mar.html", {
         "ward": ward, "rows": rows, "day": day, "shift": shift, "start": start, "end": end,
         "can_give": access.user_has_code(request.user, "medication.administer", ward.site_id),

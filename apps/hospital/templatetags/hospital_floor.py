@@ -1,0 +1,151 @@
+"""The bed board's beds and the MAR's patients, written in Python (issue 16): a 40-bed ward is 40 beds
+or 40 patients × prescriptions × doses, and the template loops with a `{% url %}`, a
+`{% csrf_token %}` and a dozen lookups per row were most of the pages' time. Like the schedule grid
+(apps/academics/templatetags/schedule_grid.py): every value goes through ``escape`` as autoescaping
+would; each link is one ``reverse`` per kind and the row's id put in by string; the CSRF input and
+the status options are written once per page. Times are shown in the active time zone, as the
+template's ``|time`` and ``|date`` filters did. The markup is the templates' own (tests and the
+Playwright MAR test read it)."""
+
+import uuid
+
+from django import template
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from apps.hospital.models import Bed, Dose, Prescription
+
+register = template.Library()
+_PLACEHOLDER = str(uuid.UUID(int=0))
+BED_STATUS_LABELS = dict(Bed.Status.choices)
+DOSE_STATUS_LABELS = dict(Dose.Status.choices)
+PRESCRIPTION_STATUS_LABELS = dict(Prescription.Status.choices)
+
+
+def _link(name):
+    """``reverse`` once for a URL with one uuid: ``link(pk)`` puts a row's id in by string."""
+    head, tail = reverse(name, args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _csrf_input(context) -> str:
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
+def _options(choices, selected=None) -> str:
+    return "".join(f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+                   for value, label in choices)
+
+
+# ------------------------------------------------------------------ the bed board
+@register.simple_tag(takes_context=True)
+def bed_board_wards(context, board, can_manage, statuses):
+    """Every ward's card of ``selectors.bed_board_page``: counts, the MAR link, a cell per bed (the
+    patient and admission link when occupied; otherwise the status and, for admission managers, the
+    status form)."""
+    if not board:
+        return mark_safe("<p>No wards at this site yet.</p>")
+    admission_url, mar_url, status_url = (_link("hospital:admission"), _link("hospital:mar"),
+                                          _link("hospital:bed_status"))
+    tz = timezone.get_current_timezone()
+    csrf, options, since = None, {}, {}
+    parts = []
+    for ward in board:
+        ward_id, counts = ward["id"], ward["counts"]
+        floor = f" <small>floor {escape(ward['floor'])}</small>" if ward["floor"] else ""
+        speciality = f" <small>{escape(ward['speciality'])}</small>" if ward["speciality"] else ""
+        parts.append(
+            f'<section class="card" aria-labelledby="ward-{ward_id}">\n'
+            f'<h2 id="ward-{ward_id}">{escape(ward["name"])}{floor}{speciality}</h2>\n'
+            f'<ul class="occupancy"><li><strong>{counts["occupied"]}/{ward["total"]}</strong> occupied</li>'
+            f'<li>{counts["available"]} available</li><li>{counts["cleaning"]} cleaning</li>'
+            f'<li>{counts["reserved"]} reserved</li><li>{counts["maintenance"]} maintenance</li>\n'
+            f'<li><a href="{mar_url(ward_id)}">MAR</a></li></ul>\n<ul class="bed-grid">\n')
+        for bed_id, label, status, stay in ward["beds"]:
+            label = escape(label)
+            if stay is not None:
+                day = stay["start"].astimezone(tz).date()
+                if day not in since:
+                    since[day] = dateformat.format(day, "M j")
+                name = escape(f"{stay['first_name']} {stay['last_name']}".strip())
+                shown = (f'<a href="{admission_url(stay["admission_id"])}">{name}</a><br>'
+                         f'<small>{escape(stay["mrn"])} · since {since[day]}</small>')
+            else:
+                shown = escape(BED_STATUS_LABELS.get(status, status))
+                if can_manage:
+                    if csrf is None:
+                        csrf = _csrf_input(context)
+                    if status not in options:
+                        options[status] = _options(statuses, status)
+                    shown += (f'\n<form method="post" action="{status_url(bed_id)}">{csrf}'
+                              f'<label class="visually-hidden" for="st-{bed_id}">Status of {label}</label>'
+                              f'<select id="st-{bed_id}" name="status">{options[status]}</select> '
+                              f'<button type="submit">Set</button></form>')
+            parts.append(f'<li class="bed bed-{escape(status)}"><h3>{label}</h3>\n{shown}</li>\n')
+        parts.append("</ul>\n</section>\n")
+    return mark_safe("".join(parts))
+
+
+# ------------------------------------------------------------------ the MAR
+@register.simple_tag(takes_context=True)
+def mar_patients(context, rows, ward, start, can_give, statuses):
+    """Every patient's card of ``selectors.ward_mar_page``: their prescriptions, each with the shift's
+    doses (the record form for a scheduled dose of an active prescription when the reader may give it,
+    overdue marked) and the as-needed form."""
+    if not rows:
+        return mark_safe("<p>No patients on this ward.</p>")
+    record_url, prn_url = _link("hospital:dose_record"), _link("hospital:prn_give")
+    tz = timezone.get_current_timezone()
+    ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
+    csrf = _csrf_input(context) if can_give else ""
+    options = _options(statuses)
+    parts = []
+    for row in rows:
+        patient_id = row["patient_id"]
+        name = escape(f"{row['first_name']} {row['last_name']}".strip())
+        parts.append(f'<section class="card mar-patient" aria-labelledby="p-{patient_id}">\n'
+                     f'<h2 id="p-{patient_id}">{escape(row["bed"])} · {name} <small>{escape(row["mrn"])}</small></h2>\n')
+        for rx in row["prescriptions"]:
+            active = rx["status"] == Prescription.Status.ACTIVE
+            title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
+            dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
+            state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
+            parts.append(f'<div class="mar-rx"><h3>{escape(title)} <small>{escape(dose_text)}{escape(state)}</small></h3>\n')
+            for dose in rx["doses"]:
+                dose_id, due_at, status = dose["id"], dose["due_at"], dose["status"]
+                due = due_at.astimezone(tz).strftime("%H:%M") if due_at is not None else ""
+                overdue = (' <strong class="flag-high">overdue</strong>'
+                           if status == Dose.Status.SCHEDULED and due_at is not None and due_at < start else "")
+                if status == Dose.Status.SCHEDULED:
+                    shown = "due" if not (can_give and active) else (
+                        f'<form method="post" action="{record_url(dose_id)}">{csrf}{ward_input}'
+                        f'<label class="visually-hidden" for="s-{dose_id}">Dose at {due}</label>'
+                        f'<select id="s-{dose_id}" name="status">{options}</select>'
+                        f'<label class="visually-hidden" for="r-{dose_id}">Reason</label>'
+                        f'<input id="r-{dose_id}" name="reason" placeholder="Reason (held/refused)" size="14">'
+                        f'<button type="submit" class="button primary">Record</button></form>')
+                else:
+                    given = f" {dose['given_at'].astimezone(tz):%H:%M}" if dose["given_at"] else ""
+                    reason = f" — {escape(dose['reason'])}" if dose["reason"] else ""
+                    shown = (f'<span class="dose-{escape(status)}">{escape(DOSE_STATUS_LABELS.get(status, status))}'
+                             f'{given}</span> <small>{escape(dose["recorded_by"])}{reason}</small>')
+                parts.append(f'<div class="mar-dose" data-dose="{dose_id}"><span class="due">{due or "PRN"}</span>'
+                             f'{overdue}\n{shown}</div>\n')
+            if not rx["doses"]:
+                parts.append("<p><small>No doses due this shift.</small></p>\n")
+            if rx["as_needed"] and can_give and active:
+                rx_id = rx["id"]
+                parts.append(f'<form method="post" action="{prn_url(rx_id)}">{csrf}{ward_input}'
+                             f'<label for="prn-{rx_id}">Given for</label> <input id="prn-{rx_id}" name="reason" '
+                             f'placeholder="{escape(rx["as_needed_condition"])}"> '
+                             f'<button type="submit">Give PRN dose</button></form>\n')
+            parts.append("</div>\n")
+        if not row["prescriptions"]:
+            parts.append("<p>No active prescriptions.</p>\n")
+        parts.append("</section>\n")
+    return mark_safe("".join(parts))
