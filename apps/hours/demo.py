@@ -22,8 +22,8 @@ from simple_history.utils import bulk_create_with_history
 from apps.academics.models import Learner, RotationAssignment, RotationType
 from apps.core.scoping import unscoped
 from apps.hours import rules
+from apps.hours.findings import compliance_recompute_program
 from apps.hours.models import HoursPolicy, PlannedShift, RotationHours, TimeRecord, WorkEntry
-from apps.hours.services import compliance_recompute_program
 
 TZ = ZoneInfo("America/New_York")
 STUDENTS, RESIDENTS = 6, 6

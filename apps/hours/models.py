@@ -297,7 +297,7 @@ class ComplianceState(TenantModel, TimestampedModel):
     """Whether a resident's stored findings (``ComplianceFinding``) are current. One row per
     learner. Every write that can change the findings marks the row stale in its own transaction
     (``services.compliance_mark_stale``) and starts one recompute task per learner on commit;
-    ``services.compliance_recompute`` locks the row, replaces the findings and clears ``stale``.
+    ``findings.compliance_recompute`` locks the row, replaces the findings and clears ``stale``.
     Pages show a learner whose row is missing or stale — or was computed for another PGY level
     or time zone than the learner's now — as "being recomputed" rather than wrong numbers.
 
@@ -325,7 +325,7 @@ class ComplianceState(TenantModel, TimestampedModel):
 class ComplianceFinding(TenantModel):
     """One violation or warning the rules engine found in a resident's logged hours.
 
-    Derived data, not history: ``services.compliance_recompute`` (the only writer) deletes a
+    Derived data, not history: ``findings.compliance_recompute`` (the only writer) deletes a
     learner's findings and bulk-inserts the engine's output in one transaction; no
     simple-history. Windows rules are stored as whole runs of failing windows over every logged
     day; pages pick the findings overlapping their period."""

@@ -78,7 +78,7 @@ def violations_for_learners(*, company_id, learner_ids, start: dt.date, end: dt.
 
 def all_entries_of(*, company_id, learner_id, tz):
     """Every logged entry of one learner as ``rules.Entry`` (epoch seconds), with the first and
-    last local day they touch: what ``services.compliance_recompute`` checks. One query."""
+    last local day they touch: what ``findings.compliance_recompute`` checks. One query."""
     rows = list(WorkEntry.objects.for_company(company_id).filter(learner_id=learner_id).annotate(
         s=Cast(Extract("start", "epoch", tzinfo=dt.UTC), BigIntegerField()),
         e=Cast(Extract("end", "epoch", tzinfo=dt.UTC), BigIntegerField())).values_list("s", "e", "kind", "pk"))

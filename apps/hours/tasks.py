@@ -4,7 +4,7 @@ id explicitly; the periodic ones walk every active company."""
 from celery import shared_task
 
 from apps.core import rls
-from apps.hours import jobs, services
+from apps.hours import jobs
 from apps.tenants.selectors import active_company_ids
 
 
@@ -28,18 +28,3 @@ def _for_each_active_company(work):
             results[str(company_id)] = work(company_id=company_id)
     return results
 
-
-@shared_task(name="apps.hours.tasks.recompute_compliance", acks_late=True)
-def recompute_compliance(*, company_id, learner_id):
-    """Replace one resident's stored compliance findings (started on commit by every write that
-    can change them: ``services.compliance_mark_stale``). The company id is explicit: a learner
-    of another company is not found (``Learner.DoesNotExist``)."""
-    with rls.tenant(company_id):
-        return services.compliance_recompute(company_id=company_id, learner_id=learner_id)
-
-
-@shared_task(name="apps.hours.tasks.recompute_program_compliance", acks_late=True)
-def recompute_program_compliance(*, company_id, program_id):
-    """Recompute every resident of a program (safe to run at any time, e.g. from beat)."""
-    with rls.tenant(company_id):
-        return services.compliance_recompute_program(company_id=company_id, program_id=program_id)

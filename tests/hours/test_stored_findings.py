@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.academics.models import Learner
-from apps.hours import rules, services, tasks
+from apps.hours import findings, rules, services
 from apps.hours.models import ComplianceFinding, ComplianceState, WorkEntry
 from tests.factories import LearnerFactory
 
@@ -39,7 +39,7 @@ def nearly_80(learner, local_today):
         start = local(local_today - dt.timedelta(days=2 + offset), 6)
         WorkEntry.objects.create(learner=learner, company=learner.company, kind=rules.CLINICAL, start=start,
                                  end=start + dt.timedelta(hours=13, minutes=30))
-    services.compliance_recompute(company_id=learner.company_id, learner_id=learner.pk)
+    findings.compliance_recompute(company_id=learner.company_id, learner_id=learner.pk)
 
 
 def report(client, program, **params):
@@ -54,7 +54,7 @@ def test_a_breach_logged_by_rhea_shows_on_coras_report_and_deleting_it_clears_it
     assert "hours_80" not in report(client, surgery)
     client.force_login(rhea.user)
     yesterday = local_today - dt.timedelta(days=1)
-    with mock.patch.object(services, "compliance_recompute", wraps=services.compliance_recompute) as recompute, \
+    with mock.patch.object(findings, "compliance_recompute", wraps=findings.compliance_recompute) as recompute, \
             django_capture_on_commit_callbacks(execute=True):
         response = client.post("/hours/entries/new/", {
             "kind": rules.CLINICAL, "start": local(yesterday, 6).strftime("%Y-%m-%dT%H:%M"),
@@ -106,7 +106,7 @@ def test_editing_an_entry_recomputes_and_several_writes_in_one_transaction_start
     client.force_login(cora)
     assert "hours_80" in report(client, surgery)
 
-    with mock.patch.object(services, "compliance_recompute", wraps=services.compliance_recompute) as recompute:
+    with mock.patch.object(findings, "compliance_recompute", wraps=findings.compliance_recompute) as recompute:
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             for hour in (19, 20, 21):
                 services.work_entry_create(actor=rhea.user, learner=rhea, kind=rules.EDUCATION,
@@ -132,14 +132,14 @@ def test_a_pending_recompute_is_shown_as_such_not_as_compliant(client, rhea, cor
     client.force_login(rhea.user)
     api = client.get(f"/api/hours/learners/{rhea.pk}/compliance/").json()
     assert api["pending"] is True and api["violations"] == []
-    tasks.recompute_compliance(company_id=str(rhea.company_id), learner_id=str(rhea.pk))
+    findings.recompute_compliance(company_id=str(rhea.company_id), learner_id=str(rhea.pk))
     assert client.get(f"/api/hours/learners/{rhea.pk}/compliance/").json()["violations"][0]["rule"] == "hours_80"
 
 
 def test_the_task_takes_the_company_explicitly_and_finds_nothing_of_another(rhea, southbay, local_today):
     nearly_80(rhea, local_today)
     with pytest.raises(Learner.DoesNotExist):
-        tasks.recompute_compliance(company_id=str(southbay.pk), learner_id=str(rhea.pk))
+        findings.recompute_compliance(company_id=str(southbay.pk), learner_id=str(rhea.pk))
     assert not ComplianceFinding.objects.for_company(southbay.pk).exists()
     assert not ComplianceState.objects.for_company(southbay.pk).exists()
 
@@ -150,7 +150,7 @@ def test_a_new_pgy_level_or_time_zone_marks_the_findings_stale(client, rhea, cor
     Learner.objects.for_company(rhea.company_id).filter(pk=rhea.pk).update(pgy_level=1)  # changed elsewhere
     client.force_login(cora)
     assert "being recomputed" in report(client, surgery).lower()
-    services.compliance_recompute(company_id=rhea.company_id, learner_id=rhea.pk)
+    findings.compliance_recompute(company_id=rhea.company_id, learner_id=rhea.pk)
     assert "being recomputed" not in report(client, surgery).lower()
     with django_capture_on_commit_callbacks(execute=True):
         services.hours_policy_update(actor=cora, program=surgery, data={"time_zone": "America/Chicago"})
@@ -170,7 +170,7 @@ def test_the_report_reads_a_constant_number_of_queries(client, cora, surgery, lo
             start = local(local_today - dt.timedelta(days=3), 20)
             WorkEntry.objects.create(learner=learner, company=learner.company, kind=rules.MOONLIGHT_EXTERNAL,
                                      start=start, end=start + dt.timedelta(hours=3))
-    services.compliance_recompute_program(company_id=surgery.company_id, program_id=surgery.pk)
+    findings.compliance_recompute_program(company_id=surgery.company_id, program_id=surgery.pk)
     client.force_login(cora)
     url = f"/hours/programs/{surgery.pk}/compliance/"
     client.get(url)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from apps.hours import rules, selectors, services
+from apps.hours import findings, rules, selectors
 from apps.hours.models import PlannedShift, RotationHours, WeekUnlock, WorkEntry
 from tests.factories import AssignmentFactory, LearnerFactory, RotationTypeFactory
 
@@ -25,7 +25,7 @@ def log(learner, kind, start, end):
     """An entry written straight to the table (as seed_scale does), then the learner's stored
     compliance findings recomputed (what the task does after a write through the services)."""
     entry = WorkEntry.objects.create(learner=learner, company=learner.company, kind=kind, start=start, end=end)
-    services.compliance_recompute(company_id=learner.company_id, learner_id=learner.pk)
+    findings.compliance_recompute(company_id=learner.company_id, learner_id=learner.pk)
     return entry
 
 

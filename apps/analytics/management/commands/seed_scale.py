@@ -35,7 +35,7 @@ from apps.assessments.models import AssessmentRequest, EPAAssessment
 from apps.clinical.services.permissions import role_permissions_seed
 from apps.clinical.services.scale import scale_clinic_seed
 from apps.core.scoping import unscoped
-from apps.hours import services as hours_services
+from apps.hours import findings as hours_findings
 from apps.hours.models import WorkEntry
 from apps.reference.models import EPA, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Specialty
 from apps.tenants.models import Company, Institution, Membership, Site, SponsoringInstitution, User
@@ -348,7 +348,7 @@ class Builder:
         Copier(WorkEntry, ["id", "company_id", "learner_id", "kind", "start", "end", "from_plan"], self.now).copy(
             cursor, self._work_hour_rows(residents), Progress("work-hour entries (about)", len(residents) * 300))
         sys.stderr.write("\n")
-        hours_services.compliance_recompute_learners(residents=residents)  # stored findings (issue 15)
+        hours_findings.compliance_recompute_learners(residents=residents)  # stored findings (issue 15)
 
     def _work_hour_rows(self, residents):
         tz, first = ZoneInfo("America/New_York"), self.today - datetime.timedelta(days=WORK_HOUR_DAYS)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from apps.academics.models import Learner
 from apps.core import rls
-from apps.hours import services
+from apps.hours import findings
 from apps.tenants.models import Company
 
 
@@ -28,5 +28,5 @@ class Command(BaseCommand):
                     Learner.objects.for_company(one.pk).filter(kind=Learner.Kind.RESIDENT)
                     .values_list("program_id", flat=True).distinct())
                 for program_id in programs:
-                    total += services.compliance_recompute_program(company_id=one.pk, program_id=program_id)
+                    total += findings.compliance_recompute_program(company_id=one.pk, program_id=program_id)
         self.stdout.write(f"{total} resident(s) recomputed")
