@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from apps.academics.models import Learner, RotationAssignment, RotationType
 from apps.core.scoping import unscoped
 from apps.hours import rules
+from apps.hours.findings import compliance_recompute_program
 from apps.hours.models import HoursPolicy, PlannedShift, RotationHours, TimeRecord, WorkEntry
 
 TZ = ZoneInfo("America/New_York")
@@ -149,6 +150,7 @@ def _surgery(nw, program, today):
         entries += _resident_entries(rng, learner, start, today, index, is_demo)
     bulk_create_with_history(calls, PlannedShift, default_user=coordinator)
     bulk_create_with_history(entries, WorkEntry, default_user=demo)
+    compliance_recompute_program(company_id=program.company_id, program_id=program.pk)  # bulk: no services ran
     return len(entries)
 
 

@@ -290,3 +290,74 @@ class PaceAlert(TenantModel, TimestampedModel):
 
     def __str__(self):
         return f"Behind pace: {self.assignment}"
+
+
+# ---------------------------------------------------------------- stored compliance findings
+class ComplianceState(TenantModel, TimestampedModel):
+    """Whether a resident's stored findings (``ComplianceFinding``) are current. One row per
+    learner. Every write that can change the findings marks the row stale in its own transaction
+    (``services.compliance_mark_stale``) and starts one recompute task per learner on commit;
+    ``findings.compliance_recompute`` locks the row, replaces the findings and clears ``stale``.
+    Pages show a learner whose row is missing or stale — or was computed for another PGY level
+    or time zone than the learner's now — as "being recomputed" rather than wrong numbers.
+
+    Derived data, not history: no simple-history (the audit rows of the writes are the history)."""
+
+    company_from = "learner"
+    learner = models.OneToOneField("academics.Learner", on_delete=models.CASCADE, related_name="compliance_state")
+    stale = models.BooleanField(default=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    pgy_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The PGY level computed for")
+    time_zone = models.CharField(max_length=64, blank=True, help_text="The time zone computed in")
+    first_day = models.DateField(null=True, blank=True, help_text="The local days the engine checked")
+    last_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(first_day__isnull=True) | Q(last_day__gte=F("first_day")),
+                                   name="compliance_state_days_ordered"),
+        ]
+
+    def __str__(self):
+        return f"Compliance of {self.learner_id} ({'stale' if self.stale else self.computed_at})"
+
+
+class ComplianceFinding(TenantModel):
+    """One violation or warning the rules engine found in a resident's logged hours.
+
+    Derived data, not history: ``findings.compliance_recompute`` (the only writer) deletes a
+    learner's findings and bulk-inserts the engine's output in one transaction; no
+    simple-history. Windows rules are stored as whole runs of failing windows over every logged
+    day; pages pick the findings overlapping their period."""
+
+    class Severity(models.TextChoices):
+        VIOLATION = "violation", "Violation"
+        WARNING = "warning", "Warning"
+
+    company_from = "learner"
+    learner = models.ForeignKey("academics.Learner", on_delete=models.CASCADE, related_name="compliance_findings")
+    rule = models.CharField(max_length=24, choices=[(r, r) for r in rules.RULES])
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    hours = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "rule", "start", "end"], name="compliance_finding_once"),
+            # a rest of 0 h (work straight after a 24-hour duty) is a finding with start == end
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="compliance_finding_end_not_before_start"),
+            models.CheckConstraint(condition=Q(rule__in=rules.RULES), name="compliance_finding_known_rule"),
+            models.CheckConstraint(condition=Q(severity="warning", rule__in=sorted(rules.WARNINGS))
+                                   | (Q(severity="violation") & ~Q(rule__in=sorted(rules.WARNINGS))),
+                                   name="compliance_finding_severity_of_rule"),
+        ]
+        indexes = [models.Index(fields=["learner", "start"], name="compliance_finding_learner"),]
+        ordering = ["start"]
+
+    def __str__(self):
+        return f"{self.rule} {self.start:%Y-%m-%d}"
+
+    def as_violation(self):
+        return rules.Violation(self.rule, self.start, self.end, self.hours, self.detail)

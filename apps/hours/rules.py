@@ -7,8 +7,25 @@ Pages, the CSV export, the API, the warn-before-breach projection and the CCC en
 
 The rules are the ACGME Common Program Requirements (Residency), section VI.F "Clinical
 Experience and Education", made exact by issue 15 (where the issue is more precise than the
-ACGME text, the issue is the spec). Section numbers below are those of the CPR (Residency)
-in force since July 2017; check them against the current PDF when it is revised.
+ACGME text, the issue is the spec). Citations give the VI.F number of the 2023 edition and,
+after a slash, the § of the 2025 reformatted edition, which renumbered the section without
+changing its text:
+
+* ACGME Common Program Requirements (Residency), 2023 edition (v3), Section VI.F —
+  https://www.acgme.org/globalassets/pfassets/programrequirements/cprresidency_2023v3.pdf
+* ACGME Common Program Requirements (Residency), 2025 reformatted edition, effective
+  3 September 2025, §6.20–6.28 —
+  https://www.acgme.org/globalassets/pfassets/programrequirements/2025-reformatted-requirements/cprresidency_2025_reformatted.pdf
+
+How far the numbers are checked (issue 15, 2026-11-26): the published PDFs themselves were not
+reachable from here. VI.F.5.b and VI.F.5.c (moonlighting counted; PGY-1 may not moonlight) were
+read verbatim in the CPR text of the 2019 edition (effective 1 July 2019) as reprinted in a
+"Residency Program Director Guide" (2019). The other numbers come from two independent
+crosswalks of the 2023 edition to the 2025 §6.2x numbering that quote the requirement texts
+(third-party, not ACGME). By them, the numbers this module used before (8 h off VI.F.2.b, 14 h
+after call VI.F.2.c, one day in seven VI.F.2.d) were one letter off for the 2023 edition: they
+are now VI.F.2.a, VI.F.2.b and VI.F.2.c. Check them against the PDFs above before quoting them
+to an accreditor; docs/hours.md has the table.
 
 Definitions used by every rule (docs/hours.md has the table):
 
@@ -22,14 +39,14 @@ Definitions used by every rule (docs/hours.md has the table):
   failing window's end, ``hours``/``detail`` = the worst window.
 * **Counted hours** (``hours_80``): in-house clinical work, in-house call, clinical work from
   home, time called in (or working) from at-home call, internal and external moonlighting.
-  At-home call counts only for the time called in (VI.F.8.a). Education entries are not in
+  At-home call counts only for the time called in (VI.F.8.a / §6.28). Education entries are not in
   the issue's list and are not counted.
 * **In-house duty** (``shift_24_4``, ``rest_14_after_24``, ``call_q3``): in-house clinical work,
   in-house call and internal moonlighting (worked in-house). Back-to-back (touching or
   overlapping) entries are one duty period.
 * **Free** for ``rest_14_after_24`` and ``rest_8``: no entry of any kind except at-home call
-  while not called in (VI.F.2.c: "free of clinical work and education"). For ``day_off``, free
-  means no entry at all — not even at-home call (VI.F.2.d: at-home call cannot be assigned on
+  while not called in (VI.F.2.b / §6.21.a: "free of clinical work and education"). For ``day_off``, free
+  means no entry at all — not even at-home call (VI.F.2.c / §6.21.b: at-home call cannot be assigned on
   the free days).
 
 Cost: linear in the number of entries plus the number of days in the period (one sort, one
@@ -62,7 +79,7 @@ COUNTED = frozenset({CLINICAL, IN_HOUSE_CALL, HOME_CALL_WORKED, HOME_WORK, MOONL
 IN_HOUSE = frozenset({CLINICAL, IN_HOUSE_CALL, MOONLIGHT_INTERNAL})
 MOONLIGHTING = frozenset({MOONLIGHT_INTERNAL, MOONLIGHT_EXTERNAL})
 NOT_FREE_FOR_REST = frozenset(KINDS) - {HOME_CALL}
-# rest_8 compares *scheduled* periods (VI.F.2.b); a call-in from home is not one.
+# rest_8 compares *scheduled* periods (VI.F.2.a / §6.21); a call-in from home is not one.
 SCHEDULED = NOT_FREE_FOR_REST - {HOME_CALL_WORKED}
 
 HOURS_80 = "hours_80"
@@ -87,13 +104,13 @@ RULE_LABELS = {
 HOUR = 3600
 DAY = 24 * HOUR
 WINDOW_DAYS = 28
-MAX_WINDOW_SECONDS = 320 * HOUR          # VI.F.1: 80 h/week × 4 weeks
-MIN_FREE_DAYS = 4                        # VI.F.2.d: 1 day in 7 × 4 weeks
-MAX_DUTY_SECONDS = 28 * HOUR             # VI.F.3.a + VI.F.3.a.1: 24 h + up to 4 h
-LONG_DUTY_SECONDS = 24 * HOUR            # VI.F.2.c
-REST_AFTER_LONG_SECONDS = 14 * HOUR      # VI.F.2.c
-MAX_CALLS_PER_WINDOW = 9                 # VI.F.7: every third night over 28 nights → 28/3 → 9
-REST_SECONDS = 8 * HOUR                  # VI.F.2.b ("should")
+MAX_WINDOW_SECONDS = 320 * HOUR          # VI.F.1 / §6.20: 80 h/week × 4 weeks
+MIN_FREE_DAYS = 4                        # VI.F.2.c / §6.21.b: 1 day in 7 × 4 weeks
+MAX_DUTY_SECONDS = 28 * HOUR             # VI.F.3.a + VI.F.3.a.(1) / §6.22 + §6.22.a: 24 h + up to 4 h
+LONG_DUTY_SECONDS = 24 * HOUR            # VI.F.2.b / §6.21.a
+REST_AFTER_LONG_SECONDS = 14 * HOUR      # VI.F.2.b / §6.21.a
+MAX_CALLS_PER_WINDOW = 9                 # VI.F.7 / §6.27: every third night over 28 nights → 28/3 → 9
+REST_SECONDS = 8 * HOUR                  # VI.F.2.a / §6.21 ("should")
 
 
 @dataclass(frozen=True)
@@ -250,9 +267,9 @@ def _overlaps(violation, period) -> bool:
 
 
 def hours_80(spans, days, n_windows):
-    """``hours_80`` — VI.F.1: no more than 80 hours a week averaged over four weeks, counting
+    """``hours_80`` — VI.F.1 / §6.20: no more than 80 hours a week averaged over four weeks, counting
     in-house work and call, clinical work from home, time called in from at-home call (VI.F.8.a)
-    and all moonlighting (VI.F.5.b). Exact: a window with more than 320 h (1,152,000 s) fails;
+    and all moonlighting (VI.F.5.b / §6.25.a). Exact: a window with more than 320 h (1,152,000 s) fails;
     320 h exactly passes."""
     per_day = _prefix(days.seconds_per_day(_merge(_spans(spans, COUNTED))))
 
@@ -265,7 +282,7 @@ def hours_80(spans, days, n_windows):
 
 
 def day_off(spans, days, n_windows):
-    """``day_off`` — VI.F.2.d: one day in seven free of clinical work and required education,
+    """``day_off`` — VI.F.2.c / §6.21.b: one day in seven free of clinical work and required education,
     averaged over four weeks; at-home call cannot be assigned on those days. Exact: a day free
     is a continuous 24-hour period with no entry at all (any kind, at-home call included); a
     longer free period counts one day per full 24 hours; free periods are cut at the window's
@@ -303,7 +320,7 @@ def day_off(spans, days, n_windows):
 
 
 def call_q3(spans, days, n_windows):
-    """``call_q3`` — VI.F.7: in-house call no more often than every third night, averaged over
+    """``call_q3`` — VI.F.7 / §6.27: in-house call no more often than every third night, averaged over
     four weeks. Exact: more than 9 in-house calls starting within a window fails (back-to-back
     call entries are one call)."""
     calls = _merge(_spans(spans, {IN_HOUSE_CALL}))
@@ -324,14 +341,14 @@ def call_q3(spans, days, n_windows):
 def duty_rules(spans):
     """``shift_24_4``, ``rest_14_after_24`` and the ``rest_8`` warning.
 
-    * ``shift_24_4`` — VI.F.3.a and VI.F.3.a.1: continuous scheduled in-house duty at most
+    * ``shift_24_4`` — VI.F.3.a and VI.F.3.a.(1) / §6.22 and §6.22.a: continuous scheduled in-house duty at most
       24 hours plus up to 4 hours for transitions. Exact: a duty period (back-to-back in-house
       entries merged) longer than 28 h fails; 28 h exactly passes.
-    * ``rest_14_after_24`` — VI.F.2.c: at least 14 hours free of clinical work and education
+    * ``rest_14_after_24`` — VI.F.2.b / §6.21.a: at least 14 hours free of clinical work and education
       after 24 hours of in-house call. Exact: after a duty period of 24 h or more, the time
       until the next entry that is not at-home call (a call-in counts) must be at least 14 h;
       with no later entry the rest is complete.
-    * ``rest_8`` (warning) — VI.F.2.b: residents *should* have 8 hours off between scheduled
+    * ``rest_8`` (warning) — VI.F.2.a / §6.21: residents *should* have 8 hours off between scheduled
       periods. Periods are merged scheduled entries (everything but at-home call and its
       call-ins); a gap under 8 h warns, unless ``rest_14_after_24`` already reports that gap.
     """
@@ -366,7 +383,7 @@ def duty_rules(spans):
 
 
 def pgy1_moonlighting(spans, pgy_level):
-    """``pgy1_moonlighting`` — VI.F.5.c: PGY-1 residents are not permitted to moonlight. Every
+    """``pgy1_moonlighting`` — VI.F.5.c (§ of the 2025 edition not found): PGY-1 residents are not permitted to moonlight. Every
     internal or external moonlighting entry of a PGY-1 is a violation."""
     if pgy_level != 1:
         return []

@@ -14,7 +14,14 @@ from django.utils import timezone
 from apps.academics.models import Learner, RotationAssignment
 from apps.hours import rules
 from apps.hours.access import reviewable_records
-from apps.hours.models import KIND_LABELS, ComplianceNote, HoursPolicy, PlannedShift, WorkEntry
+from apps.hours.models import (
+    KIND_LABELS,
+    ComplianceFinding,
+    ComplianceNote,
+    HoursPolicy,
+    PlannedShift,
+    WorkEntry,
+)
 
 # Entries fetched around a period so the 28-day windows at its edges are complete (a day of
 # slack either side for time zones).
@@ -67,6 +74,69 @@ def violations_for_learners(*, company_id, learner_ids, start: dt.date, end: dt.
     return {lr.pk: rules.check(entries.get(lr.pk, []), start=start, end=end,
                                tz=program_time_zone(lr.program), pgy_level=lr.pgy_level)
             for lr in learners}
+
+
+def all_entries_of(*, company_id, learner_id, tz):
+    """Every logged entry of one learner as ``rules.Entry`` (epoch seconds), with the first and
+    last local day they touch: what ``findings.compliance_recompute`` checks. One query."""
+    rows = list(WorkEntry.objects.for_company(company_id).filter(learner_id=learner_id).annotate(
+        s=Cast(Extract("start", "epoch", tzinfo=dt.UTC), BigIntegerField()),
+        e=Cast(Extract("end", "epoch", tzinfo=dt.UTC), BigIntegerField())).values_list("s", "e", "kind", "pk"))
+    if not rows:
+        return [], None, None
+    first = dt.datetime.fromtimestamp(min(r[0] for r in rows), tz).date()
+    last = dt.datetime.fromtimestamp(max(r[1] for r in rows) - 1, tz).date()
+    return [rules.Entry(s, e, kind, pk) for s, e, kind, pk in rows], first, last
+
+
+# ---------------------------------------------------------------- stored findings
+DUTY_RULES = (rules.SHIFT_24_4, rules.REST_14_AFTER_24, rules.REST_8, rules.PGY1_MOONLIGHTING)
+
+
+def is_fresh(state, learner, tz) -> bool:
+    """Whether a learner's stored findings are current: computed, not marked stale by a later
+    write, and computed for the learner's PGY level and program time zone of today (those two
+    change in other apps without a recompute: the page then says so)."""
+    return (state is not None and not state.stale and state.pgy_level == learner.pgy_level
+            and state.time_zone == str(tz.key))
+
+
+def compliance_state_of(learner):
+    """The learner's ``ComplianceState`` (select_related) or None (a missing reverse one-to-one
+    raises an AttributeError subclass)."""
+    return getattr(learner, "compliance_state", None)
+
+
+def stored_findings(*, company_id, learner_ids, start: dt.date, end: dt.date, tz) -> dict:
+    """{learner_id: [rules.Violation]} of the stored findings overlapping ``start``..``end``
+    (local dates in ``tz``, inclusive), as the engine would report them for that period except
+    that a run of failing 28-day windows keeps its full extent. One query for any number of
+    learners; no rules engine."""
+    low = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    out = defaultdict(list)
+    rows = (ComplianceFinding.objects.for_company(company_id)
+            .filter(Q(end__gt=low) | Q(end=low, rule__in=DUTY_RULES), learner_id__in=list(learner_ids),
+                    start__lt=high).order_by("start", "rule")
+            .values_list("learner_id", "rule", "start", "end", "hours", "detail"))
+    for learner_id, rule, s, e, hours, detail in rows:
+        out[learner_id].append(rules.Violation(rule, s, e, hours, detail))
+    for found in out.values():
+        found.sort(key=lambda v: (v.start, rules.RULES.index(v.rule)))
+    return out
+
+
+def learner_findings(*, learner, start: dt.date, end: dt.date):
+    """(fresh?, computed_at, [rules.Violation]) of one learner's stored findings in the period:
+    the drill-down and the compliance API. Two queries (the state, the findings)."""
+    from apps.hours.models import ComplianceState
+
+    tz = program_time_zone(learner.program)
+    state = ComplianceState.objects.for_company(learner.company_id).filter(learner_id=learner.pk).first()
+    if not is_fresh(state, learner, tz):
+        return False, state.computed_at if state else None, []
+    found = stored_findings(company_id=learner.company_id, learner_ids=[learner.pk], start=start, end=end, tz=tz)
+    return True, state.computed_at, found.get(learner.pk, [])
 
 
 # ---------------------------------------------------------------- plans (call roster, rotation defaults)
@@ -283,22 +353,39 @@ class ResidentSummary:
     learner: object
     counts: dict
     warnings: int
+    fresh: bool = True
+    computed_at: object = None
 
     @property
     def total(self):
         return sum(self.counts.values())
 
 
-def compliance_report(*, program, start: dt.date, end: dt.date):
-    """Violations of the program's residents in ``start``..``end``: the rows (learner, violation,
-    rotation it started in, note), a summary per resident and rule, and counts per month and rule.
-    Five queries whatever the number of residents or entries."""
-    residents = list(Learner.objects.for_company(program.company_id).filter(
-        program=program, kind=Learner.Kind.RESIDENT).select_related("user", "program__hours_policy")
-        .order_by("user__last_name", "user__first_name"))
-    by_learner = violations_for_learners(company_id=program.company_id, learner_ids=[r.pk for r in residents],
-                                         start=start, end=end)
+@dataclass
+class ComplianceReport:
+    rows: list
+    summaries: list
+    trend: list
+    computed_at: object  # the oldest computation shown (None: nothing computed yet)
+    pending: list        # residents whose findings are being recomputed (not counted)
+
+    def __iter__(self):  # rows, summaries, trend = compliance_report(...)
+        return iter((self.rows, self.summaries, self.trend))
+
+
+def compliance_report(*, program, start: dt.date, end: dt.date) -> ComplianceReport:
+    """Violations of the program's residents in ``start``..``end`` from the stored findings: the
+    rows (learner, violation, rotation it started in, note), a summary per resident and rule,
+    counts per month and rule, when they were computed and who is still being recomputed.
+    A resident whose findings are stale or missing is listed as pending, never with old
+    numbers. Four queries whatever the number of residents or entries; no rules engine."""
     tz = program_time_zone(program)
+    residents = list(Learner.objects.for_company(program.company_id).filter(
+        program=program, kind=Learner.Kind.RESIDENT).select_related("user", "compliance_state")
+        .order_by("user__last_name", "user__first_name"))
+    fresh = {r.pk for r in residents if is_fresh(compliance_state_of(r), r, tz)}
+    by_learner = stored_findings(company_id=program.company_id, learner_ids=sorted(fresh, key=str), start=start,
+                                 end=end, tz=tz) if fresh else {}
     rotations = defaultdict(list)
     for learner_id, first, last, name in (
             RotationAssignment.objects.for_company(program.company_id)
@@ -310,6 +397,7 @@ def compliance_report(*, program, start: dt.date, end: dt.date):
         program.company_id).filter(learner_id__in=[r.pk for r in residents])}
     rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
     for learner in residents:
+        state = compliance_state_of(learner)
         counts, warnings = {rule: 0 for rule in rules.RULES if rule not in rules.WARNINGS}, 0
         for v in by_learner.get(learner.pk, []):
             day = timezone.localtime(v.start, tz).date()
@@ -320,7 +408,10 @@ def compliance_report(*, program, start: dt.date, end: dt.date):
                 continue
             counts[v.rule] += 1
             months[day.strftime("%Y-%m")][v.rule] += 1
-        summaries.append(ResidentSummary(learner, counts, warnings))
+        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh,
+                                         state.computed_at if state else None))
     trend = [(month, [months[month].get(rule, 0) for rule in rules.RULES if rule not in rules.WARNINGS])
              for month in sorted(months)]
-    return rows, summaries, trend
+    computed = [s.computed_at for s in summaries if s.fresh and s.computed_at]
+    return ComplianceReport(rows, summaries, trend, min(computed) if computed else None,
+                            [s.learner for s in summaries if not s.fresh])

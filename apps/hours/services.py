@@ -9,13 +9,14 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.academics.models import Learner
 from apps.audit.services import audit_log_record, model_changes, save_with_audit, snapshot
 from apps.core.idempotency import replay_or_create
-from apps.hours import access, rules
+from apps.core.tasks import dispatch
+from apps.hours import access, findings, rules
 from apps.hours.models import (
     ComplianceNote,
     HoursPolicy,
@@ -376,6 +377,7 @@ def work_entry_create(*, actor, learner, kind, start, end, notes="", key=None, f
         entry = WorkEntry(learner=learner, kind=kind, start=start, end=end, notes=(notes or "")[:500],
                           submission_key=key, from_plan=from_plan)
         save_with_audit(instance=entry, actor=actor, action="work_entry.create")
+        compliance_mark_stale(company_id=learner.company_id, learner_ids=[learner.pk])
         return entry
 
     with transaction.atomic():
@@ -390,7 +392,9 @@ def work_entry_update(*, actor, entry, kind, start, end, notes="") -> WorkEntry:
     _check_entry(entry.learner, entry.kind, entry.start, entry.end)  # the week it is in now must be open
     _check_entry(entry.learner, kind, start, end)
     entry.kind, entry.start, entry.end, entry.notes = kind, start, end, (notes or "")[:500]
-    return save_with_audit(instance=entry, actor=actor, action="work_entry.update")
+    with transaction.atomic():
+        compliance_mark_stale(company_id=entry.company_id, learner_ids=[entry.learner_id])
+        return save_with_audit(instance=entry, actor=actor, action="work_entry.update")
 
 
 def work_entry_delete(*, actor, entry) -> None:
@@ -402,6 +406,7 @@ def work_entry_delete(*, actor, entry) -> None:
                          changes=snapshot(entry))
         entry._history_user = actor
         entry.delete()
+        compliance_mark_stale(company_id=entry.company_id, learner_ids=[entry.learner_id])
 
 
 def work_week_confirm(*, actor, learner, plan_items) -> list[WorkEntry]:
@@ -492,7 +497,13 @@ def hours_policy_update(*, actor, program, data: dict) -> HoursPolicy:
         if name in data:
             setattr(policy, name, data[name])
     policy.full_clean(exclude=["company", "program"])
-    return save_with_audit(instance=policy, actor=actor, action="hours_policy.update")
+    with transaction.atomic():
+        saved = save_with_audit(instance=policy, actor=actor, action="hours_policy.update")
+        # the time zone moves every 28-day window: the program's findings are recomputed
+        compliance_mark_stale(company_id=program.company_id, learner_ids=list(
+            Learner.objects.for_company(program.company_id).filter(program=program, kind=Learner.Kind.RESIDENT)
+            .values_list("pk", flat=True)))
+    return saved
 
 
 def rotation_hours_update(*, actor, rotation_type, data: dict) -> RotationHours:
@@ -505,6 +516,48 @@ def rotation_hours_update(*, actor, rotation_type, data: dict) -> RotationHours:
             setattr(hours, name, data[name])
     hours.full_clean(exclude=["company", "rotation_type"])
     return save_with_audit(instance=hours, actor=actor, action="rotation_hours.update")
+
+
+# ---------------------------------------------------------------- stored compliance findings
+_MARK_STALE = """
+    INSERT INTO hours_compliancestate (id, company_id, learner_id, stale, created_at, updated_at, time_zone)
+    SELECT gen_random_uuid(), l.company_id, l.id, true, now(), now(), ''
+      FROM academics_learner l
+     WHERE l.company_id = %(company)s AND l.id = ANY(%(learners)s::uuid[])
+    ON CONFLICT (learner_id) DO UPDATE SET stale = true, updated_at = now()"""
+
+
+class _PendingRecompute:
+    """An on-commit marker: a recompute of this learner is already due when the current
+    transaction commits (Django drops it on rollback; it marks itself done when run)."""
+
+    def __init__(self, key):
+        self.key, self.done = key, False
+
+    def __call__(self):
+        self.done = True
+
+
+def compliance_mark_stale(*, company_id, learner_ids) -> None:
+    """Call inside the transaction of any write that can change these learners' findings (their
+    work entries, their program's time zone). Their ``ComplianceState`` rows are marked stale
+    in that transaction (one upsert), and one ``recompute_compliance`` task per learner starts
+    when it commits: a learner already due in this transaction (a week confirmed entry by entry)
+    is not dispatched twice. A rolled-back write leaves neither the mark nor the task."""
+    learner_ids = sorted({str(pk) for pk in learner_ids})
+    if not learner_ids:
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_STALE, {"company": str(company_id), "learners": learner_ids})
+        due = {f.key for _, f, _ in connection.run_on_commit
+               if isinstance(f, _PendingRecompute) and not f.done}
+        for learner_id in learner_ids:
+            key = (str(company_id), learner_id)
+            if key in due:
+                continue
+            transaction.on_commit(_PendingRecompute(key))
+            dispatch(findings.recompute_compliance, company_id=str(company_id), learner_id=learner_id)
 
 
 def new_key() -> uuid.UUID:

@@ -27,3 +27,4 @@ def _for_each_active_company(work):
         with rls.tenant(company_id):
             results[str(company_id)] = work(company_id=company_id)
     return results
+

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.hours import rules, selectors
+from apps.hours import findings, rules, selectors
 from apps.hours.models import PlannedShift, TimeRecord, WorkEntry
 from tests.factories import LearnerFactory
 
@@ -30,6 +30,7 @@ def _days_of_work(learner, days, first_day):
         start = dt.datetime.combine(first_day - dt.timedelta(days=offset), dt.time(6), tzinfo=TZ)
         WorkEntry.objects.create(learner=learner, company=learner.company, kind=rules.CLINICAL, start=start,
                                  end=start + dt.timedelta(hours=12))
+    findings.compliance_recompute(company_id=learner.company_id, learner_id=learner.pk)
 
 
 def _records(sam, assignment, count):

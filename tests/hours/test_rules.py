@@ -1,7 +1,7 @@
 """The rules engine at each exact edge (issue 15, "Must show"). Pure functions: no database."""
 
 import datetime as dt
-import time
+import sys
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -202,13 +202,44 @@ def test_violations_outside_the_period_are_not_reported():
     assert codes(check(over, days=(2, 2))) == [r.SHIFT_24_4]
 
 
-def test_the_engine_is_linear_in_entries():
-    def timed(n_days):
-        entries = [e(r.CLINICAL, at(d, 6), at(d, 18)) for d in range(n_days)]
-        started = time.perf_counter()
-        check(entries, days=(0, n_days))
-        return time.perf_counter() - started
+def _steps(n_days):
+    """Lines of apps/hours/rules.py executed by one check of ``n_days`` days of mixed entries (a
+    day shift, an education hour on Wednesdays, in-house call every fourth night, at-home call
+    with a call-in on Saturdays) over those days: the engine's work, independent of the clock."""
+    entries = []
+    for d in range(n_days):
+        if d % 4 == 0:
+            entries.append(e(r.IN_HOUSE_CALL, at(d, 6), at(d + 1, 6)))
+        elif d % 7 == 5:
+            entries += [e(r.HOME_CALL, at(d, 8), at(d, 20)), e(r.HOME_CALL_WORKED, at(d, 13), at(d, 15))]
+        elif d % 7 != 6:
+            entries.append(e(r.CLINICAL, at(d, 7), at(d, 17 + d % 2)))
+            if d % 7 == 2:
+                entries.append(e(r.EDUCATION, at(d, 6), at(d, 7)))
+    r._days.cache_clear()
+    steps, rules_file = 0, r.__file__
 
-    timed(50)
-    small, large = min(timed(365) for _ in range(3)), min(timed(3650) for _ in range(3))
-    assert large < small * 40  # 10× the entries: about 10× the time (a loaded machine: noise), never 100×
+    def tracer(frame, event, arg):
+        nonlocal steps
+        if frame.f_code.co_filename != rules_file:
+            return None
+        if event == "line":
+            steps += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        found = check(entries, days=(0, n_days - 1))
+    finally:
+        sys.settrace(previous)
+    assert found  # the mix breaks rules (call_q3, rest_8…): the rules' reporting paths run too
+    return steps, len(entries)
+
+
+def test_the_engine_is_linear_in_entries():
+    """Four times the entries (and days) → about four times the steps; a quadratic scan would
+    take sixteen times. Counted steps, not wall time, so a busy machine cannot make it flaky."""
+    (small, n_small), (large, n_large) = _steps(180), _steps(720)
+    assert 3.9 < n_large / n_small < 4.1
+    assert 3.5 < large / small < 4.5, (small, large)

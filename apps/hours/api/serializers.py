@@ -76,6 +76,9 @@ class ComplianceSerializer(serializers.Serializer):
     learner = serializers.UUIDField()
     start = serializers.DateField()
     end = serializers.DateField()
+    computed_at = serializers.DateTimeField(allow_null=True, help_text="When the stored findings were computed")
+    pending = serializers.BooleanField(help_text="True while the findings are being recomputed after a write: "
+                                                 "violations and warnings are then empty, not \"compliant\"")
     violations = ViolationSerializer(many=True)
     warnings = ViolationSerializer(many=True)
 

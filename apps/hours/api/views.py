@@ -239,7 +239,8 @@ def planned_shift_detail(request, shift_id):
 @api_view(["GET"])
 def learner_compliance(request, learner_id):
     """The violations and warnings of a resident's logged hours in ``start``..``end`` (default:
-    the last 28 days), each with its ``rule`` code, start and end."""
+    the last 28 days), each with its ``rule`` code, start and end, from the stored findings
+    (``computed_at``; ``pending`` while a write's recompute has not run yet)."""
     learner = access.get_learner_for_user(request.user, learner_id)
     today = timezone.localtime(timezone.now(), selectors.program_time_zone(learner.program)).date()
     start = _day(request, "start") or today - dt.timedelta(days=27)
@@ -248,14 +249,13 @@ def learner_compliance(request, learner_id):
         raise ValidationError({"end": ["The end is before the start."]})
     if (end - start).days > 400:
         raise ValidationError({"end": ["At most 400 days at a time."]})
-    found = selectors.violations_for_learners(company_id=learner.company_id, learner_ids=[learner.pk],
-                                              start=start, end=end).get(learner.pk, [])
+    fresh, computed_at, found = selectors.learner_findings(learner=learner, start=start, end=end)
 
     def row(v):
         return {"rule": v.rule, "severity": "warning" if v.is_warning else "violation", "start": v.start,
                 "end": v.end, "hours": v.hours, "detail": v.detail}
 
     return Response(s.ComplianceSerializer({
-        "learner": learner.pk, "start": start, "end": end,
+        "learner": learner.pk, "start": start, "end": end, "computed_at": computed_at, "pending": not fresh,
         "violations": [row(v) for v in found if not v.is_warning],
         "warnings": [row(v) for v in found if v.is_warning]}).data)

@@ -429,7 +429,8 @@ def _period(request, program):
 def compliance(request, program_id):
     program = _program(request, program_id)
     form, start, end = _period(request, program)
-    rows, summaries, trend = selectors.compliance_report(program=program, start=start, end=end)
+    report = selectors.compliance_report(program=program, start=start, end=end)
+    rows, summaries, trend = report
     rule = request.GET.get("rule")
     if rule in rules.RULES:
         rows = [r for r in rows if r.violation.rule == rule]
@@ -437,7 +438,7 @@ def compliance(request, program_id):
         return render(request, "hours/compliance.html", {
             "program": program, "form": form, "start": start, "end": end, "rows": rows, "summaries": summaries,
             "trend": trend, "codes": [r for r in rules.RULES if r not in rules.WARNINGS], "rule": rule,
-            "legend": list(rules.RULE_LABELS.items()),
+            "legend": list(rules.RULE_LABELS.items()), "computed_at": report.computed_at, "pending": report.pending,
         })
 
 
@@ -445,13 +446,15 @@ def compliance(request, program_id):
 def compliance_export(request, program_id):
     program = _program(request, program_id)
     _, start, end = _period(request, program)
-    rows, _, _ = selectors.compliance_report(program=program, start=start, end=end)
+    report = selectors.compliance_report(program=program, start=start, end=end)
     tz = selectors.program_time_zone(program)
     header = ["resident", "pgy", "rule", "kind", "start", "end", "hours", "detail", "rotation", "note"]
-    data = [[str(r.learner), r.learner.pgy_level, r.violation.rule, "warning" if r.violation.is_warning else "violation",
+    # a resident being recomputed is a row saying so, not an absence that reads as "compliant"
+    data = [[str(lr), lr.pgy_level, "", "pending", "", "", "", "being recomputed", "", ""] for lr in report.pending]
+    data += [[str(r.learner), r.learner.pgy_level, r.violation.rule, "warning" if r.violation.is_warning else "violation",
              timezone.localtime(r.violation.start, tz).isoformat(), timezone.localtime(r.violation.end, tz).isoformat(),
              r.violation.hours if r.violation.hours is not None else "", r.violation.detail, r.rotation,
-             r.note.text if r.note else ""] for r in rows]
+             r.note.text if r.note else ""] for r in report.rows]
     return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "work-hours"),
                                 header=header, rows=data)
 
@@ -476,8 +479,7 @@ def compliance_learner(request, program_id, learner_id):
         else:
             messages.success(request, "Note saved.")
             return redirect(request.get_full_path())
-    violations = selectors.violations_for_learners(company_id=program.company_id, learner_ids=[learner.pk],
-                                                   start=start, end=end).get(learner.pk, [])
+    fresh, computed_at, violations = selectors.learner_findings(learner=learner, start=start, end=end)
     entries = list(learner.work_entries.filter(
         start__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
         end__gt=dt.datetime.combine(start, dt.time(), tzinfo=tz)).order_by("start"))
@@ -489,6 +491,7 @@ def compliance_learner(request, program_id, learner_id):
         return render(request, "hours/compliance_learner.html", {
             "program": program, "learner": learner, "form": form, "start": start, "end": end, "rows": rows,
             "entries": entries, "unlock_form": f.UnlockForm(), "note_form": note_form, "kinds": KIND_LABELS,
+            "fresh": fresh, "computed_at": computed_at,
         })
 
 
