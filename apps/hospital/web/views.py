@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.audit.access import access_log_record
+from apps.audit.access import access_log_record, access_log_rows
 from apps.audit.models import AccessLog
 from apps.clinical.access import get_patient_for_user
 from apps.clinical.models import Patient
@@ -40,7 +40,9 @@ def _log_patients(request, patients, action=AccessLog.Action.LIST):
 def _log_patient_ids(request, company_id, patient_ids, action=AccessLog.Action.LIST):
     """As ``_log_patients`` for pages that read patients as ``.values()`` rows: the entries need only
     each patient's id and company (one INSERT with the request's other entries)."""
-    _log_patients(request, [Patient(pk=pk, company_id=company_id) for pk in dict.fromkeys(patient_ids)], action)
+    rows = [(pk, company_id) for pk in dict.fromkeys(patient_ids)]
+    if rows:
+        access_log_rows(actor=request.user, model=Patient, rows=rows, action=action, request=request)
 
 
 # ------------------------------------------------------------------ home, bed board
