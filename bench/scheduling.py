@@ -22,7 +22,6 @@ import datetime
 import http.client
 import json
 import os
-import secrets
 import statistics
 import sys
 import threading
@@ -186,7 +185,10 @@ def in_process_poster(user):
 def http_poster(port, cookie):
     """POST to gunicorn on 127.0.0.1:``port`` with a signed-in session ``cookie`` (and a CSRF
     token of our own, as a browser's JavaScript sends it)."""
-    token = secrets.token_urlsafe(24)[:32]
+    from django.utils.crypto import get_random_string
+
+    # Django accepts a CSRF secret of 32 letters and digits only (token_urlsafe's - and _ made it a 403)
+    token = get_random_string(32)
     headers = {"Cookie": f"{cookie}; csrftoken={token}", "X-CSRFToken": token, "Host": "127.0.0.1",
                "Content-Type": "application/json"}
 
