@@ -216,6 +216,13 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form names the email field "u
 ROUNDS_PASSWORD_RESET_PER_EMAIL = env.int("ROUNDS_PASSWORD_RESET_PER_EMAIL", default=3)
 ROUNDS_PASSWORD_RESET_PER_IP = env.int("ROUNDS_PASSWORD_RESET_PER_IP", default=20)
 
+# The public self-booking pages (apps/scheduling): requests an hour per client address and per site
+# (looking and sending counted apart); over a limit the page answers 429 and writes nothing.
+ROUNDS_PUBLIC_BOOKING_VIEWS_PER_IP = env.int("ROUNDS_PUBLIC_BOOKING_VIEWS_PER_IP", default=120)
+ROUNDS_PUBLIC_BOOKING_VIEWS_PER_SITE = env.int("ROUNDS_PUBLIC_BOOKING_VIEWS_PER_SITE", default=3000)
+ROUNDS_PUBLIC_BOOKING_POSTS_PER_IP = env.int("ROUNDS_PUBLIC_BOOKING_POSTS_PER_IP", default=10)
+ROUNDS_PUBLIC_BOOKING_POSTS_PER_SITE = env.int("ROUNDS_PUBLIC_BOOKING_POSTS_PER_SITE", default=300)
+
 # Two-factor sign-in (django-otp, TOTP + recovery codes): required for superusers and clinical roles.
 OTP_TOTP_ISSUER = "Rounds"
 
