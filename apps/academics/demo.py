@@ -11,6 +11,7 @@ from apps.academics import services
 from apps.academics.models import AcademicYear, Faculty, Learner, Program, RotationAssignment, RotationType
 from apps.core.scoping import unscoped
 from apps.notifications.models import Notification
+from apps.notifications.selectors import unread_changed
 from apps.notifications.services import notification_delivered_in_app
 from apps.reference.models import EPASet, Specialty
 from apps.tenants.models import Membership, User
@@ -173,3 +174,4 @@ def _schedule_published(nw):
         action_url=reverse("academics:my_schedule"), key=f"schedule:{who}:published", read=True)
         for who in ("resident", "faculty")]
     bulk_create_with_history(rows, Notification, default_user=nw["users"]["coordinator"])
+    unread_changed(company_id=nw["company"].pk, user_ids=[row.user_id for row in rows])  # bulk: no signals

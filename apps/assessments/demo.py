@@ -18,6 +18,7 @@ from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EP
 from apps.assessments.signing import assessor_link_path
 from apps.core.scoping import unscoped
 from apps.notifications.models import Notification
+from apps.notifications.selectors import unread_changed
 from apps.notifications.services import notification_delivered_in_app
 from apps.reference.models import EPA, CaseType, FeedbackTag
 
@@ -51,6 +52,7 @@ def seed(world, log=print):
         requests = _requests(context)
         notifications = _received(nw) + _requested(nw)
         bulk_create_with_history(notifications, Notification, default_user=nw["users"]["coordinator"])
+        unread_changed(company_id=nw["company"].pk, user_ids=[row.user_id for row in notifications])  # bulk: no signals
     nw["assessments"] = {"count": len(assessments), "requests": requests}
     log(f"assessments: {len(assessments)} Northwind surgery assessments, {len(links)} feedback tags, "
         f"{len(requests)} requests ({sum(r.status == 'open' for r in requests)} open), "

@@ -111,9 +111,12 @@ def assessors_for_learner(*, learner):
 
 
 def epas_for_assessor(*, assessor):
-    """EPAs of the sets the assessor's programs use. The memberships (read once per request,
-    program included) give the sets, so this needs no join through programs."""
-    set_ids = {m.program.epa_set_id for m in active_memberships(assessor) if m.role in ASSESSORS and m.program_id}
+    """EPAs of the sets the assessor's programs use. The memberships (read once per request)
+    give the programs; their sets are a subquery of the same query."""
+    program_ids = {m.program_id for m in active_memberships(assessor) if m.role in ASSESSORS and m.program_id}
+    if not program_ids:
+        return EPA.objects.none()
+    set_ids = Program.objects.for_company(assessor.company_id).filter(pk__in=program_ids).values("epa_set_id")
     return EPA.objects.filter(epa_set_id__in=set_ids)
 
 

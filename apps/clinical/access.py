@@ -14,18 +14,34 @@ from django.http import Http404
 
 from apps.audit.access import access_log_record
 from apps.audit.models import AccessLog
+from apps.core.cache import cached_until_changed, mark_changed
 from apps.tenants.access import active_memberships, company_of
 
 READ = "patient.read"
 
 
 def _codes_by_role(company_id) -> dict[str, set[str]]:
+    """The company's role → codes, read on every clinical page: cached until a RolePermission
+    of the company is saved or deleted (``role_codes_changed``, from the model's signals and the
+    bulk seed)."""
     from apps.clinical.models import RolePermission
 
-    by_role: dict[str, set[str]] = {}
-    for role, code in RolePermission.objects.for_company(company_id).values_list("role", "code"):
-        by_role.setdefault(role, set()).add(code)
-    return by_role
+    def read():
+        by_role: dict[str, set[str]] = {}
+        for role, code in RolePermission.objects.for_company(company_id).values_list("role", "code"):
+            by_role.setdefault(role, set()).add(code)
+        return by_role
+
+    return cached_until_changed(f"rounds:{company_id}:role-codes", _role_codes_token(company_id), read)
+
+
+def _role_codes_token(company_id) -> str:
+    return f"rounds:{company_id}:role-codes-token"
+
+
+def role_codes_changed(*, company_id) -> None:
+    """The company's role → codes change when the current transaction commits."""
+    mark_changed(_role_codes_token(company_id))
 
 
 def clinical_codes(user) -> dict:

@@ -9,6 +9,7 @@ logged; pages keep answering. Short socket timeouts keep a vanished Redis from h
 
 import functools
 import logging
+import uuid
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -58,3 +59,46 @@ class ResilientRedisCache(RedisCache):
     set_many = _tolerant(lambda keys, *args, **kwargs: list(keys))(RedisCache.set_many)  # "not set"
     delete_many = _tolerant(lambda *args, **kwargs: None)(RedisCache.delete_many)
     clear = _tolerant(lambda *args, **kwargs: False)(RedisCache.clear)
+
+
+# --- Values cached until the data under them changes (token-versioned) ---------------------
+# A reader gets the value and its scope's token in one round trip; the value counts only when it
+# was stored under the current token. A writer replaces the token once its transaction commits,
+# so a reader that computed from the old rows stored its value under a token nobody asks for any
+# more: no race leaves a stale value behind, and an evicted token cannot bring an old value back
+# (tokens are random, never counters). Redis down: every read computes, nothing is stored.
+TOKEN_SECONDS = 24 * 3600
+
+
+def cached_until_changed(key: str, token_key: str, compute, *, timeout: int = 600):
+    """``compute()``, or the value stored for ``key`` since ``token_key`` last changed."""
+    from django.core.cache import cache
+
+    found = cache.get_many([key, token_key])
+    token = found.get(token_key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(token_key, token, TOKEN_SECONDS):
+            token = cache.get(token_key) or token
+    stored = found.get(key)
+    if stored is not None and stored[0] == token:
+        return stored[1]
+    value = compute()
+    cache.set(key, (token, value), timeout)
+    return value
+
+
+def mark_changed(*token_keys: str) -> None:
+    """The data under these tokens changed: their cached values stop counting now (the writer's
+    own transaction reads its new rows) and again once that transaction commits (another request
+    may have cached the old rows in between)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def replace():
+        cache.set_many({token_key: uuid.uuid4().hex for token_key in token_keys}, TOKEN_SECONDS)
+
+    if token_keys:
+        replace()
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(replace)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # Counted by the test client with database sessions: 1 session read, the user, their memberships,
 # the program and year (access), then the grid's own reads (blocks, learners, rotation types,
 # assignments, site load, sites) and the unread badge of the menu.
-GRID_QUERIES = 12
+GRID_QUERIES = 11
 # A 26 × 13 grid with a site in every cell: 145 KB (≈420 bytes a cell, most of it the learner and
 # block ids in the cell's id and its two links), against 244 KB with an include per cell.
 GRID_MAX_BYTES = 150_000

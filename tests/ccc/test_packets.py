@@ -18,7 +18,7 @@ from tests.ccc.conftest import make_meeting, review_all
 from tests.factories import EPAAssessmentFactory, FeedbackTagFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
-PACKET_PAGE_QUERIES = 21
+PACKET_PAGE_QUERIES = 20
 
 
 def _evidence(committee, learner, count, day=datetime.date(2026, 11, 1)):

@@ -93,7 +93,7 @@ def test_a_search_takes_the_same_queries_for_5_or_40_patients(client, reception,
     client.get(reverse("clinical:home"), {"q": "hollis"})
     # session, user, memberships, role codes, one LIMIT query for the page (no COUNT), the page shell's
     # unread badge
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert client.get(reverse("clinical:home"), {"q": "hollis"}).status_code == 200
 
 
@@ -118,6 +118,18 @@ def test_an_org_admin_changes_what_reception_may_do_and_it_is_audited(client, no
     assert entry.changes["removed"] == ["appointment.manage", "billing.view", "patient.read", "prom.send"]
     client.force_login(reception)
     assert client.get(reverse("clinical:chart", args=[patient.pk])).status_code == 403
+
+
+def test_reception_loses_chart_access_at_the_next_request_when_the_org_admin_removes_it(
+        client, northwind, clinic, reception, patient, make_user):
+    from django.test import Client
+
+    client.force_login(reception)
+    assert client.get(reverse("clinical:home")).status_code == 200  # the company's codes are now cached
+    admin = Client()
+    admin.force_login(make_user(northwind, Role.ORG_ADMIN))
+    admin.post(reverse("clinical:roles"), {"role": Role.RECEPTION, "codes": ["patient.write"]})
+    assert client.get(reverse("clinical:home")).status_code == 403
 
 
 def test_only_org_admins_see_the_roles_page(client, practitioner):

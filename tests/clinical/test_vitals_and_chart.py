@@ -110,7 +110,7 @@ def test_the_chart_takes_the_same_queries_for_2_or_20_rows(client, practitioner,
     # session, user, memberships, role codes, the patient with allergies, problems, medications, latest
     # vitals, visits and their notes (one query), the access-log row; the page shell: unread badge,
     # tenant (seven in all: one of these is no longer asked). The hospital card loads by htmx (was 17 inline).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(url)
     body = response.content.decode()
     assert "Substance 0" in body and "Note by" in body

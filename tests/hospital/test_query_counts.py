@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 # wards LEFT JOIN beds LEFT JOIN open assignments and their patients; MAR: two, the open assignments with
 # bed and patient, then the prescriptions LEFT JOIN the shift's doses); the page shell's unread badge; the
 # access-log insert — the same for 10 or 40 beds. Lowered from 10 and 10 (issue 16's speed work).
-BOARD_QUERIES = 8
-MAR_QUERIES = 9
+BOARD_QUERIES = 6
+MAR_QUERIES = 7
 
 
 def fill_ward(hospital, doctor, beds):

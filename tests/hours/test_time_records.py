@@ -165,7 +165,7 @@ def test_cora_sees_who_is_behind_with_constant_queries(client, clerkship, sam, s
                                                        django_assert_num_queries):
     client.force_login(cora)
     client.get(f"/hours/programs/{clerkship.pk}/progress/")
-    with django_assert_num_queries(7) as small:
+    with django_assert_num_queries(6) as small:
         page = client.get(f"/hours/programs/{clerkship.pk}/progress/?behind=1")
     assert "Behind" in page.content.decode() and "Sam" in page.content.decode()
     for _ in range(3):

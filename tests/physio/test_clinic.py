@@ -165,7 +165,7 @@ def test_the_physio_page_costs_the_same_queries_however_long_the_record(
     # session, user, memberships, role codes, patient, the access-log row, the page shell (2); the record:
     # responses, open flags, pain maps (2), evaluations, plans, instances, schedules, templates, intake
     # forms, intakes, visits
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         page = client.get(url)
     assert page.status_code == 200
 

@@ -16,7 +16,7 @@ def test_nadia_sees_her_unread_count_beside_inbox_and_it_clears_when_read(client
     body = client.get(reverse("home")).content.decode()
     assert '2<span class="visually-hidden"> unread</span>' in body
 
-    nadia.notifications.update(read_at="2026-01-01T00:00Z")
+    client.post(reverse("notifications:mark_all_read"))
     body = client.get(reverse("home")).content.decode()
     assert "unread</span>" not in body
 

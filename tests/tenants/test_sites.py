@@ -59,7 +59,7 @@ class TestEditingASite:
 
         client.force_login(make_user(site.company, Role.ORG_ADMIN))
         client.get(reverse("organization"))  # warm the session
-        with django_assert_num_queries(6) as small:
+        with django_assert_num_queries(5) as small:
             client.get(reverse("organization"))
         for _ in range(10):
             SiteFactory(institution=site.institution)

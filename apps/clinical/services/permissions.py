@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from apps.audit.services import audit_log_record
+from apps.clinical.access import role_codes_changed
 from apps.clinical.models import BASELINE_ROLE_CODES, PermissionCode, RolePermission
 
 VALID_CODES = frozenset(PermissionCode.values)
@@ -13,6 +14,7 @@ def role_permissions_seed(*, company) -> int:
             for role, codes in BASELINE_ROLE_CODES.items() for code in sorted(codes)
             if (role, code) not in existing]
     RolePermission.objects.bulk_create(rows)
+    role_codes_changed(company_id=getattr(company, "pk", company))  # bulk: no signals
     return len(rows)
 
 
