@@ -10,6 +10,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 
 from apps.core.access import company_of, get_for_company_or_404
+from apps.core.prepared import prepared
 from apps.tenants.models import Membership, Site
 from apps.tenants.roles import Role
 
@@ -24,13 +25,16 @@ class HeldRole:
     institution_id: object = None
 
 
+_memberships = prepared(lambda company_id, user_id: Membership.objects.for_company(company_id).filter(
+    user_id=user_id, is_active=True).values("role", "program_id", "site_id", "institution_id"))
+
+
 def active_memberships(user) -> list[HeldRole]:
-    """The user's active roles, read once per request (one ``values_list`` query, no model
-    instances: every page's navigation asks) and cached on the user object."""
+    """The user's active roles, read once per request (one prepared query, no model instances:
+    every page's navigation asks) and cached on the user object."""
     cached = getattr(user, "_rounds_memberships", None)
     if cached is None:
-        cached = [HeldRole(*row) for row in Membership.objects.for_company(user.company_id)
-                  .filter(user=user, is_active=True).values_list("role", "program_id", "site_id", "institution_id")]
+        cached = [HeldRole(**row) for row in _memberships(company_id=user.company_id, user_id=user.pk)]
         user._rounds_memberships = cached
     return cached
 
