@@ -93,17 +93,18 @@ def bed_board_wards(context, board, can_manage, statuses):
 
 # ------------------------------------------------------------------ the MAR
 @register.simple_tag(takes_context=True)
-def mar_patients(context, rows, ward, start, can_give, statuses):
+def mar_patients(context, rows, ward, start, can_give):
     """Every patient's card of ``selectors.ward_mar_page``: their prescriptions, each with the shift's
-    doses (the record form for a scheduled dose of an active prescription when the reader may give it,
-    overdue marked) and the as-needed form."""
+    doses (overdue marked; a scheduled dose of an active prescription has a "Record" link when the
+    reader may give it: it loads the dose's form, ``hospital:dose_record``, into the row by htmx, the
+    MAR's container swapping the link for the form, or opens it as a page without JavaScript) and the
+    as-needed form."""
     if not rows:
         return mark_safe("<p>No patients on this ward.</p>")
     record_url, prn_url = _link("hospital:dose_record"), _link("hospital:prn_give")
     tz = timezone.get_current_timezone()
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
     csrf = _csrf_input(context) if can_give else ""
-    options = _options(statuses)
     parts = []
     for row in rows:
         patient_id = row["patient_id"]
@@ -122,13 +123,12 @@ def mar_patients(context, rows, ward, start, can_give, statuses):
                 overdue = (' <strong class="flag-high">overdue</strong>'
                            if status == Dose.Status.SCHEDULED and due_at is not None and due_at < start else "")
                 if status == Dose.Status.SCHEDULED:
-                    shown = "due" if not (can_give and active) else (
-                        f'<form method="post" action="{record_url(dose_id)}">{csrf}{ward_input}'
-                        f'<label class="visually-hidden" for="s-{dose_id}">Dose at {due}</label>'
-                        f'<select id="s-{dose_id}" name="status">{options}</select>'
-                        f'<label class="visually-hidden" for="r-{dose_id}">Reason</label>'
-                        f'<input id="r-{dose_id}" name="reason" placeholder="Reason (held/refused)" size="14">'
-                        f'<button type="submit" class="button primary">Record</button></form>')
+                    if can_give and active:
+                        url = record_url(dose_id)
+                        shown = (f'<a class="button" href="{url}" hx-get="{url}">Record'
+                                 f'<span class="visually-hidden"> the {due} dose</span></a>')
+                    else:
+                        shown = "due"
                 else:
                     given = f" {dose['given_at'].astimezone(tz):%H:%M}" if dose["given_at"] else ""
                     reason = f" — {escape(dose['reason'])}" if dose["reason"] else ""
