@@ -105,6 +105,15 @@ def mar_patients(context, rows, ward, start, can_give):
     tz = timezone.get_current_timezone()
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
     csrf = _csrf_input(context) if can_give else ""
+    clock = {}  # due and given times as HH:MM, each distinct moment formatted once (a ward's doses share them)
+
+    def hhmm(moment):
+        shown = clock.get(moment)
+        if shown is None:
+            shown = clock[moment] = moment.astimezone(tz).strftime("%H:%M")
+        return shown
+
+    headings = {}  # a prescription's heading, written once per distinct medication, dose and status
     parts = []
     for row in rows:
         patient_id = row["patient_id"]
@@ -113,13 +122,19 @@ def mar_patients(context, rows, ward, start, can_give):
                      f'<h2 id="p-{patient_id}">{escape(row["bed"])} · {name} <small>{escape(row["mrn"])}</small></h2>\n')
         for rx in row["prescriptions"]:
             active = rx["status"] == Prescription.Status.ACTIVE
-            title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
-            dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
-            state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
-            parts.append(f'<div class="mar-rx"><h3>{escape(title)} <small>{escape(dose_text)}{escape(state)}</small></h3>\n')
+            key = (rx["medication"], rx["strength"], rx["form"], rx["dose"], rx["dose_unit"], rx["route"],
+                   rx["frequency"], rx["status"])
+            heading = headings.get(key)
+            if heading is None:
+                title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
+                dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
+                state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
+                heading = headings[key] = (f'<div class="mar-rx"><h3>{escape(title)} '
+                                           f'<small>{escape(dose_text)}{escape(state)}</small></h3>\n')
+            parts.append(heading)
             for dose in rx["doses"]:
-                dose_id, due_at, status = dose["id"], dose["due_at"], dose["status"]
-                due = due_at.astimezone(tz).strftime("%H:%M") if due_at is not None else ""
+                dose_id, due_at, status = str(dose["id"]), dose["due_at"], dose["status"]
+                due = hhmm(due_at) if due_at is not None else ""
                 overdue = (' <strong class="flag-high">overdue</strong>'
                            if status == Dose.Status.SCHEDULED and due_at is not None and due_at < start else "")
                 if status == Dose.Status.SCHEDULED:
@@ -130,7 +145,7 @@ def mar_patients(context, rows, ward, start, can_give):
                     else:
                         shown = "due"
                 else:
-                    given = f" {dose['given_at'].astimezone(tz):%H:%M}" if dose["given_at"] else ""
+                    given = f" {hhmm(dose['given_at'])}" if dose["given_at"] else ""
                     reason = f" — {escape(dose['reason'])}" if dose["reason"] else ""
                     shown = (f'<span class="dose-{escape(status)}">{escape(DOSE_STATUS_LABELS.get(status, status))}'
                              f'{given}</span> <small>{escape(dose["recorded_by"])}{reason}</small>')
