@@ -1,5 +1,6 @@
 """Issue 16, "Must show": Nadia, a nurse, records a dose on the ward's MAR from her phone (390×844),
-without sideways scrolling; a second "given" inside the interval is refused on the page."""
+without sideways scrolling: she taps the dose's "Record", its form comes into the row (htmx), she
+records it; a second "given" inside the interval is refused on the page."""
 
 import datetime
 
@@ -48,7 +49,10 @@ def test_nadia_records_a_dose_on_the_mar_from_her_phone(phone_page, live_server,
     phone_page.goto(f"{live_server.url}/hospital/wards/{beds[0].ward_id}/mar/")
     expect(phone_page.get_by_role("heading", name="Margaret Holloway")).to_be_visible()
     row = phone_page.locator(f'[data-dose="{due.pk}"]')
+    expect(row.get_by_label("Dose at")).to_have_count(0)  # no form on the MAR until she taps the dose
+    row.get_by_role("link", name="Record").click()
     row.get_by_label("Dose at").select_option("given")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390  # the form fits in the row
     row.get_by_role("button", name="Record").click()
 
     expect(phone_page.get_by_text("Amoxicillin: given.")).to_be_visible()
@@ -59,6 +63,7 @@ def test_nadia_records_a_dose_on_the_mar_from_her_phone(phone_page, live_server,
 
     # The next dose, an hour later on the phone: inside TID's 5-hour gap, refused with the reason shown.
     following = phone_page.locator(f'[data-dose="{later.pk}"]')
+    following.get_by_role("link", name="Record").click()
     following.get_by_label("Dose at").select_option("given")
     following.get_by_role("button", name="Record").click()
     expect(phone_page.get_by_text("A dose was already given at")).to_be_visible()

@@ -94,9 +94,12 @@ def test_the_mar_shows_each_dose_and_what_became_of_it(client, nurse, hospital, 
     assert page.count('class="card mar-patient"') == 2 and "No active prescriptions." in page  # Walter
     assert "Amoxicillin 500 mg tablet <small>500 mg oral TID</small>" in page
     assert "Warfarin 500 mg tablet <small>500 mg oral daily — On hold</small>" in page
-    due = mar_ward["due"]
-    assert f'action="{reverse("hospital:dose_record", args=[due.pk])}"' in page
-    assert f'Dose at {due.due_at.astimezone(local):%H:%M}</label>' in page
+    due = mar_ward["due"]  # a "Record" link that loads the dose's form (htmx into the row; a page without JS)
+    record = reverse("hospital:dose_record", args=[due.pk])
+    assert (f'<a class="button" href="{record}" hx-get="{record}">Record<span class="visually-hidden"> the '
+            f'{due.due_at.astimezone(local):%H:%M} dose</span></a>') in page
+    assert '<div class="mar" hx-swap="outerHTML">' in page  # the link is swapped for the form
+    assert '<select id="s-' not in page and 'name="status"' not in page  # no dose form on the MAR itself
     assert f'<span class="dose-given">Given {mar_ward["given"].given_at.astimezone(local):%H:%M}</span>' in page
     assert f"<small>{escape(str(nurse))} — NBM" in page  # who recorded it
     assert "Held</span>" in page and "— NBM &lt;surgery&gt;" in page
@@ -113,6 +116,90 @@ def test_a_pharmacist_reads_the_mar_without_the_record_forms(client, pharmacist,
     page = client.get(mar_ward["url"]).content.decode()
     assert "Amoxicillin" in page and f'data-dose="{mar_ward["due"].pk}"' in page
     assert "/record/" not in page and 'name="ward"' not in page and "Give PRN dose" not in page
+
+
+# ------------------------------------------------------------------ one dose's form ("Record" on the MAR)
+def _old_mar_form(dose, ward, local, csrf):
+    """The record form as the MAR wrote it in every scheduled dose's row before it was loaded on tap."""
+    return (f'<form method="post" action="{reverse("hospital:dose_record", args=[dose.pk])}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+            f'<input type="hidden" name="ward" value="{ward.pk}">'
+            f'<label class="visually-hidden" for="s-{dose.pk}">Dose at {dose.due_at.astimezone(local):%H:%M}</label>'
+            f'<select id="s-{dose.pk}" name="status"><option value="given">Given</option>'
+            f'<option value="held">Held</option><option value="refused">Refused</option>'
+            f'<option value="missed">Missed</option></select>'
+            f'<label class="visually-hidden" for="r-{dose.pk}">Reason</label>'
+            f'<input id="r-{dose.pk}" name="reason" placeholder="Reason (held/refused)" size="14" maxlength="300">'
+            f'<button type="submit" class="button primary">Record</button></form>')
+
+
+def _csrf(html):
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_nadia_taps_record_and_the_dose_form_comes_into_the_row(client, nurse, hospital, ward, patient, mar_ward):
+    client.force_login(nurse)
+    due, local = mar_ward["due"], zoneinfo.ZoneInfo(hospital.time_zone)
+    url = reverse("hospital:dose_record", args=[due.pk])
+
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+
+    assert response.status_code == 200 and "HX-Request" in response["Vary"] and "<html" not in fragment
+    assert _old_mar_form(due, ward, local, _csrf(fragment)) in fragment  # the form the MAR's row had
+    assert "allergy" not in fragment
+    logged = AccessLog.objects.for_company(hospital.company).filter(actor=nurse, entity_id=str(patient.pk),
+                                                                     action=AccessLog.Action.VIEW, endpoint=url)
+    assert logged.count() == 1  # the patient's dose was read: in the access log
+
+
+def test_without_javascript_the_dose_form_is_a_page_that_posts_back_to_the_mar(client, nurse, hospital, ward, beds,
+                                                                               patient, mar_ward):
+    client.force_login(nurse)
+    due, local = mar_ward["due"], zoneinfo.ZoneInfo(hospital.time_zone)
+    url = reverse("hospital:dose_record", args=[due.pk])
+
+    response = client.get(url)
+    page = response.content.decode()
+
+    assert response.status_code == 200 and "HX-Request" in response["Vary"] and "<html" in page
+    assert f"{beds[0].label} · Margaret Holloway" in page  # the patient and the medicine, to check before giving
+    assert patient.mrn in page and "Amoxicillin 500 mg tablet <small>500 mg oral TID</small>" in page
+    assert _old_mar_form(due, ward, local, _csrf(page)) in page
+    assert f'href="{reverse("hospital:mar", args=[ward.pk])}">Back to the MAR</a>' in page
+
+    posted = client.post(url, {"status": "given", "ward": ward.pk})  # the same POST as before: back to the MAR
+    assert posted.status_code == 302 and posted["Location"] == reverse("hospital:mar", args=[ward.pk])
+    due.refresh_from_db()
+    assert due.status == Dose.Status.GIVEN and due.recorded_by == nurse
+    again = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Already recorded: Given" in again and "<form" not in again
+
+
+def test_the_dose_form_says_why_a_dose_cannot_be_recorded_and_shows_the_allergy_the_prescriber_acknowledged(
+        client, nurse, mar_ward):
+    client.force_login(nurse)
+    waiting = client.get(reverse("hospital:dose_record", args=[mar_ward["waiting"].pk]),
+                         HTTP_HX_REQUEST="true").content.decode()
+    assert "The prescription is on hold." in waiting and "<form" not in waiting
+    due = mar_ward["due"]
+    prescription = due.prescription
+    prescription.allergy_warning = "Penicillin <severe>"
+    prescription.save()
+    fragment = client.get(reverse("hospital:dose_record", args=[due.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "Prescribed despite a charted allergy: Penicillin &lt;severe&gt;" in fragment and "<form" in fragment
+
+
+def test_tomas_a_pharmacist_gets_403_for_the_dose_form(client, pharmacist, mar_ward):
+    client.force_login(pharmacist)
+    assert client.get(reverse("hospital:dose_record", args=[mar_ward["due"].pk])).status_code == 403
+
+
+def test_charlie_from_another_company_gets_404_for_the_dose_form(client, southbay_charlie, mar_ward):
+    client.force_login(southbay_charlie)
+    url = reverse("hospital:dose_record", args=[mar_ward["due"].pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_the_pages_rows_are_the_apis_rows(hospital, ward, mar_ward):

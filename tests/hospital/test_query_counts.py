@@ -60,3 +60,24 @@ def test_the_mar_takes_the_same_queries_for_10_or_40_patients(client, nurse, doc
     body = response.content.decode()
     assert body.count('class="card mar-patient"') == beds
     assert body.count('class="mar-dose"') >= beds * 2
+
+
+# The dose form a MAR "Record" loads (the htmx fragment or, without JavaScript, the page): session, user, the
+# dose with its prescription, patient and site, memberships, role codes, the patient's bed and ward, the unread
+# badge (the context processors run for the fragment too), the access-log insert. The same for any ward's size.
+DOSE_FORM_QUERIES = 8
+
+
+@pytest.mark.parametrize("beds", [10, 40])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_the_dose_form_takes_the_same_queries_on_a_10_or_40_bed_ward(client, nurse, doctor, hospital, beds, htmx,
+                                                                     django_assert_num_queries):
+    fill_ward(hospital, doctor, beds)
+    dose = Dose.objects.for_company(hospital.company).order_by("due_at", "id").first()
+    client.force_login(nurse)
+    url = reverse("hospital:dose_record", args=[dose.pk])
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    client.get(url, **headers)
+    with django_assert_num_queries(DOSE_FORM_QUERIES):
+        response = client.get(url, **headers)
+    assert f'action="{url}"' in response.content.decode()

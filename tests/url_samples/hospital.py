@@ -54,7 +54,7 @@ SAMPLES = {
     "hospital:admission_discharge": _w("admission", "admission_id"),
     "hospital:draft": _w("draft", "draft_id"),
     "hospital:mar": _w("ward", "ward_id"),
-    "hospital:dose_record": _w("dose", "dose_id"),
+    "hospital:dose_record": _w("dose", "dose_id"),  # GET: the dose's form (the MAR's "Record"); POST: record it
     "hospital:lab_order_new": _w("patient", "patient_id"),
     "hospital:prescription_new": _w("patient", "patient_id"),
     "hospital:chart_card": _w("patient", "patient_id"),

@@ -93,17 +93,27 @@ def bed_board_wards(context, board, can_manage, statuses):
 
 # ------------------------------------------------------------------ the MAR
 @register.simple_tag(takes_context=True)
-def mar_patients(context, rows, ward, start, can_give, statuses):
+def mar_patients(context, rows, ward, start, can_give):
     """Every patient's card of ``selectors.ward_mar_page``: their prescriptions, each with the shift's
-    doses (the record form for a scheduled dose of an active prescription when the reader may give it,
-    overdue marked) and the as-needed form."""
+    doses (overdue marked; a scheduled dose of an active prescription has a "Record" link when the
+    reader may give it: it loads the dose's form, ``hospital:dose_record``, into the row by htmx, the
+    MAR's container swapping the link for the form, or opens it as a page without JavaScript) and the
+    as-needed form."""
     if not rows:
         return mark_safe("<p>No patients on this ward.</p>")
     record_url, prn_url = _link("hospital:dose_record"), _link("hospital:prn_give")
     tz = timezone.get_current_timezone()
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
     csrf = _csrf_input(context) if can_give else ""
-    options = _options(statuses)
+    clock = {}  # due and given times as HH:MM, each distinct moment formatted once (a ward's doses share them)
+
+    def hhmm(moment):
+        shown = clock.get(moment)
+        if shown is None:
+            shown = clock[moment] = moment.astimezone(tz).strftime("%H:%M")
+        return shown
+
+    headings = {}  # a prescription's heading, written once per distinct medication, dose and status
     parts = []
     for row in rows:
         patient_id = row["patient_id"]
@@ -112,25 +122,30 @@ def mar_patients(context, rows, ward, start, can_give, statuses):
                      f'<h2 id="p-{patient_id}">{escape(row["bed"])} · {name} <small>{escape(row["mrn"])}</small></h2>\n')
         for rx in row["prescriptions"]:
             active = rx["status"] == Prescription.Status.ACTIVE
-            title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
-            dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
-            state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
-            parts.append(f'<div class="mar-rx"><h3>{escape(title)} <small>{escape(dose_text)}{escape(state)}</small></h3>\n')
+            key = (rx["medication"], rx["strength"], rx["form"], rx["dose"], rx["dose_unit"], rx["route"],
+                   rx["frequency"], rx["status"])
+            heading = headings.get(key)
+            if heading is None:
+                title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
+                dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
+                state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
+                heading = headings[key] = (f'<div class="mar-rx"><h3>{escape(title)} '
+                                           f'<small>{escape(dose_text)}{escape(state)}</small></h3>\n')
+            parts.append(heading)
             for dose in rx["doses"]:
-                dose_id, due_at, status = dose["id"], dose["due_at"], dose["status"]
-                due = due_at.astimezone(tz).strftime("%H:%M") if due_at is not None else ""
+                dose_id, due_at, status = str(dose["id"]), dose["due_at"], dose["status"]
+                due = hhmm(due_at) if due_at is not None else ""
                 overdue = (' <strong class="flag-high">overdue</strong>'
                            if status == Dose.Status.SCHEDULED and due_at is not None and due_at < start else "")
                 if status == Dose.Status.SCHEDULED:
-                    shown = "due" if not (can_give and active) else (
-                        f'<form method="post" action="{record_url(dose_id)}">{csrf}{ward_input}'
-                        f'<label class="visually-hidden" for="s-{dose_id}">Dose at {due}</label>'
-                        f'<select id="s-{dose_id}" name="status">{options}</select>'
-                        f'<label class="visually-hidden" for="r-{dose_id}">Reason</label>'
-                        f'<input id="r-{dose_id}" name="reason" placeholder="Reason (held/refused)" size="14">'
-                        f'<button type="submit" class="button primary">Record</button></form>')
+                    if can_give and active:
+                        url = record_url(dose_id)
+                        shown = (f'<a class="button" href="{url}" hx-get="{url}">Record'
+                                 f'<span class="visually-hidden"> the {due} dose</span></a>')
+                    else:
+                        shown = "due"
                 else:
-                    given = f" {dose['given_at'].astimezone(tz):%H:%M}" if dose["given_at"] else ""
+                    given = f" {hhmm(dose['given_at'])}" if dose["given_at"] else ""
                     reason = f" — {escape(dose['reason'])}" if dose["reason"] else ""
                     shown = (f'<span class="dose-{escape(status)}">{escape(DOSE_STATUS_LABELS.get(status, status))}'
                              f'{given}</span> <small>{escape(dose["recorded_by"])}{reason}</small>')

@@ -10,7 +10,8 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.access import access_log_record, access_log_rows
 from apps.audit.models import AccessLog
@@ -227,14 +228,18 @@ def mar(request, ward_id):
     return render(request, "hospital/mar.html", {
         "ward": ward, "rows": rows, "day": day, "shift": shift, "start": start, "end": end,
         "can_give": access.user_has_code(request.user, "medication.administer", ward.site_id),
-        "statuses": forms.DoseForm().fields["status"].choices,
         "previous": start - datetime.timedelta(hours=12), "next": end})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dose_record(request, dose_id):
+    """GET: the administration form of one dose (the MAR's "Record" loads it into the dose's row by
+    htmx; without JavaScript it is a page of its own); POST: record it (the same service as the API)
+    and go back to the MAR with what happened, or why not, as a message."""
     dose = access.get_dose_for_user(request.user, dose_id)
+    if request.method == "GET":
+        return _dose_form(request, dose)
     form = forms.DoseForm(request.POST)
     if form.is_valid():
         try:
@@ -260,10 +265,28 @@ def prn_give(request, prescription_id):
     return _back_to_mar(request, prescription)
 
 
+def _dose_form(request, dose):
+    prescription = dose.prescription
+    access.log_patient_access(request, prescription.patient, "dose")
+    bed = _open_bed(prescription, select_related=("ward",))
+    recordable = dose.status == Dose.Status.SCHEDULED and prescription.status == prescription.Status.ACTIVE
+    response = render(request, "hospital/_dose_form.html" if request.htmx else "hospital/dose_record.html", {
+        "dose": dose, "prescription": prescription, "patient": prescription.patient, "bed": bed,
+        "recordable": recordable, "statuses": forms.DoseForm().fields["status"].choices})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _open_bed(prescription, select_related=()):
+    """The bed the prescription's patient is in now (None when not on a ward)."""
+    return (Bed.objects.for_company(prescription.company_id).filter(
+        assignments__patient=prescription.patient_id, assignments__end__isnull=True)
+        .select_related(*select_related).first())
+
+
 def _back_to_mar(request, prescription):
     ward_id = request.POST.get("ward") or ""
-    bed = (Bed.objects.for_company(prescription.company_id).filter(
-        assignments__patient=prescription.patient_id, assignments__end__isnull=True).first())
+    bed = _open_bed(prescription)
     if bed is not None and (not ward_id or str(bed.ward_id) == ward_id):
         return redirect("hospital:mar", ward_id=bed.ward_id)
     return redirect("hospital:prescription", prescription_id=prescription.pk)
