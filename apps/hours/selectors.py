@@ -340,17 +340,29 @@ def approval_queue(*, user, status=None, program_id=None):
 
 
 # ---------------------------------------------------------------- compliance
+@dataclass(frozen=True)
+class Resident:
+    """A resident as the compliance report lists them: one ``values()`` row, no model instance.
+    ``str()`` is the learner's (the user's full name, else their e-mail)."""
+    pk: object
+    name: str
+    pgy_level: int
+
+    def __str__(self):
+        return self.name
+
+
 @dataclass
 class ViolationRow:
-    learner: object
+    learner: Resident
     violation: object
     rotation: str
-    note: object
+    note: str  # the text of the note on this violation ("" without one)
 
 
 @dataclass
 class ResidentSummary:
-    learner: object
+    learner: Resident
     counts: dict
     warnings: int
     fresh: bool = True
@@ -373,45 +385,58 @@ class ComplianceReport:
         return iter((self.rows, self.summaries, self.trend))
 
 
+def _program_residents(program):
+    """The program's residents with their ``ComplianceState`` columns, by name: one query of
+    ``values()`` rows (a LEFT JOIN: a resident never computed has None there)."""
+    return (Learner.objects.for_company(program.company_id).filter(program=program, kind=Learner.Kind.RESIDENT)
+            .order_by("user__last_name", "user__first_name", "pk")
+            .values_list("pk", "pgy_level", "user__first_name", "user__last_name", "user__email",
+                         "compliance_state__stale", "compliance_state__pgy_level", "compliance_state__time_zone",
+                         "compliance_state__computed_at"))
+
+
 def compliance_report(*, program, start: dt.date, end: dt.date) -> ComplianceReport:
     """Violations of the program's residents in ``start``..``end`` from the stored findings: the
-    rows (learner, violation, rotation it started in, note), a summary per resident and rule,
+    rows (resident, violation, rotation it started in, note), a summary per resident and rule,
     counts per month and rule, when they were computed and who is still being recomputed.
-    A resident whose findings are stale or missing is listed as pending, never with old
-    numbers. Four queries whatever the number of residents or entries; no rules engine."""
+    A resident whose findings are stale or missing (or computed for another PGY level or time
+    zone: ``is_fresh``) is listed as pending, never with old numbers. Four queries of
+    ``values()`` rows whatever the number of residents or entries; no rules engine, no model
+    instances (the page lists 100 residents: issue 15)."""
     tz = program_time_zone(program)
-    residents = list(Learner.objects.for_company(program.company_id).filter(
-        program=program, kind=Learner.Kind.RESIDENT).select_related("user", "compliance_state")
-        .order_by("user__last_name", "user__first_name"))
-    fresh = {r.pk for r in residents if is_fresh(compliance_state_of(r), r, tz)}
+    residents, fresh, computed_at = [], set(), {}
+    for pk, pgy, first, last, email, stale, state_pgy, state_tz, computed in _program_residents(program):
+        residents.append(Resident(pk, f"{first} {last}".strip() or email, pgy))
+        computed_at[pk] = computed
+        if stale is False and state_pgy == pgy and state_tz == str(tz.key):  # is_fresh, on the row
+            fresh.add(pk)
+    ids = [r.pk for r in residents]
     by_learner = stored_findings(company_id=program.company_id, learner_ids=sorted(fresh, key=str), start=start,
                                  end=end, tz=tz) if fresh else {}
     rotations = defaultdict(list)
     for learner_id, first, last, name in (
             RotationAssignment.objects.for_company(program.company_id)
-            .filter(learner_id__in=[r.pk for r in residents], start_date__lte=end,
+            .filter(learner_id__in=ids, start_date__lte=end,
                     end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
             .values_list("learner_id", "start_date", "end_date", "rotation_type__name")):
         rotations[learner_id].append((first, last, name))
-    notes = {(n.learner_id, n.rule, n.starts_on): n for n in ComplianceNote.objects.for_company(
-        program.company_id).filter(learner_id__in=[r.pk for r in residents])}
+    notes = {(learner_id, rule, day): text for learner_id, rule, day, text in ComplianceNote.objects.for_company(
+        program.company_id).filter(learner_id__in=ids).values_list("learner_id", "rule", "starts_on", "text")}
+    codes = [rule for rule in rules.RULES if rule not in rules.WARNINGS]
     rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
     for learner in residents:
-        state = compliance_state_of(learner)
-        counts, warnings = {rule: 0 for rule in rules.RULES if rule not in rules.WARNINGS}, 0
+        counts, warnings = dict.fromkeys(codes, 0), 0
         for v in by_learner.get(learner.pk, []):
             day = timezone.localtime(v.start, tz).date()
             rotation = next((name for first, last, name in rotations[learner.pk] if first <= day <= last), "")
-            rows.append(ViolationRow(learner, v, rotation, notes.get((learner.pk, v.rule, day))))
+            rows.append(ViolationRow(learner, v, rotation, notes.get((learner.pk, v.rule, day), "")))
             if v.is_warning:
                 warnings += 1
                 continue
             counts[v.rule] += 1
             months[day.strftime("%Y-%m")][v.rule] += 1
-        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh,
-                                         state.computed_at if state else None))
-    trend = [(month, [months[month].get(rule, 0) for rule in rules.RULES if rule not in rules.WARNINGS])
-             for month in sorted(months)]
+        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh, computed_at[learner.pk]))
+    trend = [(month, [months[month].get(rule, 0) for rule in codes]) for month in sorted(months)]
     computed = [s.computed_at for s in summaries if s.fresh and s.computed_at]
     return ComplianceReport(rows, summaries, trend, min(computed) if computed else None,
                             [s.learner for s in summaries if not s.fresh])
