@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Q, Sum
-from django.db.models.functions import Cast, Coalesce, Extract
+from django.db.models import BigIntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.utils import timezone
 
 from apps.academics.models import Learner, RotationAssignment
@@ -386,13 +386,38 @@ class ComplianceReport:
 
 
 def _program_residents(program):
-    """The program's residents with their ``ComplianceState`` columns, by name: one query of
-    ``values()`` rows (a LEFT JOIN: a resident never computed has None there)."""
-    return (Learner.objects.for_company(program.company_id).filter(program=program, kind=Learner.Kind.RESIDENT)
-            .order_by("user__last_name", "user__first_name", "pk")
-            .values_list("pk", "pgy_level", "user__first_name", "user__last_name", "user__email",
-                         "compliance_state__stale", "compliance_state__pgy_level", "compliance_state__time_zone",
-                         "compliance_state__computed_at"))
+    """The program's residents (a queryset: the report's other reads take it as a subquery)."""
+    return Learner.objects.for_company(program.company_id).filter(program=program, kind=Learner.Kind.RESIDENT)
+
+
+def _report_findings(*, program, learners, start: dt.date, end: dt.date, tz) -> dict:
+    """{learner_id: [(rules.Violation, local day it starts, rotation name or None, note text or
+    None)]}: the stored findings of ``learners`` (a queryset, read as a subquery) overlapping the
+    period, as ``stored_findings`` picks them, each with the rotation the resident was on the day
+    it starts (among those reaching into the period's first 28-day window) and the note on it.
+    One query: the rotation and the note are correlated subqueries, so nothing is read for a
+    resident without findings."""
+    company_id = program.company_id
+    low = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    rotation = (RotationAssignment.objects.for_company(company_id)
+                .filter(learner_id=OuterRef("learner_id"), start_date__lte=OuterRef("day"), end_date__gte=OuterRef("day"))
+                .filter(start_date__lte=end, end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
+                .order_by("start_date", "pk").values("rotation_type__name")[:1])
+    note = (ComplianceNote.objects.for_company(company_id)
+            .filter(learner_id=OuterRef("learner_id"), rule=OuterRef("rule"), starts_on=OuterRef("day")).values("text")[:1])
+    out = defaultdict(list)
+    rows = (ComplianceFinding.objects.for_company(company_id)
+            .filter(Q(end__gt=low) | Q(end=low, rule__in=DUTY_RULES), learner_id__in=learners.values("pk"),
+                    start__lt=high)
+            .annotate(day=TruncDate("start", tzinfo=tz)).annotate(rotation=Subquery(rotation), note=Subquery(note))
+            .order_by("start", "rule").values_list("learner_id", "rule", "start", "end", "hours", "detail", "day",
+                                                   "rotation", "note"))
+    for learner_id, rule, s, e, hours, detail, day, rotation_name, note_text in rows:
+        out[learner_id].append((rules.Violation(rule, s, e, hours, detail), day, rotation_name, note_text))
+    for found in out.values():
+        found.sort(key=lambda row: (row[0].start, rules.RULES.index(row[0].rule)))
+    return out
 
 
 def compliance_report(*, program, start: dt.date, end: dt.date) -> ComplianceReport:
@@ -400,36 +425,29 @@ def compliance_report(*, program, start: dt.date, end: dt.date) -> ComplianceRep
     rows (resident, violation, rotation it started in, note), a summary per resident and rule,
     counts per month and rule, when they were computed and who is still being recomputed.
     A resident whose findings are stale or missing (or computed for another PGY level or time
-    zone: ``is_fresh``) is listed as pending, never with old numbers. Four queries of
-    ``values()`` rows whatever the number of residents or entries; no rules engine, no model
-    instances (the page lists 100 residents: issue 15)."""
+    zone: ``is_fresh``) is listed as pending, never with old numbers. Two queries of
+    ``values()`` rows (the residents with their state; the findings with their rotation and note)
+    whatever the number of residents or entries; no rules engine, no model instances (the page
+    lists 100 residents: issue 15)."""
     tz = program_time_zone(program)
     residents, fresh, computed_at = [], set(), {}
-    for pk, pgy, first, last, email, stale, state_pgy, state_tz, computed in _program_residents(program):
+    of_program = _program_residents(program)
+    # one query of values() rows; the LEFT JOIN gives None for a resident never computed
+    for pk, pgy, first, last, email, stale, state_pgy, state_tz, computed in (
+            of_program.order_by("user__last_name", "user__first_name", "pk").values_list(
+                "pk", "pgy_level", "user__first_name", "user__last_name", "user__email", "compliance_state__stale",
+                "compliance_state__pgy_level", "compliance_state__time_zone", "compliance_state__computed_at")):
         residents.append(Resident(pk, f"{first} {last}".strip() or email, pgy))
         computed_at[pk] = computed
         if stale is False and state_pgy == pgy and state_tz == str(tz.key):  # is_fresh, on the row
             fresh.add(pk)
-    ids = [r.pk for r in residents]
-    by_learner = stored_findings(company_id=program.company_id, learner_ids=sorted(fresh, key=str), start=start,
-                                 end=end, tz=tz) if fresh else {}
-    rotations = defaultdict(list)
-    for learner_id, first, last, name in (
-            RotationAssignment.objects.for_company(program.company_id)
-            .filter(learner_id__in=ids, start_date__lte=end,
-                    end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
-            .values_list("learner_id", "start_date", "end_date", "rotation_type__name")):
-        rotations[learner_id].append((first, last, name))
-    notes = {(learner_id, rule, day): text for learner_id, rule, day, text in ComplianceNote.objects.for_company(
-        program.company_id).filter(learner_id__in=ids).values_list("learner_id", "rule", "starts_on", "text")}
+    found = _report_findings(program=program, learners=of_program, start=start, end=end, tz=tz)
     codes = [rule for rule in rules.RULES if rule not in rules.WARNINGS]
     rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
     for learner in residents:
         counts, warnings = dict.fromkeys(codes, 0), 0
-        for v in by_learner.get(learner.pk, []):
-            day = timezone.localtime(v.start, tz).date()
-            rotation = next((name for first, last, name in rotations[learner.pk] if first <= day <= last), "")
-            rows.append(ViolationRow(learner, v, rotation, notes.get((learner.pk, v.rule, day), "")))
+        for v, day, rotation, note in found.get(learner.pk, []) if learner.pk in fresh else ():  # never old numbers
+            rows.append(ViolationRow(learner, v, rotation or "", note or ""))
             if v.is_warning:
                 warnings += 1
                 continue
