@@ -32,14 +32,17 @@ def compliance_summary_rows(summaries, program, start, end, codes):
     if not summaries:
         return mark_safe('<tr><td colspan="9">No residents.</td></tr>')
     link, pending = _drill_down(program, start, end), f'<td colspan="{len(codes) + 1}">being recomputed</td>'
+    clean = "<td>0</td>" * (len(codes) + 1)  # most residents: no violation, no warning
     parts = []
     for s in summaries:
         learner = s.learner
-        if s.fresh:
+        if not s.fresh:
+            cells = pending
+        elif not s.warnings and not any(s.counts.values()):
+            cells = clean
+        else:
             cells = "".join(f"<td><strong>{n}</strong></td>" if n else "<td>0</td>" for n in s.counts.values())
             cells += f"<td>{s.warnings}</td>"
-        else:
-            cells = pending
         parts.append(f'<tr><td><a href="{link(learner.pk)}">{escape(learner.name)}</a></td>'
                      f"<td>{escape(learner.pgy_level)}</td>{cells}</tr>\n")
     return mark_safe("".join(parts))
