@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Q, Sum
-from django.db.models.functions import Cast, Coalesce, Extract
+from django.db.models import BigIntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.utils import timezone
 
 from apps.academics.models import Learner, RotationAssignment
@@ -340,17 +340,29 @@ def approval_queue(*, user, status=None, program_id=None):
 
 
 # ---------------------------------------------------------------- compliance
+@dataclass(frozen=True)
+class Resident:
+    """A resident as the compliance report lists them: one ``values()`` row, no model instance.
+    ``str()`` is the learner's (the user's full name, else their e-mail)."""
+    pk: object
+    name: str
+    pgy_level: int
+
+    def __str__(self):
+        return self.name
+
+
 @dataclass
 class ViolationRow:
-    learner: object
+    learner: Resident
     violation: object
     rotation: str
-    note: object
+    note: str  # the text of the note on this violation ("" without one)
 
 
 @dataclass
 class ResidentSummary:
-    learner: object
+    learner: Resident
     counts: dict
     warnings: int
     fresh: bool = True
@@ -373,45 +385,76 @@ class ComplianceReport:
         return iter((self.rows, self.summaries, self.trend))
 
 
+def _program_residents(program):
+    """The program's residents (a queryset: the report's other reads take it as a subquery)."""
+    return Learner.objects.for_company(program.company_id).filter(program=program, kind=Learner.Kind.RESIDENT)
+
+
+def _report_findings(*, program, learners, start: dt.date, end: dt.date, tz) -> dict:
+    """{learner_id: [(rules.Violation, local day it starts, rotation name or None, note text or
+    None)]}: the stored findings of ``learners`` (a queryset, read as a subquery) overlapping the
+    period, as ``stored_findings`` picks them, each with the rotation the resident was on the day
+    it starts (among those reaching into the period's first 28-day window) and the note on it.
+    One query: the rotation and the note are correlated subqueries, so nothing is read for a
+    resident without findings."""
+    company_id = program.company_id
+    low = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    rotation = (RotationAssignment.objects.for_company(company_id)
+                .filter(learner_id=OuterRef("learner_id"), start_date__lte=OuterRef("day"), end_date__gte=OuterRef("day"))
+                .filter(start_date__lte=end, end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
+                .order_by("start_date", "pk").values("rotation_type__name")[:1])
+    note = (ComplianceNote.objects.for_company(company_id)
+            .filter(learner_id=OuterRef("learner_id"), rule=OuterRef("rule"), starts_on=OuterRef("day")).values("text")[:1])
+    out = defaultdict(list)
+    rows = (ComplianceFinding.objects.for_company(company_id)
+            .filter(Q(end__gt=low) | Q(end=low, rule__in=DUTY_RULES), learner_id__in=learners.values("pk"),
+                    start__lt=high)
+            .annotate(day=TruncDate("start", tzinfo=tz)).annotate(rotation=Subquery(rotation), note=Subquery(note))
+            .order_by("start", "rule").values_list("learner_id", "rule", "start", "end", "hours", "detail", "day",
+                                                   "rotation", "note"))
+    for learner_id, rule, s, e, hours, detail, day, rotation_name, note_text in rows:
+        out[learner_id].append((rules.Violation(rule, s, e, hours, detail), day, rotation_name, note_text))
+    for found in out.values():
+        found.sort(key=lambda row: (row[0].start, rules.RULES.index(row[0].rule)))
+    return out
+
+
 def compliance_report(*, program, start: dt.date, end: dt.date) -> ComplianceReport:
     """Violations of the program's residents in ``start``..``end`` from the stored findings: the
-    rows (learner, violation, rotation it started in, note), a summary per resident and rule,
+    rows (resident, violation, rotation it started in, note), a summary per resident and rule,
     counts per month and rule, when they were computed and who is still being recomputed.
-    A resident whose findings are stale or missing is listed as pending, never with old
-    numbers. Four queries whatever the number of residents or entries; no rules engine."""
+    A resident whose findings are stale or missing (or computed for another PGY level or time
+    zone: ``is_fresh``) is listed as pending, never with old numbers. Two queries of
+    ``values()`` rows (the residents with their state; the findings with their rotation and note)
+    whatever the number of residents or entries; no rules engine, no model instances (the page
+    lists 100 residents: issue 15)."""
     tz = program_time_zone(program)
-    residents = list(Learner.objects.for_company(program.company_id).filter(
-        program=program, kind=Learner.Kind.RESIDENT).select_related("user", "compliance_state")
-        .order_by("user__last_name", "user__first_name"))
-    fresh = {r.pk for r in residents if is_fresh(compliance_state_of(r), r, tz)}
-    by_learner = stored_findings(company_id=program.company_id, learner_ids=sorted(fresh, key=str), start=start,
-                                 end=end, tz=tz) if fresh else {}
-    rotations = defaultdict(list)
-    for learner_id, first, last, name in (
-            RotationAssignment.objects.for_company(program.company_id)
-            .filter(learner_id__in=[r.pk for r in residents], start_date__lte=end,
-                    end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
-            .values_list("learner_id", "start_date", "end_date", "rotation_type__name")):
-        rotations[learner_id].append((first, last, name))
-    notes = {(n.learner_id, n.rule, n.starts_on): n for n in ComplianceNote.objects.for_company(
-        program.company_id).filter(learner_id__in=[r.pk for r in residents])}
+    residents, fresh, computed_at = [], set(), {}
+    of_program = _program_residents(program)
+    # one query of values() rows; the LEFT JOIN gives None for a resident never computed
+    for pk, pgy, first, last, email, stale, state_pgy, state_tz, computed in (
+            of_program.order_by("user__last_name", "user__first_name", "pk").values_list(
+                "pk", "pgy_level", "user__first_name", "user__last_name", "user__email", "compliance_state__stale",
+                "compliance_state__pgy_level", "compliance_state__time_zone", "compliance_state__computed_at")):
+        residents.append(Resident(pk, f"{first} {last}".strip() or email, pgy))
+        computed_at[pk] = computed
+        if stale is False and state_pgy == pgy and state_tz == str(tz.key):  # is_fresh, on the row
+            fresh.add(pk)
+    found = _report_findings(program=program, learners=of_program, start=start, end=end, tz=tz)
+    codes = [rule for rule in rules.RULES if rule not in rules.WARNINGS]
     rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
     for learner in residents:
-        state = compliance_state_of(learner)
-        counts, warnings = {rule: 0 for rule in rules.RULES if rule not in rules.WARNINGS}, 0
-        for v in by_learner.get(learner.pk, []):
-            day = timezone.localtime(v.start, tz).date()
-            rotation = next((name for first, last, name in rotations[learner.pk] if first <= day <= last), "")
-            rows.append(ViolationRow(learner, v, rotation, notes.get((learner.pk, v.rule, day))))
+        counts, warnings = dict.fromkeys(codes, 0), 0
+        for v, day, rotation, note in found.get(learner.pk, []) if learner.pk in fresh else ():  # never old numbers
+            rows.append(ViolationRow(learner, v, rotation or "", note or ""))
             if v.is_warning:
                 warnings += 1
                 continue
             counts[v.rule] += 1
             months[day.strftime("%Y-%m")][v.rule] += 1
-        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh,
-                                         state.computed_at if state else None))
-    trend = [(month, [months[month].get(rule, 0) for rule in rules.RULES if rule not in rules.WARNINGS])
-             for month in sorted(months)]
+        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh, computed_at[learner.pk]))
+    trend = [(month, [months[month].get(rule, 0) for rule in codes]) for month in sorted(months)]
     computed = [s.computed_at for s in summaries if s.fresh and s.computed_at]
     return ComplianceReport(rows, summaries, trend, min(computed) if computed else None,
                             [s.learner for s in summaries if not s.fresh])

@@ -454,7 +454,7 @@ def compliance_export(request, program_id):
     data += [[str(r.learner), r.learner.pgy_level, r.violation.rule, "warning" if r.violation.is_warning else "violation",
              timezone.localtime(r.violation.start, tz).isoformat(), timezone.localtime(r.violation.end, tz).isoformat(),
              r.violation.hours if r.violation.hours is not None else "", r.violation.detail, r.rotation,
-             r.note.text if r.note else ""] for r in report.rows]
+             r.note] for r in report.rows]
     return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "work-hours"),
                                 header=header, rows=data)
 
