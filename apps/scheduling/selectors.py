@@ -175,11 +175,33 @@ def book_practitioners(*, site):
             .order_by("last_name", "first_name"))
 
 
-def day_practitioners(*, site) -> list:
-    """[(id, name)] of ``book_practitioners`` — name: first and last, else the e-mail — as values
-    (the day view's columns), in one query."""
-    return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in
-            book_practitioners(site=site).values_list("pk", "first_name", "last_name", "email")]
+def _day_hours_sql():
+    from apps.scheduling.models import AvailabilityOverride, WeeklyAvailability
+    from apps.tenants.models import User
+
+    user, weekly, override = User._meta.db_table, WeeklyAvailability._meta.db_table, AvailabilityOverride._meta.db_table
+    own = f'company_id = "{user}".company_id AND {{0}}.practitioner_id = "{user}".id AND {{0}}.site_id = %s'
+    return (f'CASE WHEN EXISTS (SELECT 1 FROM "{override}" AS o WHERE o.{own.format("o")} AND o.date = %s) '
+            f'THEN ARRAY(SELECT ARRAY[o.start_time, o.end_time] FROM "{override}" AS o '
+            f"WHERE o.{own.format('o')} AND o.date = %s AND NOT o.unavailable ORDER BY o.start_time) "
+            f'ELSE ARRAY(SELECT ARRAY[w.start_time, w.end_time] FROM "{weekly}" AS w '
+            f"WHERE w.{own.format('w')} AND w.weekday = %s AND (w.valid_from IS NULL OR w.valid_from <= %s) "
+            f"AND (w.valid_until IS NULL OR %s <= w.valid_until) ORDER BY w.start_time) END")
+
+
+def day_practitioners(*, site, day) -> list:
+    """[(id, name, hours)] of ``book_practitioners`` — name: first and last, else the e-mail; hours:
+    their [(start_time, end_time)] at ``site`` on ``day``, as ``availability.working_ranges`` reads
+    them (the date's overrides if it has any, else the weekly ranges valid that day) — in one query
+    (the day view's columns; the hours are a correlated subquery on the same company)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import TimeField
+
+    hours = RawSQL(_day_hours_sql(), (site.pk, day, site.pk, day, site.pk, day.weekday(), day, day),
+                   output_field=ArrayField(ArrayField(TimeField())))
+    return [(pk, f"{first} {last}".strip() or email, [tuple(pair) for pair in ranges])
+            for pk, first, last, email, ranges in book_practitioners(site=site).annotate(hours=hours).values_list(
+                "pk", "first_name", "last_name", "email", "hours")]
 
 
 def service_types(*, company_id, site=None, online=False):

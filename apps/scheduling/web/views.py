@@ -169,11 +169,10 @@ def day(request, site_id):
     window_start, window_end = _day_window(site, the_day)
     appointments = [BookRow(values, site)
                     for values in selectors.day_book_values(site=site, start=window_start, end=window_end)]
-    people = selectors.day_practitioners(site=site)
+    people = selectors.day_practitioners(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
-    ranges = availability.working_ranges(site=site, practitioner_ids=[pk for pk, _ in people], first_day=the_day,
-                                         last_day=the_day)
+    ranges = {pk: hours for pk, _, hours in people}
     company_id = site.company_id
     access.log_book_rows(request, [(a.pk, company_id) for a in appointments])
 
@@ -259,13 +258,13 @@ def day(request, site_id):
         by_person = {}
         for a in active:
             by_person.setdefault(a.practitioner_id, []).append(a)
-        names = list(people)
-        shown_ids = {pk for pk, _ in people}
+        names = [(pk, name) for pk, name, _ in people]
+        shown_ids = set(ranges)
         names += list({a.practitioner_id: (a.practitioner_id, a.practitioner_name)
                        for a in active if a.practitioner_id not in shown_ids}.values())
         for person_id, name in names:
             mine = by_person.get(person_id, [])
-            working = ranges.get((person_id, the_day), [])
+            working = ranges.get(person_id, [])
             if not mine and not working:
                 continue
             columns.append({"key": person_id, "label": name, "kind": "practitioner",
