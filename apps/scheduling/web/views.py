@@ -233,11 +233,16 @@ def day(request, site_id):
     appointment_url = reverse("scheduling:appointment", kwargs={"appointment_id": _PLACEHOLDER})
     url_head, _, url_tail = appointment_url.partition(str(_PLACEHOLDER))
 
+    spans_of = {}  # (start, end) → (row, span, "09:00–09:30"): a day's appointments share a few dozen
+
     def place(a):
-        row = max(1, (max(a.start_us, grid_start_us) - grid_start_us) // _ROW_US + 1)
-        end_row = max(1, -((grid_start_us - min(a.end_us, window_end_us)) // _ROW_US) + 1)
-        return (a, row, max(1, end_row - row), f"{local(a.start_us):%H:%M}–{local(a.end_us):%H:%M}",
-                f"{url_head}{a.pk}{url_tail}")
+        key = (a.start_us, a.end_us)
+        found = spans_of.get(key)
+        if found is None:
+            row = max(1, (max(a.start_us, grid_start_us) - grid_start_us) // _ROW_US + 1)
+            end_row = max(1, -((grid_start_us - min(a.end_us, window_end_us)) // _ROW_US) + 1)
+            found = spans_of[key] = (row, max(1, end_row - row), f"{local(a.start_us):%H:%M}–{local(a.end_us):%H:%M}")
+        return (a, *found, f"{url_head}{a.pk}{url_tail}")
 
     def free_cells(mine, candidates, query):
         busy = busy_cells(mine)
@@ -245,7 +250,7 @@ def day(request, site_id):
         return [(index + 1, f"{href}{cell_text[index][1]}", cell_text[index][0])
                 for index in candidates if index not in busy]
 
-    columns = []
+    columns, escaped = [], {}
     if by_room:
         every_cell = range(rows)
         for resource_id, name in resources:
@@ -253,7 +258,7 @@ def day(request, site_id):
             columns.append({"key": resource_id, "label": name, "kind": "resource",
                             "html": _column_html([place(a) for a in mine], free_cells(mine, every_cell,
                                                                                       f"resource={resource_id}"),
-                                                 by_room=True)})
+                                                 by_room=True, escaped=escaped)})
     else:
         by_person = {}
         for a in active:
@@ -270,7 +275,7 @@ def day(request, site_id):
             columns.append({"key": person_id, "label": name, "kind": "practitioner",
                             "html": _column_html([place(a) for a in mine],
                                                  free_cells(mine, cells_within(working), f"practitioner={person_id}"),
-                                                 by_room=False)})
+                                                 by_room=False, escaped=escaped)})
     now = timezone.now()
     now_us = _epoch_us(now)
     if any(a.start_us > now_us for a in freed):  # a freed time still to come: the waitlist may fill it
@@ -294,31 +299,44 @@ def _plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _column_html(items, free, *, by_room) -> str:
+def _appointment_meta(a, by_room) -> str:
+    meta = [a.service_name]
+    if a.resource_id:
+        meta.append(a.resource_name)
+    if by_room:
+        meta.append(a.practitioner_name)
+    meta.append(a.status_label)
+    if a.overbooked:
+        meta.append("overbooked")
+    if a.noshows:
+        meta.append(_plural(a.noshows, "no-show"))
+    if a.late_cancellations:
+        meta.append(_plural(a.late_cancellations, "late cancel"))
+    return escape(" · ".join(meta))
+
+
+def _column_html(items, free, *, by_room, escaped=None) -> str:
     """A column's free cells and appointments as HTML, built by string: a busy day has hundreds of
     them (format_html or a template per cell would be most of the page's time). Every value from
-    the database that is not a UUID, a number or one of our own labels goes through ``escape``."""
+    the database that is not a UUID, a number or one of our own labels goes through ``escape``;
+    ``escaped`` keeps the escaped texts that repeat (status, colour, the meta line) for the page."""
+    escaped = {} if escaped is None else escaped
     parts = [f'<a class="book-free" style="grid-row: {row}; order: {row}" href="{url}" hx-get="{url}" '
              f'hx-target="#panel" data-testid="free"><span class="book-free-label">{label} free</span></a>'
              for row, url, label in free]
     for a, row, span, when, url in items:
-        meta = [a.service_name]
-        if a.resource_id:
-            meta.append(a.resource_name)
-        if by_room:
-            meta.append(a.practitioner_name)
-        meta.append(a.status_label)
-        if a.overbooked:
-            meta.append("overbooked")
-        if a.noshows:
-            meta.append(_plural(a.noshows, "no-show"))
-        if a.late_cancellations:
-            meta.append(_plural(a.late_cancellations, "late cancel"))
+        key = (a.service_name, a.resource_id and a.resource_name, by_room and a.practitioner_name, a.status,
+               a.overbooked, a.noshows, a.late_cancellations, a.colour)
+        head = escaped.get(key)
+        if head is None:
+            head = escaped[key] = (f'{escape(a.status)}{" overbooked" if a.overbooked else ""}',
+                                   escape(a.colour), _appointment_meta(a, by_room))
+        status, colour, meta = head
         parts.append(
-            f'<a class="book-appt status-{escape(a.status)}{" overbooked" if a.overbooked else ""}" '
-            f'style="grid-row: {row} / span {span}; order: {row}; --colour: {escape(a.colour)}" href="{url}" '
+            f'<a class="book-appt status-{status}" '
+            f'style="grid-row: {row} / span {span}; order: {row}; --colour: {colour}" href="{url}" '
             f'hx-get="{url}" hx-target="#panel" data-testid="appointment"><strong>{when}</strong> '
-            f'{escape(a.patient_name)}<span class="book-meta">{escape(" · ".join(meta))}</span></a>')
+            f'{escape(a.patient_name)}<span class="book-meta">{meta}</span></a>')
     return mark_safe("".join(parts))  # noqa: S308 — database text above went through escape()
 
 
