@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -232,6 +233,8 @@ def day(request, site_id):
     book_url = reverse("scheduling:book", kwargs={"site_id": site.pk})
     appointment_url = reverse("scheduling:appointment", kwargs={"appointment_id": _PLACEHOLDER})
     url_head, _, url_tail = appointment_url.partition(str(_PLACEHOLDER))
+    week_head, _, week_tail = reverse("scheduling:week", kwargs={"practitioner_id": _PLACEHOLDER}).partition(
+        str(_PLACEHOLDER))
 
     spans_of = {}  # (start, end) → (row, span, "09:00–09:30"): a day's appointments share a few dozen
 
@@ -255,7 +258,7 @@ def day(request, site_id):
         every_cell = range(rows)
         for resource_id, name in resources:
             mine = [a for a in active if a.resource_id == resource_id]
-            columns.append({"key": resource_id, "label": name, "kind": "resource",
+            columns.append({"key": resource_id, "label": name, "kind": "resource", "head": conditional_escape(name),
                             "html": _column_html([place(a) for a in mine], free_cells(mine, every_cell,
                                                                                       f"resource={resource_id}"),
                                                  by_room=True, escaped=escaped)})
@@ -273,6 +276,8 @@ def day(request, site_id):
             if not mine and not working:
                 continue
             columns.append({"key": person_id, "label": name, "kind": "practitioner",
+                            "head": format_html('<a href="{}{}{}?date={}">{}</a>', week_head, person_id, week_tail,
+                                                the_day.isoformat(), name),
                             "html": _column_html([place(a) for a in mine],
                                                  free_cells(mine, cells_within(working), f"practitioner={person_id}"),
                                                  by_room=False, escaped=escaped)})
