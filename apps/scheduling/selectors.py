@@ -1,5 +1,9 @@
 """Reads of the appointment book: scoped querysets (billing and physio read through these)."""
 
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BigIntegerField, Func, IntegerField
+from django.db.models.expressions import RawSQL
+
 from apps.scheduling.models import Appointment, AppointmentStatus, SchedulingSettings
 
 
@@ -36,19 +40,45 @@ def day_appointments(*, site, start, end, practitioner=None):
     return queryset
 
 
+class EpochMicroseconds(Func):
+    """A timestamptz as whole microseconds since 1970-01-01 UTC: the day view places hundreds of
+    appointments with integer arithmetic instead of converting each datetime (psycopg's datetime
+    with its time zone is most of the cost of reading a row)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+    convert_value = staticmethod(Func._convert_value_noop)  # psycopg returns an int already
+
+
+# The patient's no-shows and late cancellations of all time (``attendance_counts``), as an array
+# [no-shows, late cancellations] for each row of ``day_book_values``: a correlated subquery on the
+# same company (written as SQL: two ORM subqueries cost more to build than the whole query).
+_ATTENDANCE_SQL = (
+    f"SELECT ARRAY[count(*) FILTER (WHERE past.status = %s), "
+    f"count(*) FILTER (WHERE past.status = %s AND past.late_cancellation)] "
+    f'FROM "{Appointment._meta.db_table}" AS past WHERE past.company_id = "{Appointment._meta.db_table}".company_id '
+    f'AND past.patient_id = "{Appointment._meta.db_table}".patient_id')
+
 # The day view's columns, in the order of the tuples ``day_book_values`` returns.
 DAY_COLUMNS = (
-    "id", "company_id", "patient_id", "practitioner_id", "resource_id", "service_type_id", "start", "end", "status",
+    "id", "patient_id", "practitioner_id", "resource_id", "service_type_id", "start_us", "end_us", "status",
     "overbooked", "cancellation_reason", "patient__first_name", "patient__last_name", "practitioner__first_name",
     "practitioner__last_name", "practitioner__email", "service_type__name", "service_type__colour", "resource__name",
+    "attendance",
 )
 
 
 def day_book_values(*, site, start, end):
     """The day view's appointments at ``site`` overlapping [start, end) — every status — as tuples
-    of ``DAY_COLUMNS`` (no model instances: a busy day has hundreds), joined in one query."""
+    of ``DAY_COLUMNS``, joined in one query, no model instances (a busy day has hundreds): start and
+    end in microseconds since the epoch (``EpochMicroseconds``), and the patient's attendance
+    ([no-shows, late cancellations] of all time, as ``attendance_counts`` counts them)."""
     return (Appointment.objects.for_company(site.company_id).filter(site=site, start__lt=end, end__gt=start)
-            .order_by("start").values_list(*DAY_COLUMNS))
+            .order_by("start").annotate(
+                start_us=EpochMicroseconds("start"), end_us=EpochMicroseconds("end"),
+                attendance=RawSQL(_ATTENDANCE_SQL, (AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED),
+                                  output_field=ArrayField(IntegerField())))
+            .values_list(*DAY_COLUMNS))
 
 
 def practitioner_appointments(*, practitioner, start, end):
@@ -143,6 +173,35 @@ def book_practitioners(*, site):
     return (User.objects.for_company(site.company_id).filter(is_active=True)
             .filter(Q(pk__in=members.values("user")) | Q(pk__in=working.values("practitioner")))
             .order_by("last_name", "first_name"))
+
+
+def _day_hours_sql():
+    from apps.scheduling.models import AvailabilityOverride, WeeklyAvailability
+    from apps.tenants.models import User
+
+    user, weekly, override = User._meta.db_table, WeeklyAvailability._meta.db_table, AvailabilityOverride._meta.db_table
+    own = f'company_id = "{user}".company_id AND {{0}}.practitioner_id = "{user}".id AND {{0}}.site_id = %s'
+    return (f'CASE WHEN EXISTS (SELECT 1 FROM "{override}" AS o WHERE o.{own.format("o")} AND o.date = %s) '
+            f'THEN ARRAY(SELECT ARRAY[o.start_time, o.end_time] FROM "{override}" AS o '
+            f"WHERE o.{own.format('o')} AND o.date = %s AND NOT o.unavailable ORDER BY o.start_time) "
+            f'ELSE ARRAY(SELECT ARRAY[w.start_time, w.end_time] FROM "{weekly}" AS w '
+            f"WHERE w.{own.format('w')} AND w.weekday = %s AND (w.valid_from IS NULL OR w.valid_from <= %s) "
+            f"AND (w.valid_until IS NULL OR %s <= w.valid_until) ORDER BY w.start_time) END")
+
+
+def day_practitioners(*, site, day) -> list:
+    """[(id, name, hours)] of ``book_practitioners`` — name: first and last, else the e-mail; hours:
+    their [(start_time, end_time)] at ``site`` on ``day``, as ``availability.working_ranges`` reads
+    them (the date's overrides if it has any, else the weekly ranges valid that day) — in one query
+    (the day view's columns; the hours are a correlated subquery on the same company)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import TimeField
+
+    hours = RawSQL(_day_hours_sql(), (site.pk, day, site.pk, day, site.pk, day.weekday(), day, day),
+                   output_field=ArrayField(ArrayField(TimeField())))
+    return [(pk, f"{first} {last}".strip() or email, [tuple(pair) for pair in ranges])
+            for pk, first, last, email, ranges in book_practitioners(site=site).annotate(hours=hours).values_list(
+                "pk", "first_name", "last_name", "email", "hours")]
 
 
 def service_types(*, company_id, site=None, online=False):

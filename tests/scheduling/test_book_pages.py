@@ -125,6 +125,10 @@ def test_the_day_view_reads_the_same_number_of_queries_for_2_or_20_appointments_
 
     with CaptureQueriesContext(connection) as small:
         assert client.get(_day_url(clinic)).status_code == 200
+    # Session, user, site, memberships, role codes (the request and the access check); the
+    # appointments (with the patients' attendance), the practitioners with their hours, the
+    # waitlist count; the navigation's unread count; the access log (one insert). Was 13.
+    assert len(small.captured_queries) == 10, [q["sql"][:80] for q in small.captured_queries]
     _fill(clinic, people, consult, 20)  # 10 practitioners, 200 appointments
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(_day_url(clinic))
@@ -175,3 +179,74 @@ def test_the_chart_shows_margarets_appointments_card_to_pat_but_not_to_nora(clie
     client.force_login(nurse)
     assert card_url not in client.get(reverse("clinical:chart", kwargs={"patient_id": patient.pk})).content.decode()
     assert client.get(card_url).status_code == 403
+
+
+def _book_cells(page):
+    """{label: (grid-row, span)} of the appointments and [(row, label)] of the free cells of a day page."""
+    booked = {when: (int(row), int(span)) for row, span, when in re.findall(
+        r'class="book-appt[^"]*" style="grid-row: (\d+) / span (\d+);[^>]*><strong>([^<]+)</strong>', page)}
+    free = [(int(row), label) for row, label in re.findall(
+        r'class="book-free" style="grid-row: (\d+);[^>]*><span class="book-free-label">([^<]+) free', page)]
+    return booked, free
+
+
+@pytest.mark.parametrize(("day", "zone", "what"), [
+    ("2026-11-01", "America/New_York", "clocks go back an hour at 02:00"),
+    ("2027-03-14", "America/New_York", "clocks go forward an hour at 02:00"),
+    ("2027-04-04", "Australia/Sydney", "clocks go back an hour at 03:00 in Sydney"),
+])
+def test_rita_sees_a_daylight_saving_sunday_laid_out_by_the_sites_clock(client, reception, practitioner, patient,
+                                                                        other_patient, clinic, consult, day, zone,
+                                                                        what):
+    from apps.scheduling.models import WeeklyAvailability
+
+    clinic.time_zone = zone
+    clinic.save()
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(8), end_time=datetime.time(12))
+    for who, hhmm, minutes in ((patient, "09:00", 30), (other_patient, "10:45", 45)):
+        start = at(day, hhmm, zone)
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=minutes))
+    client.force_login(reception)
+    page = client.get(_day_url(clinic, date=day)).content.decode()
+    booked, free = _book_cells(page)
+    # The grid starts at 07:00 local (row 1); a row is 15 minutes of the site's clock.
+    assert booked == {"09:00–09:30": (9, 2), "10:45–11:30": (16, 3)}, what
+    assert free == [(5, "08:00"), (6, "08:15"), (7, "08:30"), (8, "08:45"), (11, "09:30"), (12, "09:45"),
+                    (13, "10:00"), (14, "10:15"), (15, "10:30"), (19, "11:30"), (20, "11:45")], what
+    assert f'?practitioner={practitioner.pk}&amp;start={day}T08:00"' in page
+
+
+def test_the_day_views_hours_are_the_slot_finders_working_ranges(clinic, practitioner, physio, staff):
+    """The day view reads each practitioner's hours in its one query; they are the ranges the slot
+    finder reads (``availability.working_ranges``): the date's overrides, else the weekly ranges
+    valid that day."""
+    from apps.scheduling import availability, selectors
+    from apps.scheduling.models import AvailabilityOverride, WeeklyAvailability
+    from apps.tenants.roles import Role
+
+    away = staff(Role.PRACTITIONER)
+    tuesday, company = datetime.date(2026, 12, 1), clinic.company
+    for person, start, end, extra in ((practitioner, 9, 12, {}), (practitioner, 13, 17, {}),
+                                      (practitioner, 7, 8, {"valid_until": datetime.date(2026, 11, 30)}),
+                                      (practitioner, 18, 19, {"valid_from": datetime.date(2026, 12, 1)}),
+                                      (physio, 8, 18, {}), (away, 8, 18, {})):
+        WeeklyAvailability.objects.create(practitioner=person, site=clinic, company=company, weekday=1,
+                                          start_time=datetime.time(start), end_time=datetime.time(end), **extra)
+    AvailabilityOverride.objects.create(practitioner=physio, site=clinic, company=company, date=tuesday,
+                                        start_time=datetime.time(14), end_time=datetime.time(15))
+    AvailabilityOverride.objects.create(practitioner=physio, site=clinic, company=company, date=tuesday,
+                                        start_time=datetime.time(10, 30), end_time=datetime.time(11))
+    AvailabilityOverride.objects.create(practitioner=away, site=clinic, company=company, date=tuesday,
+                                        unavailable=True)
+    for day in (tuesday, tuesday + datetime.timedelta(days=7), tuesday - datetime.timedelta(days=7)):
+        people = selectors.day_practitioners(site=clinic, day=day)
+        expected = availability.working_ranges(site=clinic, practitioner_ids=[pk for pk, _, _ in people],
+                                               first_day=day, last_day=day)
+        assert {pk: hours for pk, _, hours in people} == {pk: hours for (pk, _), hours in expected.items()}
+    hours = {pk: hours for pk, _, hours in selectors.day_practitioners(site=clinic, day=tuesday)}
+    assert hours[physio.pk] == [(datetime.time(10, 30), datetime.time(11)), (datetime.time(14), datetime.time(15))]
+    assert hours[away.pk] == []
+    assert hours[practitioner.pk] == [(datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(17)),
+                                      (datetime.time(18), datetime.time(19))]

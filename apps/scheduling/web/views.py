@@ -3,6 +3,7 @@ company, 403 without ``appointment.manage``); writes go through the services; th
 shows are recorded in the access log. htmx requests get the fragment (the booking form, the
 appointment panel), others the whole page, so every action also works without JavaScript."""
 
+import bisect
 import datetime
 import uuid
 from html import escape
@@ -15,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -100,20 +102,39 @@ def home(request):
     return render(request, "scheduling/home.html", {"sites": sites})
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_US = datetime.timedelta(microseconds=1)
+_ROW_US = ROW_MINUTES * 60 * 1_000_000  # one row of the grid, in microseconds
+
+
+def _epoch_us(moment) -> int:
+    return (moment - _EPOCH) // _US
+
+
 class BookRow:
     """One appointment of the day view, from ``selectors.day_book_values`` (a tuple, not a model
-    instance); it has what the page and ``selectors.match_entries`` read."""
+    instance): ``start_us``/``end_us`` in microseconds since the epoch; ``start``/``end`` (aware
+    datetimes) and ``site`` for the few rows ``selectors.match_entries`` reads."""
 
-    __slots__ = ("cancellation_reason", "company_id", "colour", "end", "first_name", "last_name", "overbooked", "pk",
-                 "patient_id", "practitioner_id", "practitioner_name", "resource_id", "resource_name",
-                 "service_name", "service_type_id", "site", "site_id", "start", "status")
+    __slots__ = ("cancellation_reason", "colour", "end_us", "first_name", "last_name", "late_cancellations",
+                 "noshows", "overbooked", "pk", "patient_id", "practitioner_id", "practitioner_name", "resource_id",
+                 "resource_name", "service_name", "service_type_id", "site", "site_id", "start_us", "status")
 
     def __init__(self, values, site):
-        (self.pk, self.company_id, self.patient_id, self.practitioner_id, self.resource_id, self.service_type_id,
-         self.start, self.end, self.status, self.overbooked, self.cancellation_reason, self.first_name,
-         self.last_name, first, last, email, self.service_name, self.colour, self.resource_name) = values
+        (self.pk, self.patient_id, self.practitioner_id, self.resource_id, self.service_type_id, self.start_us,
+         self.end_us, self.status, self.overbooked, self.cancellation_reason, self.first_name, self.last_name, first,
+         last, email, self.service_name, self.colour, self.resource_name, (self.noshows, self.late_cancellations),
+         ) = values
         self.practitioner_name = f"{first} {last}".strip() or email
         self.site, self.site_id = site, site.pk
+
+    @property
+    def start(self):
+        return _EPOCH + self.start_us * _US
+
+    @property
+    def end(self):
+        return _EPOCH + self.end_us * _US
 
     @property
     def patient_name(self):
@@ -136,7 +157,12 @@ def day(request, site_id):
     """A site's day: one column per practitioner (or per room/equipment with ?by=room), rows of 15
     minutes in the site's time zone; a free cell books, an appointment opens its panel. Queries
     are constant whatever the number of practitioners and appointments; the appointments are read
-    as tuples (``selectors.day_book_values``) and the columns written as HTML in Python."""
+    as tuples (``selectors.day_book_values``) and the columns written as HTML in Python.
+
+    Time: an appointment's row is the real time elapsed since the grid's first row (its start in
+    microseconds since the epoch, integer arithmetic); a cell is a wall-clock quarter hour of the
+    site, turned into an instant once per row for every column. Local times are converted once per
+    distinct instant (the day's appointments share a few dozen start and end times)."""
     site = access.get_site_for_user(request.user, site_id)
     zone = ZoneInfo(site.time_zone)
     the_day = _date_param(request, zone)
@@ -144,94 +170,133 @@ def day(request, site_id):
     window_start, window_end = _day_window(site, the_day)
     appointments = [BookRow(values, site)
                     for values in selectors.day_book_values(site=site, start=window_start, end=window_end)]
-    people = list(selectors.book_practitioners(site=site))
+    people = selectors.day_practitioners(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
-    ranges = availability.working_ranges(site=site, practitioner_ids=[p.pk for p in people], first_day=the_day,
-                                         last_day=the_day)
-    counts = selectors.attendance_counts(company_id=site.company_id, patient_ids={a.patient_id for a in appointments})
-    waiting = list(selectors.waitlist_for_site(site=site))
-    access.log_book_rows(request, [(a.pk, a.company_id) for a in appointments])
+    ranges = {pk: hours for pk, _, hours in people}
+    company_id = site.company_id
+    access.log_book_rows(request, [(a.pk, company_id) for a in appointments])
+
+    window_start_us, window_end_us = _epoch_us(window_start), _epoch_us(window_end)
+    local_of = {}
+
+    def local(us):
+        moment = local_of.get(us)
+        if moment is None:
+            moment = local_of[us] = (_EPOCH + us * _US).astimezone(zone)
+        return moment
 
     active = [a for a in appointments if a.status in _SHOWN]
     freed = [a for a in appointments if a.status in _FREED]
     first_hour, last_hour = DAY_FIRST_HOUR, DAY_LAST_HOUR
     for a in active:
-        first_hour = min(first_hour, a.start.astimezone(zone).hour if a.start >= window_start else 0)
-        local_end = a.end.astimezone(zone)
-        last_hour = max(last_hour, 24 if a.end >= window_end else local_end.hour + (1 if local_end.minute else 0))
+        first_hour = min(first_hour, local(a.start_us).hour if a.start_us >= window_start_us else 0)
+        local_end = local(a.end_us)
+        last_hour = max(last_hour, 24 if a.end_us >= window_end_us else local_end.hour + (1 if local_end.minute else 0))
     for spans in ranges.values():
         for start, end in spans:
             first_hour = min(first_hour, start.hour)
             last_hour = max(last_hour, end.hour + (1 if end.minute else 0))
-    grid_start = localise(datetime.datetime.combine(the_day, datetime.time(first_hour)), site.time_zone)
+    grid_start_us = _epoch_us(localise(datetime.datetime.combine(the_day, datetime.time(first_hour)), site.time_zone))
     rows = (last_hour - first_hour) * 60 // ROW_MINUTES
     times = [(datetime.datetime.combine(the_day, datetime.time(first_hour)) + datetime.timedelta(minutes=ROW_MINUTES * i))
              for i in range(rows)]
     step = datetime.timedelta(minutes=ROW_MINUTES)
-    # Each row once, for every column: (row, local time, UTC start, UTC end, local start/end time, label, start=).
-    cells = []
-    for index, local in enumerate(times):
-        start = localise(local, site.time_zone)
-        cells.append((index + 1, local.time(), (local + step).time(), start, start + step,
-                      f"{local:%H:%M}", f"{local:%Y-%m-%dT%H:%M}"))
+    # Each row once, for every column: its wall-clock start and end, its instant, label and start=.
+    cell_times = [(t.time(), (t + step).time()) for t in times]
+    cell_us = [_epoch_us(localise(t, site.time_zone)) for t in times]
+    cell_text = [(f"{t:%H:%M}", f"{t:%Y-%m-%dT%H:%M}") for t in times]
+    # Cells by instant, to find those an appointment overlaps by bisection (a cell lasts one row:
+    # it overlaps [s, e) when s - row < its start < e; on a daylight-saving day cells may share instants).
+    by_instant = sorted(range(rows), key=cell_us.__getitem__)
+    instants = [cell_us[i] for i in by_instant]
 
-    def row_of(moment, *, ceil=False):
-        minutes = (moment - grid_start).total_seconds() / 60
-        whole = -(-minutes // ROW_MINUTES) if ceil else minutes // ROW_MINUTES
-        return max(1, int(whole) + 1)
+    def busy_cells(mine):
+        busy = set()
+        for a in mine:
+            busy.update(by_instant[bisect.bisect_right(instants, a.start_us - _ROW_US):
+                                   bisect.bisect_left(instants, a.end_us)])
+        return busy
+
+    working_cells = {}
+
+    def cells_within(working):
+        key = tuple(working)
+        found = working_cells.get(key)
+        if found is None:
+            found = working_cells[key] = [index for index, (local_start, local_end) in enumerate(cell_times)
+                                          if any(s <= local_start and local_end <= e for s, e in working)]
+        return found
 
     # Each link is built by string (one reverse per kind, not one per cell: 200 appointments and
     # hundreds of free cells are rendered on a busy day).
     book_url = reverse("scheduling:book", kwargs={"site_id": site.pk})
     appointment_url = reverse("scheduling:appointment", kwargs={"appointment_id": _PLACEHOLDER})
     url_head, _, url_tail = appointment_url.partition(str(_PLACEHOLDER))
+    week_head, _, week_tail = reverse("scheduling:week", kwargs={"practitioner_id": _PLACEHOLDER}).partition(
+        str(_PLACEHOLDER))
+
+    spans_of = {}  # (start, end) → (row, span, "09:00–09:30"): a day's appointments share a few dozen
 
     def place(a):
-        row = row_of(max(a.start, grid_start))
-        span = max(1, row_of(min(a.end, window_end), ceil=True) - row)
-        local_start, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
-        return (a, row, span, f"{local_start:%H:%M}–{local_end:%H:%M}", f"{url_head}{a.pk}{url_tail}",
-                counts.get(a.patient_id))
+        key = (a.start_us, a.end_us)
+        found = spans_of.get(key)
+        if found is None:
+            row = max(1, (max(a.start_us, grid_start_us) - grid_start_us) // _ROW_US + 1)
+            end_row = max(1, -((grid_start_us - min(a.end_us, window_end_us)) // _ROW_US) + 1)
+            found = spans_of[key] = (row, max(1, end_row - row), f"{local(a.start_us):%H:%M}–{local(a.end_us):%H:%M}")
+        return (a, *found, f"{url_head}{a.pk}{url_tail}")
 
-    def free_cells(busy, working, query):
-        spans = [(b.start, b.end) for b in busy]
+    def free_cells(mine, candidates, query):
+        busy = busy_cells(mine)
         href = f"{book_url}?{query}&amp;start="
-        return [(row, f"{href}{param}", label) for row, local_start, local_end, start, end, label, param in cells
-                if (working is None or any(s <= local_start and local_end <= e for s, e in working))
-                and not any(b_start < end and start < b_end for b_start, b_end in spans)]
+        return [(index + 1, f"{href}{cell_text[index][1]}", cell_text[index][0])
+                for index in candidates if index not in busy]
 
-    columns = []
+    columns, escaped = [], {}
     if by_room:
+        every_cell = range(rows)
         for resource_id, name in resources:
             mine = [a for a in active if a.resource_id == resource_id]
-            columns.append({"key": resource_id, "label": name, "kind": "resource",
-                            "html": _column_html([place(a) for a in mine], free_cells(mine, None, f"resource={resource_id}"),
-                                                 by_room=True)})
+            columns.append({"key": resource_id, "label": name, "kind": "resource", "head": conditional_escape(name),
+                            "html": _column_html([place(a) for a in mine], free_cells(mine, every_cell,
+                                                                                      f"resource={resource_id}"),
+                                                 by_room=True, escaped=escaped)})
     else:
-        shown_ids = {p.pk for p in people}
-        names = [(p.pk, p.full_name or p.email) for p in people]
+        by_person = {}
+        for a in active:
+            by_person.setdefault(a.practitioner_id, []).append(a)
+        names = [(pk, name) for pk, name, _ in people]
+        shown_ids = set(ranges)
         names += list({a.practitioner_id: (a.practitioner_id, a.practitioner_name)
                        for a in active if a.practitioner_id not in shown_ids}.values())
         for person_id, name in names:
-            mine = [a for a in active if a.practitioner_id == person_id]
-            working = ranges.get((person_id, the_day), [])
+            mine = by_person.get(person_id, [])
+            working = ranges.get(person_id, [])
             if not mine and not working:
                 continue
             columns.append({"key": person_id, "label": name, "kind": "practitioner",
+                            "head": format_html('<a href="{}{}{}?date={}">{}</a>', week_head, person_id, week_tail,
+                                                the_day.isoformat(), name),
                             "html": _column_html([place(a) for a in mine],
-                                                 free_cells(mine, working, f"practitioner={person_id}"), by_room=False)})
+                                                 free_cells(mine, cells_within(working), f"practitioner={person_id}"),
+                                                 by_room=False, escaped=escaped)})
     now = timezone.now()
-    freed_rows = [{"a": a, "local_start": a.start.astimezone(zone),
-                   "matches": selectors.match_entries(a, waiting) if a.start > now else []}
-                  for a in freed]
+    now_us = _epoch_us(now)
+    if any(a.start_us > now_us for a in freed):  # a freed time still to come: the waitlist may fill it
+        waiting = list(selectors.waitlist_for_site(site=site))
+        waiting_count = len(waiting)
+    else:
+        waiting, waiting_count = [], selectors.waitlist_for_site(site=site).count()
+    freed_rows = [{"a": a, "local_start": local(a.start_us),
+                   "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
     return render(request, "scheduling/day.html", {
         "site": site, "day": the_day, "by_room": by_room, "columns": columns, "rows": rows,
         "times_html": mark_safe("".join(  # noqa: S308 — times of day only
             f'<div class="book-time">{f"{t:%H:%M}" if t.minute == 0 else ""}</div>' for t in times)),
-        "freed": freed_rows, "waiting_count": len(waiting), "today": now.astimezone(zone).date(),
+        "freed": freed_rows, "waiting_count": waiting_count, "today": now.astimezone(zone).date(),
         "previous": the_day - datetime.timedelta(days=1), "next": the_day + datetime.timedelta(days=1),
-        "sites": access.book_sites(request.user), "row_minutes": ROW_MINUTES,
+        "row_minutes": ROW_MINUTES,
     })
 
 
@@ -239,32 +304,44 @@ def _plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _column_html(items, free, *, by_room) -> str:
+def _appointment_meta(a, by_room) -> str:
+    meta = [a.service_name]
+    if a.resource_id:
+        meta.append(a.resource_name)
+    if by_room:
+        meta.append(a.practitioner_name)
+    meta.append(a.status_label)
+    if a.overbooked:
+        meta.append("overbooked")
+    if a.noshows:
+        meta.append(_plural(a.noshows, "no-show"))
+    if a.late_cancellations:
+        meta.append(_plural(a.late_cancellations, "late cancel"))
+    return escape(" · ".join(meta))
+
+
+def _column_html(items, free, *, by_room, escaped=None) -> str:
     """A column's free cells and appointments as HTML, built by string: a busy day has hundreds of
     them (format_html or a template per cell would be most of the page's time). Every value from
-    the database that is not a UUID, a number or one of our own labels goes through ``escape``."""
+    the database that is not a UUID, a number or one of our own labels goes through ``escape``;
+    ``escaped`` keeps the escaped texts that repeat (status, colour, the meta line) for the page."""
+    escaped = {} if escaped is None else escaped
     parts = [f'<a class="book-free" style="grid-row: {row}; order: {row}" href="{url}" hx-get="{url}" '
              f'hx-target="#panel" data-testid="free"><span class="book-free-label">{label} free</span></a>'
              for row, url, label in free]
-    for a, row, span, when, url, counts in items:
-        meta = [a.service_name]
-        if a.resource_id:
-            meta.append(a.resource_name)
-        if by_room:
-            meta.append(a.practitioner_name)
-        meta.append(a.status_label)
-        if a.overbooked:
-            meta.append("overbooked")
-        if counts:
-            if counts.get("noshows"):
-                meta.append(_plural(counts["noshows"], "no-show"))
-            if counts.get("late_cancellations"):
-                meta.append(_plural(counts["late_cancellations"], "late cancel"))
+    for a, row, span, when, url in items:
+        key = (a.service_name, a.resource_id and a.resource_name, by_room and a.practitioner_name, a.status,
+               a.overbooked, a.noshows, a.late_cancellations, a.colour)
+        head = escaped.get(key)
+        if head is None:
+            head = escaped[key] = (f'{escape(a.status)}{" overbooked" if a.overbooked else ""}',
+                                   escape(a.colour), _appointment_meta(a, by_room))
+        status, colour, meta = head
         parts.append(
-            f'<a class="book-appt status-{escape(a.status)}{" overbooked" if a.overbooked else ""}" '
-            f'style="grid-row: {row} / span {span}; order: {row}; --colour: {escape(a.colour)}" href="{url}" '
+            f'<a class="book-appt status-{status}" '
+            f'style="grid-row: {row} / span {span}; order: {row}; --colour: {colour}" href="{url}" '
             f'hx-get="{url}" hx-target="#panel" data-testid="appointment"><strong>{when}</strong> '
-            f'{escape(a.patient_name)}<span class="book-meta">{escape(" · ".join(meta))}</span></a>')
+            f'{escape(a.patient_name)}<span class="book-meta">{meta}</span></a>')
     return mark_safe("".join(parts))  # noqa: S308 — database text above went through escape()
 
 
