@@ -65,7 +65,7 @@ def test_the_mar_takes_the_same_queries_for_10_or_40_patients(client, nurse, doc
 # The dose form a MAR "Record" loads (the htmx fragment or, without JavaScript, the page): session, user, the
 # dose with its prescription, patient and site, memberships, role codes, the patient's bed and ward, the unread
 # badge (the context processors run for the fragment too), the access-log insert. The same for any ward's size.
-DOSE_FORM_QUERIES = 8
+DOSE_FORM_QUERIES = 6
 
 
 @pytest.mark.parametrize("beds", [10, 40])
