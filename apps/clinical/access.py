@@ -89,10 +89,17 @@ def get_in_company_or_404(queryset, user, **lookup):
 
 
 # ------------------------------------------------------------------ patients
-def get_patient_for_user(user, patient_id, code: str = READ, *, include_deleted=False, queryset=None):
-    """``queryset`` (of Patient, e.g. annotated with what a page shows) replaces the default one."""
+def get_patient_for_user(user, patient_id, code: str = READ, *, include_deleted=False, queryset=None, fetch=None):
+    """``queryset`` (of Patient, e.g. annotated with what a page shows) replaces the default one;
+    ``fetch(company, patient_id)`` (a selector returning the company's patient or None) replaces both."""
     from apps.clinical.models import Patient
 
+    if fetch is not None:
+        patient = fetch(company_of(user), patient_id)
+        if patient is None:
+            raise Http404("No patient here")
+        require_code(user, code)
+        return patient
     manager = Patient.all_objects if include_deleted else Patient.objects
     if queryset is None:
         queryset = manager.select_related("home_site")

@@ -162,3 +162,39 @@ def test_a_bmi_is_computed_from_weight_and_height():
 
     assert compute_bmi(Decimal("80"), Decimal("180")) == Decimal("24.7")
     assert compute_bmi(None, Decimal("180")) is None
+
+
+@pytest.mark.parametrize(("can_read_chart", "can_read_notes"), [(True, True), (True, False), (False, False)])
+def test_the_chart_query_compiled_once_reads_what_the_orm_reads(practitioner, clinic, can_read_chart, can_read_notes):
+    from apps.clinical.selectors import chart as chart_selectors
+
+    patient = PatientFactory(home_site=clinic, emergency_contacts=[{"name": "Ann", "relationship": "sister",
+                                                                    "phone": "555"}])
+    _fill_chart(patient, practitioner, 3)
+    other = PatientFactory(home_site=clinic)
+    flags = {"can_read_chart": can_read_chart, "can_read_notes": can_read_notes}
+    for wanted in (patient, other, patient):  # the second time for a patient: from the compiled SQL
+        orm = chart_selectors.chart_page_patients(company=clinic.company, **flags).get(pk=wanted.pk)
+        compiled = chart_selectors.chart_page_patient(company=clinic.company, patient_id=wanted.pk, **flags)
+        assert type(compiled) is type(orm) and compiled.__dict__.keys() == orm.__dict__.keys()
+        assert {k: v for k, v in compiled.__dict__.items() if k != "_state"} == \
+            {k: v for k, v in orm.__dict__.items() if k != "_state"}
+        assert compiled.home_site == orm.home_site and compiled.home_site.name == orm.home_site.name
+        assert chart_selectors.chart_page_context(compiled, **flags).keys() == \
+            chart_selectors.chart_page_context(orm, **flags).keys()
+    assert compiled.emergency_contacts[0]["name"] == "Ann"
+    if can_read_notes:
+        assert compiled.chart_visits[0]["notes"][0]["author_email"]
+
+
+def test_the_compiled_chart_query_finds_no_patient_of_another_company_nor_a_removed_one(
+        practitioner, clinic, southbay, patient):
+    from apps.clinical.selectors.chart import chart_page_patient
+    from apps.clinical.services.patients import patient_delete
+
+    flags = {"can_read_chart": True, "can_read_notes": True}
+    assert chart_page_patient(company=clinic.company, patient_id=patient.pk, **flags) is not None
+    assert chart_page_patient(company=southbay, patient_id=patient.pk, **flags) is None
+    assert chart_page_patient(company=clinic.company, patient_id="not-a-uuid", **flags) is None
+    patient_delete(actor=practitioner, patient=patient, reason="Registered twice")
+    assert chart_page_patient(company=clinic.company, patient_id=patient.pk, **flags) is None

@@ -111,12 +111,12 @@ def patient_new(request):
 @login_required
 @require_GET
 def chart(request, patient_id):
-    """The patient and everything the page shows come in one query (chart_page_patients); the
-    sections of other contexts that cost queries load by htmx from their own views."""
+    """The patient and everything the page shows come in one query (chart_page_patients, compiled
+    once); the sections of other contexts that cost queries load by htmx from their own views."""
     can_chart, can_notes = access.can_read_chart(request.user), access.can_read_notes(request.user)
-    patients = chart_selectors.chart_page_patients(company=company_of(request.user), can_read_chart=can_chart,
-                                                   can_read_notes=can_notes)
-    patient = access.get_patient_for_user(request.user, patient_id, queryset=patients)
+    patient = access.get_patient_for_user(request.user, patient_id, fetch=lambda company, pk: (
+        chart_selectors.chart_page_patient(company=company, patient_id=pk, can_read_chart=can_chart,
+                                           can_read_notes=can_notes)))
     context = chart_selectors.chart_page_context(patient, can_read_chart=can_chart, can_read_notes=can_notes)
     access.log_patient_access(request, patient, "chart")
     context.update({
