@@ -97,6 +97,19 @@ def test_a_search_takes_the_same_queries_for_5_or_40_patients(client, reception,
         assert client.get(reverse("clinical:home"), {"q": "hollis"}).status_code == 200
 
 
+@pytest.mark.parametrize("patients", [5, 40])
+def test_a_practitioners_search_takes_the_same_queries_for_5_or_40_patients(client, practitioner, clinic, patients,
+                                                                          django_assert_num_queries):
+    PatientFactory.create_batch(patients, home_site=clinic, first_name="Ann", last_name="Hollis")
+    client.force_login(practitioner)
+    client.get(reverse("clinical:home"), {"q": "hollis"})
+    # reception's six, and the practitioner's home bits: the count of notes to co-sign, the sites
+    # whose shift handoff they may read
+    with django_assert_num_queries(8):
+        body = client.get(reverse("clinical:home"), {"q": "hollis"}).content.decode()
+    assert body.count("Hollis, Ann") == min(patients, 25)
+
+
 def test_a_removed_patient_keeps_the_reason_and_leaves_the_search(client, reception, clinic, patient):
     client.force_login(reception)
     assert client.post(reverse("clinical:patient_delete", args=[patient.pk]), {"reason": ""}).status_code == 200
