@@ -2,6 +2,7 @@
 byte for byte what the template loops they replace wrote, kept here as they were."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.template import engines
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape as django_escape
 
-from apps.clinical.models import Note
+from apps.clinical.models import Note, VitalSigns
 from apps.clinical.selectors.chart import chart_page_context, chart_page_patient
 from apps.clinical.templatetags.clinical_rows import escape
 from tests.clinical.factories import CaseFactory, NoteFactory, PatientFactory, VisitFactory
@@ -31,6 +32,24 @@ OLD_TIMELINE = '''  {% for visit in timeline %}
   {% empty %}<li>No visits yet.</li>{% endfor %}
 '''  # noqa: E501 — the template's lines, as they were
 NEW_TIMELINE = "{% load clinical_rows %}  {% chart_timeline timeline can_notes %}\n"
+
+# clinical/_vitals_row.html, included "with vitals=latest_vitals" by the chart and the portal
+OLD_VITALS = """{% with v=vitals %}
+<dl class="facts">
+  <dt>Recorded</dt><dd>{{ v.recorded_at|date:"Y-m-d H:i" }} by {{ v.recorded_by }}</dd>
+  {% if v.news2_score is not None %}<dt>NEWS2</dt><dd><span class="risk-{{ v.news2_risk }}">{{ v.news2_score }} — {{ v.news2_risk }}</span></dd>{% else %}<dt>NEWS2</dt><dd>not scored (needs all seven parameters; adults 16+)</dd>{% endif %}
+  {% if v.temp is not None %}<dt>Temperature</dt><dd class="flag-{{ v.flags.temp }}">{{ v.temp }} °C</dd>{% endif %}
+  {% if v.pulse is not None %}<dt>Pulse</dt><dd class="flag-{{ v.flags.pulse }}">{{ v.pulse }}/min</dd>{% endif %}
+  {% if v.sbp is not None %}<dt>Blood pressure</dt><dd><span class="flag-{{ v.flags.sbp }}">{{ v.sbp }}</span>/<span class="flag-{{ v.flags.dbp }}">{{ v.dbp|default:"–" }}</span> mmHg</dd>{% endif %}
+  {% if v.rr is not None %}<dt>Respiration</dt><dd class="flag-{{ v.flags.rr }}">{{ v.rr }}/min</dd>{% endif %}
+  {% if v.spo2 is not None %}<dt>SpO₂</dt><dd class="flag-{{ v.flags.spo2 }}">{{ v.spo2 }} % (scale {{ v.spo2_scale }}, {% if v.on_oxygen %}on oxygen{% else %}air{% endif %})</dd>{% endif %}
+  {% if v.consciousness %}<dt>ACVPU</dt><dd class="flag-{{ v.flags.consciousness }}">{{ v.get_consciousness_display }}</dd>{% endif %}
+  {% if v.bmi is not None %}<dt>BMI</dt><dd class="flag-{{ v.flags.bmi }}">{{ v.bmi }} ({{ v.weight_kg }} kg, {{ v.height_cm }} cm)</dd>{% endif %}
+  {% if v.pain is not None %}<dt>Pain</dt><dd class="flag-{{ v.flags.pain }}">{{ v.pain }}/10</dd>{% endif %}
+</dl>
+{% endwith %}
+"""  # noqa: E501 — the template's lines, as they were
+NEW_VITALS = "{% load clinical_rows %}{% vitals_facts vitals %}"
 
 
 def _both(old, new, context):
@@ -94,3 +113,30 @@ def test_the_chart_timeline_is_the_old_template_timeline(clinic, practitioner, n
         assert ("co-signed by Pamela" in new and "awaiting co-signature · confidential" in new
                 and "draft v1" in new and "locked" in new and "Knee &lt;pain&gt;" in new) or not can_notes
         assert _both(OLD_TIMELINE, NEW_TIMELINE, {"timeline": [], "can_notes": can_notes}) == ("  <li>No visits yet.</li>\n",) * 2
+
+
+SETS_OF_VITALS = [
+    {"rr": 25, "spo2": 91, "spo2_scale": 1, "on_oxygen": True, "sbp": 95, "dbp": 60, "pulse": 120, "consciousness": "V",
+     "temp": Decimal("38.4"), "weight_kg": Decimal("70.5"), "height_cm": Decimal("175.0"), "bmi": Decimal("23.0"),
+     "pain": 7, "news2_score": 11, "news2_risk": "high",
+     "flags": {"rr": "high", "spo2": "low", "pulse": "high", "temp": "high", "consciousness": "high", "pain": None}},
+    {"pulse": 70, "sbp": 120, "dbp": None, "news2_score": None, "news2_risk": "", "flags": {}},
+    {"spo2": 97, "spo2_scale": 2, "on_oxygen": False, "news2_score": 0, "news2_risk": "low", "flags": {"spo2": "<x>"}},
+]
+
+
+@pytest.mark.parametrize("values", SETS_OF_VITALS)
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_the_vitals_facts_are_the_old_template_for_the_chart_and_the_portal(clinic, nurse, values, zone):
+    nurse.first_name = "Nora <RN>"
+    nurse.save()
+    patient = PatientFactory(home_site=clinic)
+    vitals = VitalSigns.objects.create(patient=patient, company=patient.company, site=clinic, recorded_by=nurse,
+                                       recorded_at=datetime.datetime(2026, 3, 8, 3, 5, tzinfo=datetime.UTC), **values)
+    row = chart_page_patient(company=clinic.company, patient_id=patient.pk, can_read_chart=True, can_read_notes=False)
+    from_chart = chart_page_context(row, can_read_chart=True, can_read_notes=False)["latest_vitals"]
+    with timezone.override(zone):
+        for shown in (vitals, from_chart):  # the portal's model instance, the chart's plain object
+            old, new = _both(OLD_VITALS, NEW_VITALS, {"vitals": shown})
+            assert new == old
+    assert "Nora &lt;RN&gt;" in new

@@ -1,4 +1,4 @@
-"""The patient search's result rows and the chart's visits and notes, written in Python (issue 12):
+"""The patient search's result rows, the chart's visits and notes and the vitals facts, written in Python (issue 12):
 a template loop with a dozen lookups and filters per row was a third of the search page's time. As
 for the bed board (apps/hospital/templatetags/hospital_floor.py): every value goes through
 ``escape`` as autoescaping would (``None`` shows as "None", as it did), dates are shown in the
@@ -9,7 +9,7 @@ import datetime
 import html
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -67,4 +67,55 @@ def chart_timeline(timeline, can_notes):
         notes = f"<ul>{''.join(_note(note) for note in visit.notes)}</ul>" if can_notes else ""
         parts.append(f"\n    <li><strong>{_ymd(visit.visited_at)}</strong> — {title} · {escape(visit.practitioner)} · "
                      f"{escape(visit.site_name)}{locked}\n      {notes}\n    </li>\n  ")
+    return mark_safe("".join(parts))  # noqa: S308 — every value escaped
+
+
+def _number(value) -> str:
+    """``{{ value }}`` of a number (localized as the template did), escaped."""
+    return escape(formats.localize(value))
+
+
+@register.simple_tag
+def vitals_facts(v):
+    """The facts of one set of vitals (a VitalSigns, or the chart's plain object of the same names):
+    what the ``clinical/_vitals_row.html`` include wrote (the chart and the portal show it)."""
+    flags = v.flags if isinstance(v.flags, dict) else {}
+
+    def flag(name):
+        return escape(flags.get(name, ""))
+
+    recorded_at = v.recorded_at
+    when = ""
+    if recorded_at is not None:
+        if isinstance(recorded_at, datetime.datetime) and timezone.is_aware(recorded_at):
+            recorded_at = timezone.localtime(recorded_at)
+        when = f"{_ymd(recorded_at)} {recorded_at.hour:02d}:{recorded_at.minute:02d}"
+    parts = ['\n<dl class="facts">\n', f"  <dt>Recorded</dt><dd>{when} by {escape(v.recorded_by)}</dd>\n"]
+    if v.news2_score is not None:
+        parts.append(f'  <dt>NEWS2</dt><dd><span class="risk-{escape(v.news2_risk)}">{_number(v.news2_score)} — '
+                     f"{escape(v.news2_risk)}</span></dd>\n")
+    else:
+        parts.append("  <dt>NEWS2</dt><dd>not scored (needs all seven parameters; adults 16+)</dd>\n")
+    parts.append(f'  <dt>Temperature</dt><dd class="flag-{flag("temp")}">{_number(v.temp)} °C</dd>\n'
+                 if v.temp is not None else "  \n")
+    parts.append(f'  <dt>Pulse</dt><dd class="flag-{flag("pulse")}">{_number(v.pulse)}/min</dd>\n'
+                 if v.pulse is not None else "  \n")
+    parts.append(f'  <dt>Blood pressure</dt><dd><span class="flag-{flag("sbp")}">{_number(v.sbp)}</span>/'
+                 f'<span class="flag-{flag("dbp")}">{_number(v.dbp) if v.dbp else "–"}</span> mmHg</dd>\n'
+                 if v.sbp is not None else "  \n")
+    parts.append(f'  <dt>Respiration</dt><dd class="flag-{flag("rr")}">{_number(v.rr)}/min</dd>\n'
+                 if v.rr is not None else "  \n")
+    parts.append(f'  <dt>SpO₂</dt><dd class="flag-{flag("spo2")}">{_number(v.spo2)} % (scale {_number(v.spo2_scale)}, '
+                 f'{"on oxygen" if v.on_oxygen else "air"})</dd>\n' if v.spo2 is not None else "  \n")
+    if v.consciousness:
+        display = v.get_consciousness_display
+        parts.append(f'  <dt>ACVPU</dt><dd class="flag-{flag("consciousness")}">'
+                     f"{escape(display() if callable(display) else display)}</dd>\n")
+    else:
+        parts.append("  \n")
+    parts.append(f'  <dt>BMI</dt><dd class="flag-{flag("bmi")}">{_number(v.bmi)} ({_number(v.weight_kg)} kg, '
+                 f"{_number(v.height_cm)} cm)</dd>\n" if v.bmi is not None else "  \n")
+    parts.append(f'  <dt>Pain</dt><dd class="flag-{flag("pain")}">{_number(v.pain)}/10</dd>\n'
+                 if v.pain is not None else "  \n")
+    parts.append("</dl>\n\n")
     return mark_safe("".join(parts))  # noqa: S308 — every value escaped
