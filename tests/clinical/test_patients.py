@@ -108,6 +108,7 @@ def test_a_practitioners_search_takes_the_same_queries_for_5_or_40_patients(clie
     with django_assert_num_queries(6):
         body = client.get(reverse("clinical:home"), {"q": "hollis"}).content.decode()
     assert body.count("Hollis, Ann") == min(patients, 25)
+    assert f'<a href="{reverse("clinical:handoff", args=[clinic.pk])}">Handoff: Harbor Street Clinic</a>' in body
 
 
 def test_a_removed_patient_keeps_the_reason_and_leaves_the_search(client, reception, clinic, patient):

@@ -79,7 +79,7 @@ def home(request):
         "query": query, "page": page, "can_write": access.can_write_patient(request.user),
         "cosign_count": note_selectors.cosign_queue(user=request.user).count()
         if access.user_has_code(request.user, "note.cosign") else 0,
-        "handoff_sites": sites_with(user=request.user, code="nursing.read"),
+        "handoff_sites": sites_with(user=request.user, code="nursing.read").values("pk", "name"),  # two columns, no Site
     })
 
 
