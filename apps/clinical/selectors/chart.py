@@ -1,19 +1,18 @@
 """The chart: everything one patient page shows, in a fixed number of queries."""
 
 import datetime
-import functools
-import uuid
 from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import router
 from django.db.models import OuterRef, Prefetch
 from django.db.models.functions import JSONObject
-from django.db.models.query import get_related_populators
 from django.urls import reverse
 
 from apps.clinical.models import Allergy, Medication, Note, Patient, Problem, Visit, VitalSigns
+from apps.core.prepared import prepared
+from apps.tenants.models import Site
 
 
 def active_allergies(*, patient):
@@ -112,76 +111,46 @@ def chart_page_patients(*, company, can_read_chart: bool, can_read_notes: bool, 
     )
 
 
-# The chart query is the same SQL for every patient of every company: only its parameters change. It
-# is compiled once per access combination (chart.read, note.read) with these two placeholder values,
-# which each request swaps for its company and patient; the SQL keeps every ``company_id = %s`` of
-# the queryset (and row-level security applies to it as to any query). Nothing read is kept.
-_ANY_COMPANY = uuid.UUID("00000000-0000-4000-8000-00000000c0c0")
-_ANY_PATIENT = uuid.UUID("00000000-0000-4000-8000-00000000fafa")
+# The chart query is the same SQL for every patient of every company: only its parameters change.
+# ``prepared`` (apps/core/prepared.py) compiles it once per access combination (chart.read,
+# note.read) and sends it again with the company and the patient; the SQL keeps every
+# ``company_id = %s`` of the queryset. The row carries the patient's and the home site's columns
+# and the page's JSON arrays; the Patient is built from it as the ORM would (``from_db``).
+_PATIENT_COLUMNS = tuple(field.attname for field in Patient._meta.concrete_fields)
+_SITE_COLUMNS = tuple(field.attname for field in Site._meta.concrete_fields)
+_CHART_ARRAYS = ("chart_allergies", "chart_problems", "chart_medications", "chart_vitals", "chart_visits")
 
 
-class _ChartStatement:
-    """The compiled SQL of ``chart_page_patients(...).filter(pk=...)`` and what turns its row into
-    the Patient the ORM would have built (home site attached, ``chart_*`` attributes)."""
-
-    def __init__(self, alias, can_read_chart: bool, can_read_notes: bool):
-        queryset = chart_page_patients(company=_ANY_COMPANY, can_read_chart=can_read_chart,
-                                       can_read_notes=can_read_notes).filter(pk=_ANY_PATIENT)
-        compiler = queryset.query.get_compiler(using=alias)
-        self.sql, params = compiler.as_sql()
-        self.params = tuple(params)
-        if sum(p == _ANY_PATIENT for p in self.params) != 1 or _ANY_COMPANY not in self.params:
-            raise AssertionError("the chart query's parameters are not where they were expected")
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = klass_info["select_fields"]
-        self.model_slice = slice(fields[0], fields[-1] + 1)
-        self.init_list = [column[0].target.attname for column in select[self.model_slice]]
-        self.related_populators = get_related_populators(klass_info, select, alias)  # the home site
-        self.annotations = tuple(compiler.annotation_col_map.items())
-        # What compiler.results_iter would apply: the fields' from_db_value (PostgreSQL adds no backend
-        # converter); each request passes its own connection to them.
-        self.converters = tuple(
-            (index, converters, column[0]) for index, column in enumerate(select)
-            if (converters := column[0].get_db_converters(compiler.connection)))
-
-    def fetch(self, alias, company_id, patient_id):
-        params = [company_id if p == _ANY_COMPANY else patient_id if p == _ANY_PATIENT else p for p in self.params]
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        row = list(row)
-        for index, converters, expression in self.converters:
-            value = row[index]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            row[index] = value
-        patient = Patient.from_db(alias, self.init_list, row[self.model_slice])
-        for populator in self.related_populators:
-            populator.populate(row, patient)
-        for name, index in self.annotations:
-            setattr(patient, name, row[index])
-        return patient
+def _chart_queryset(company_id, patient_id, can_read_chart: bool, can_read_notes: bool):
+    patients = chart_page_patients(company=company_id, can_read_chart=can_read_chart, can_read_notes=can_read_notes)
+    arrays = [name for name in _CHART_ARRAYS if name in patients.query.annotations]
+    return patients.filter(pk=patient_id).values(*_PATIENT_COLUMNS, *(f"home_site__{column}" for column in _SITE_COLUMNS),
+                                                 *arrays)
 
 
-@functools.cache
-def _chart_statement(alias, can_read_chart: bool, can_read_notes: bool) -> _ChartStatement:
-    return _ChartStatement(alias, can_read_chart, can_read_notes)
+_chart_rows = prepared(_chart_queryset)
 
 
 def chart_page_patient(*, company, patient_id, can_read_chart: bool, can_read_notes: bool):
-    """The company's patient (not removed) as a row of ``chart_page_patients`` would be, or None: the
-    same SQL, compiled once per access combination instead of on every request (building and
-    compiling that query was a third of the page's CPU)."""
+    """The company's patient (not removed) as a row of ``chart_page_patients`` would be (home site
+    attached, ``chart_*`` attributes), or None: the same SQL, compiled once per access combination
+    instead of on every request (building and compiling that query was a third of the page's CPU)."""
     try:
         patient_id = Patient._meta.pk.to_python(patient_id)
     except ValidationError:
         return None
-    alias = router.db_for_read(Patient)
-    statement = _chart_statement(alias, bool(can_read_chart), bool(can_read_notes))
-    return statement.fetch(alias, getattr(company, "pk", company), patient_id)
+    rows = _chart_rows(company_id=getattr(company, "pk", company), patient_id=patient_id,
+                       can_read_chart=bool(can_read_chart), can_read_notes=bool(can_read_notes))
+    if not rows:
+        return None
+    row, alias = rows[0], router.db_for_read(Patient)
+    patient = Patient.from_db(alias, _PATIENT_COLUMNS, [row[column] for column in _PATIENT_COLUMNS])
+    site = Site.from_db(alias, _SITE_COLUMNS, [row[f"home_site__{column}"] for column in _SITE_COLUMNS])
+    Patient.home_site.field.set_cached_value(patient, site)
+    for name in _CHART_ARRAYS:
+        if name in row:
+            setattr(patient, name, row[name])
+    return patient
 
 
 def chart_page_context(patient, *, can_read_chart: bool, can_read_notes: bool) -> dict:
