@@ -49,15 +49,33 @@ def bed_board(*, site) -> list[dict]:
     return board
 
 
-BOARD_COLUMNS = ("id", "name", "floor", "speciality", "beds__id", "beds__label", "beds__status",
-                 "stay__admission_id", "stay__start", "stay__patient_id", "stay__patient__first_name",
+class EpochSeconds(Func):
+    """A timestamptz as whole seconds since 1970-01-01 UTC (rounded down): the MAR and the bed board
+    compare and format their times as integers instead of loading each as a datetime with its time
+    zone (psycopg's loader was most of the cost of reading a MAR row)."""
+
+    template = "floor(EXTRACT(EPOCH FROM %(expressions)s))::bigint"
+    output_field = BigIntegerField()
+    convert_value = staticmethod(Func._convert_value_noop)  # psycopg returns an int already
+
+
+def _text(name):
+    """A uuid column read as its text: the pages only write ids into links and attributes, and
+    psycopg's uuid loader plus ``str()`` of a few hundred ids per page cost more than the rest of a row."""
+    return Cast(name, output_field=CharField())
+
+
+BOARD_COLUMNS = ("name", "floor", "speciality", "beds__label", "beds__status", "stay__patient__first_name",
                  "stay__patient__last_name", "stay__patient__mrn")
 
 _board_rows = prepared(lambda company_id, site_id: Ward.objects.for_company(company_id)
                        .filter(site_id=site_id, is_active=True)
                        .annotate(stay=FilteredRelation("beds__assignments",
                                                        condition=Q(beds__assignments__end__isnull=True)))
-                       .order_by("name", "id", "beds__label", "beds__id").values(*BOARD_COLUMNS))
+                       .order_by("name", "id", "beds__label", "beds__id")
+                       .values(*BOARD_COLUMNS, ward_id=_text("id"), bed_id=_text("beds__id"),
+                               admission=_text("stay__admission_id"), pid=_text("stay__patient_id"),
+                               start_s=EpochSeconds("stay__start")))
 
 
 def bed_board_page(*, site) -> list[dict]:
@@ -65,24 +83,24 @@ def bed_board_page(*, site) -> list[dict]:
     of beds: every active ward of the site (also one without beds) LEFT JOIN its beds LEFT JOIN the
     bed's open assignment and its patient, only the columns shown. Each ward: ``{"id", "name", "floor",
     "speciality", "counts", "total", "beds": [(bed id, label, status, stay or None)]}``, a stay being
-    ``{"admission_id", "start", "patient_id", "first_name", "last_name", "mrn"}``. (``bed_board`` is the
-    API's, with model rows.)"""
+    ``{"admission_id", "start_s", "patient_id", "first_name", "last_name", "mrn"}``: ids as text, the
+    stay's start in whole seconds since the epoch. (``bed_board`` is the API's, with model rows.)"""
     board, ward = [], None
     for row in _board_rows(company_id=site.company_id, site_id=site.pk):
-        if ward is None or ward["id"] != row["id"]:
-            ward = {"id": row["id"], "name": row["name"], "floor": row["floor"], "speciality": row["speciality"],
+        if ward is None or ward["id"] != row["ward_id"]:
+            ward = {"id": row["ward_id"], "name": row["name"], "floor": row["floor"], "speciality": row["speciality"],
                     "counts": dict.fromkeys(Bed.Status.values, 0), "total": 0, "beds": []}
             board.append(ward)
-        bed_id = row["beds__id"]
+        bed_id = row["bed_id"]
         if bed_id is None:  # a ward without beds
             continue
         status = row["beds__status"]
         ward["counts"][status] += 1
         ward["total"] += 1
-        stay = None if row["stay__admission_id"] is None else {
-            "admission_id": row["stay__admission_id"], "start": row["stay__start"],
-            "patient_id": row["stay__patient_id"], "first_name": row["stay__patient__first_name"],
-            "last_name": row["stay__patient__last_name"], "mrn": row["stay__patient__mrn"]}
+        stay = None if row["admission"] is None else {
+            "admission_id": row["admission"], "start_s": row["start_s"], "patient_id": row["pid"],
+            "first_name": row["stay__patient__first_name"], "last_name": row["stay__patient__last_name"],
+            "mrn": row["stay__patient__mrn"]}
         ward["beds"].append((bed_id, row["beds__label"], status, stay))
     return board
 
@@ -114,22 +132,6 @@ def ward_mar(*, ward, start, end) -> list[dict]:
         by_patient.setdefault(prescription.patient_id, []).append(prescription)
     return [{"assignment": a, "patient": a.patient, "bed": a.bed, "prescriptions": by_patient.get(a.patient_id, [])}
             for a in assignments]
-
-
-class EpochSeconds(Func):
-    """A timestamptz as whole seconds since 1970-01-01 UTC (rounded down): the MAR compares and
-    formats a few hundred due and given times as integers instead of loading each as a datetime
-    with its time zone (psycopg's loader was most of the cost of reading a MAR row)."""
-
-    template = "floor(EXTRACT(EPOCH FROM %(expressions)s))::bigint"
-    output_field = BigIntegerField()
-    convert_value = staticmethod(Func._convert_value_noop)  # psycopg returns an int already
-
-
-def _text(name):
-    """A uuid column read as its text: the page only writes ids into links and attributes, and
-    psycopg's uuid loader plus ``str()`` of a few hundred ids per MAR cost more than the rest of a row."""
-    return Cast(name, output_field=CharField())
 
 
 MAR_PRESCRIPTION_COLUMNS = ("medication", "strength", "form", "dose", "dose_unit", "route", "frequency", "status",

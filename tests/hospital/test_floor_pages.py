@@ -212,9 +212,11 @@ def test_the_pages_rows_are_the_apis_rows(hospital, ward, mar_ward):
             for r in api] == [(r["patient_id"], [(rx["id"], [d["id"] for d in rx["doses"]]) for rx in r["prescriptions"]])
                               for r in page]  # the page's ids are text (written into links)
     board = selectors.bed_board(site=hospital)
-    assert [(w["ward"].pk, [(row["bed"].pk, row["assignment"] and row["assignment"].patient_id) for row in w["beds"]])
-            for w in board] == [(w["id"], [(bed_id, stay and stay["patient_id"]) for bed_id, _l, _s, stay in w["beds"]])
-                                for w in selectors.bed_board_page(site=hospital)]
+    assert [(str(w["ward"].pk), [(str(row["bed"].pk), row["assignment"] and str(row["assignment"].patient_id),
+                                  row["assignment"] and int(row["assignment"].start.timestamp() // 1))
+                                 for row in w["beds"]]) for w in board] == [
+        (w["id"], [(bed_id, stay and stay["patient_id"], stay and stay["start_s"]) for bed_id, _l, _s, stay in w["beds"]])
+        for w in selectors.bed_board_page(site=hospital)]
 
 
 

@@ -55,6 +55,8 @@ def bed_board_wards(context, board, can_manage, statuses):
                                           _link("hospital:bed_status"))
     tz = timezone.get_current_timezone()
     csrf, options, since = None, {}, {}
+    labels = {status: escape(BED_STATUS_LABELS.get(status, status)) for status in BED_STATUS_LABELS}
+    classes = {status: escape(status) for status in BED_STATUS_LABELS}
     parts = []
     for ward in board:
         ward_id, counts = ward["id"], ward["counts"]
@@ -70,14 +72,14 @@ def bed_board_wards(context, board, can_manage, statuses):
         for bed_id, label, status, stay in ward["beds"]:
             label = escape(label)
             if stay is not None:
-                day = stay["start"].astimezone(tz).date()
+                day = datetime.datetime.fromtimestamp(stay["start_s"], tz).date()
                 if day not in since:
                     since[day] = dateformat.format(day, "M j")
                 name = escape(f"{stay['first_name']} {stay['last_name']}".strip())
                 shown = (f'<a href="{admission_url(stay["admission_id"])}">{name}</a><br>'
                          f'<small>{escape(stay["mrn"])} · since {since[day]}</small>')
             else:
-                shown = escape(BED_STATUS_LABELS.get(status, status))
+                shown = labels.get(status) or escape(BED_STATUS_LABELS.get(status, status))
                 if can_manage:
                     if csrf is None:
                         csrf = _csrf_input(context)
@@ -87,7 +89,7 @@ def bed_board_wards(context, board, can_manage, statuses):
                               f'<label class="visually-hidden" for="st-{bed_id}">Status of {label}</label>'
                               f'<select id="st-{bed_id}" name="status">{options[status]}</select> '
                               f'<button type="submit">Set</button></form>')
-            parts.append(f'<li class="bed bed-{escape(status)}"><h3>{label}</h3>\n{shown}</li>\n')
+            parts.append(f'<li class="bed bed-{classes.get(status) or escape(status)}"><h3>{label}</h3>\n{shown}</li>\n')
         parts.append("</ul>\n</section>\n")
     return mark_safe("".join(parts))
 

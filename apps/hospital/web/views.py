@@ -70,7 +70,7 @@ def bed_board(request, site_id):
                                                 if stay is not None])
     return render(request, "hospital/bed_board.html", {
         "site": site, "board": board, "can_manage": access.can_manage_admissions(request.user, site),
-        "statuses": forms.BedStatusForm().fields["status"].choices})
+        "statuses": forms.BedStatusForm.base_fields["status"].choices})
 
 
 @login_required
