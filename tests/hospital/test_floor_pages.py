@@ -285,3 +285,13 @@ def test_the_ward_and_site_the_access_helper_reads_are_the_rows_get_returns(nurs
             access.get_ward_for_user(user, pk)
     with pytest.raises(Http404):
         access.get_site_for_user(southbay_charlie, hospital.pk)
+
+
+def test_nadia_gives_an_as_needed_dose_from_the_mar_and_lands_back_at_margarets_card(client, nurse, ward, patient,
+                                                                                    mar_ward):
+    client.force_login(nurse)
+    response = client.post(reverse("hospital:prn_give", args=[mar_ward["prn"].pk]), {"reason": "pain", "ward": ward.pk})
+    assert response.status_code == 302
+    assert response["Location"] == f'{reverse("hospital:mar", args=[ward.pk])}#p-{patient.pk}'
+    page = client.get(response["Location"]).content.decode()
+    assert f'<h2 id="p-{patient.pk}">' in page and "Morphine given." in page
