@@ -7,7 +7,11 @@ are the company's (seed 002 "global EMR"): reading an admission, result or presc
 code at *some* site of the company; acting on it needs the code at its site.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
+from django.http import Http404
 
 from apps.clinical.access import (
     clinical_codes,
@@ -16,6 +20,8 @@ from apps.clinical.access import (
     require_code,
     user_has_code,
 )
+from apps.core.access import company_of
+from apps.core.prepared import prepared
 
 __all__ = ["clinical_codes", "log_patient_access", "user_has_code"]
 
@@ -26,18 +32,63 @@ def _need(user, code, site=None):
 
 
 # ------------------------------------------------------------------ sites, wards, beds
+# The site and the ward (with its site) are read on every bed board and MAR: one prepared query each
+# (apps.core.prepared: the ORM's SQL compiled once, scoped to the user's company), every concrete
+# column, made into the same model instances ``.get()`` (and ``select_related("site")``) would return.
+def _columns(model, prefix=""):
+    return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def _site_row(company_id, pk):
+    from apps.tenants.models import Site
+
+    return Site.objects.for_company(company_id).filter(pk=pk).values(*_columns(Site))
+
+
+def _ward_row(company_id, pk):
+    from apps.hospital.models import Ward
+    from apps.tenants.models import Site
+
+    return (Ward.objects.for_company(company_id).filter(pk=pk)
+            .values(*_columns(Ward), *_columns(Site, "site__")))
+
+
+_site_rows, _ward_rows = prepared(_site_row), prepared(_ward_row)
+
+
+def _instance(model, row, prefix=""):
+    names = _columns(model)
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + name] for name in names])
+
+
+def _one_row_or_404(rows, user, pk, what: str) -> dict:
+    """The row of ``rows`` (a prepared read by company and id) with id ``pk`` in the user's company."""
+    company_of(user)
+    try:
+        pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+    except (ValueError, TypeError, AttributeError):
+        raise Http404(f"No {what} here")
+    found = rows(company_id=user.company_id, pk=pk)
+    if not found:
+        raise Http404(f"No {what} here")
+    return found[0]
+
+
 def get_site_for_user(user, site_id, code: str = "ward.read"):
     from apps.tenants.models import Site
 
-    site = get_in_company_or_404(Site.objects.all(), user, pk=site_id)
+    site = _instance(Site, _one_row_or_404(_site_rows, user, site_id, "site"))
     _need(user, code, site)
     return site
 
 
 def get_ward_for_user(user, ward_id, code: str = "ward.read"):
     from apps.hospital.models import Ward
+    from apps.tenants.models import Site
 
-    ward = get_in_company_or_404(Ward.objects.select_related("site"), user, pk=ward_id)
+    row = _one_row_or_404(_ward_rows, user, ward_id, "ward")
+    ward = _instance(Ward, row)
+    ward.site = _instance(Site, row, "site__")
     _need(user, code, ward.site_id)
     return ward
 

@@ -3,9 +3,11 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.db.models import BigIntegerField, CharField, Count, FilteredRelation, Func, Prefetch, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from apps.core.prepared import prepared
 from apps.hospital.models import (
     Admission,
     Bed,
@@ -47,35 +49,59 @@ def bed_board(*, site) -> list[dict]:
     return board
 
 
-BOARD_COLUMNS = ("id", "name", "floor", "speciality", "beds__id", "beds__label", "beds__status",
-                 "stay__admission_id", "stay__start", "stay__patient_id", "stay__patient__first_name",
+class EpochSeconds(Func):
+    """A timestamptz as whole seconds since 1970-01-01 UTC (rounded down): the MAR and the bed board
+    compare and format their times as integers instead of loading each as a datetime with its time
+    zone (psycopg's loader was most of the cost of reading a MAR row)."""
+
+    template = "floor(EXTRACT(EPOCH FROM %(expressions)s))::bigint"
+    output_field = BigIntegerField()
+    convert_value = staticmethod(Func._convert_value_noop)  # psycopg returns an int already
+
+
+def _text(name):
+    """A uuid column read as its text: the pages only write ids into links and attributes, and
+    psycopg's uuid loader plus ``str()`` of a few hundred ids per page cost more than the rest of a row."""
+    return Cast(name, output_field=CharField())
+
+
+BOARD_COLUMNS = ("name", "floor", "speciality", "beds__label", "beds__status", "stay__patient__first_name",
                  "stay__patient__last_name", "stay__patient__mrn")
+
+_board_rows = prepared(lambda company_id, site_id: Ward.objects.for_company(company_id)
+                       .filter(site_id=site_id, is_active=True)
+                       .annotate(stay=FilteredRelation("beds__assignments",
+                                                       condition=Q(beds__assignments__end__isnull=True)))
+                       .order_by("name", "id", "beds__label", "beds__id")
+                       .values(*BOARD_COLUMNS, ward_id=_text("id"), bed_id=_text("beds__id"),
+                               admission=_text("stay__admission_id"), pid=_text("stay__patient_id"),
+                               start_s=EpochSeconds("stay__start")))
 
 
 def bed_board_page(*, site) -> list[dict]:
-    """The bed board page's rows in ONE query, whatever the number of beds: every active ward of the
-    site (also one without beds) LEFT JOIN its beds LEFT JOIN the bed's open assignment and its patient,
-    only the columns shown. Each ward: ``{"id", "name", "floor", "speciality", "counts", "total",
-    "beds": [(bed id, label, status, stay or None)]}``, a stay being ``{"admission_id", "start",
-    "patient_id", "first_name", "last_name", "mrn"}``. (``bed_board`` is the API's, with model rows.)"""
-    rows = (Ward.objects.for_company(site.company_id).filter(site=site, is_active=True)
-            .annotate(stay=FilteredRelation("beds__assignments", condition=Q(beds__assignments__end__isnull=True)))
-            .order_by("name", "id", "beds__label", "beds__id").values_list(*BOARD_COLUMNS))
+    """The bed board page's rows in ONE prepared query (``apps.core.prepared``), whatever the number
+    of beds: every active ward of the site (also one without beds) LEFT JOIN its beds LEFT JOIN the
+    bed's open assignment and its patient, only the columns shown. Each ward: ``{"id", "name", "floor",
+    "speciality", "counts", "total", "beds": [(bed id, label, status, stay or None)]}``, a stay being
+    ``{"admission_id", "start_s", "patient_id", "first_name", "last_name", "mrn"}``: ids as text, the
+    stay's start in whole seconds since the epoch. (``bed_board`` is the API's, with model rows.)"""
     board, ward = [], None
-    for (ward_id, name, floor, speciality, bed_id, label, status, admission_id, start, patient_id, first_name,
-         last_name, mrn) in rows:
-        if ward is None or ward["id"] != ward_id:
-            ward = {"id": ward_id, "name": name, "floor": floor, "speciality": speciality,
+    for row in _board_rows(company_id=site.company_id, site_id=site.pk):
+        if ward is None or ward["id"] != row["ward_id"]:
+            ward = {"id": row["ward_id"], "name": row["name"], "floor": row["floor"], "speciality": row["speciality"],
                     "counts": dict.fromkeys(Bed.Status.values, 0), "total": 0, "beds": []}
             board.append(ward)
+        bed_id = row["bed_id"]
         if bed_id is None:  # a ward without beds
             continue
+        status = row["beds__status"]
         ward["counts"][status] += 1
         ward["total"] += 1
-        stay = None if admission_id is None else {
-            "admission_id": admission_id, "start": start, "patient_id": patient_id, "first_name": first_name,
-            "last_name": last_name, "mrn": mrn}
-        ward["beds"].append((bed_id, label, status, stay))
+        stay = None if row["admission"] is None else {
+            "admission_id": row["admission"], "start_s": row["start_s"], "patient_id": row["pid"],
+            "first_name": row["stay__patient__first_name"], "last_name": row["stay__patient__last_name"],
+            "mrn": row["stay__patient__mrn"]}
+        ward["beds"].append((bed_id, row["beds__label"], status, stay))
     return board
 
 
@@ -108,52 +134,74 @@ def ward_mar(*, ward, start, end) -> list[dict]:
             for a in assignments]
 
 
-MAR_PRESCRIPTION_COLUMNS = ("id", "patient_id", "medication", "strength", "form", "dose", "dose_unit", "route",
-                            "frequency", "status", "as_needed", "as_needed_condition")
-MAR_DOSE_COLUMNS = ("mar_dose__id", "mar_dose__due_at", "mar_dose__status", "mar_dose__given_at", "mar_dose__reason",
-                    "mar_dose__recorded_by__first_name", "mar_dose__recorded_by__last_name",
-                    "mar_dose__recorded_by__email")
+MAR_PRESCRIPTION_COLUMNS = ("medication", "strength", "form", "dose", "dose_unit", "route", "frequency", "status",
+                            "as_needed", "as_needed_condition")
+MAR_DOSE_COLUMNS = ("mar_dose__status", "mar_dose__reason", "mar_dose__recorded_by__first_name",
+                    "mar_dose__recorded_by__last_name", "mar_dose__recorded_by__email")
 
 
-def ward_mar_page(*, ward, start, end) -> list[dict]:
-    """The MAR page's rows in TWO queries, whatever the size (``ward_mar`` is the API's, with model
-    rows; the same patients, prescriptions and doses): the ward's open bed assignments with bed label
-    and patient; then the patients' active or on-hold prescriptions LEFT JOIN their doses in the
-    window (due in it, given as needed in it, or the previous 12 hours' unrecorded: overdue) and who
-    recorded each. Each row: ``{"patient_id", "first_name", "last_name", "mrn", "bed", "prescriptions":
-    [{"id", "medication", …, "doses": [{"id", "due_at", "status", "given_at", "reason",
-    "recorded_by"}]}]}``."""
-    company = ward.company_id
-    rows = [{"patient_id": patient_id, "first_name": first_name, "last_name": last_name, "mrn": mrn, "bed": label,
-             "prescriptions": []}
-            for patient_id, first_name, last_name, mrn, label in (
-                BedAssignment.objects.for_company(company).filter(bed__ward=ward, end__isnull=True)
-                .order_by("bed__label", "id")
-                .values_list("patient_id", "patient__first_name", "patient__last_name", "patient__mrn", "bed__label"))]
-    if not rows:
-        return rows
-    by_patient = {row["patient_id"]: row["prescriptions"] for row in rows}
-    overdue_from = start - datetime.timedelta(hours=OVERDUE_HOURS)
+def _ward_patients(company_id, ward_id):
+    """The ward's open bed assignments (a patient is in one bed at a time: exclusion constraint)."""
+    return BedAssignment.objects.for_company(company_id).filter(bed__ward_id=ward_id, end__isnull=True)
+
+
+_mar_patients = prepared(lambda company_id, ward_id: _ward_patients(company_id, ward_id).order_by("bed__label", "id")
+                         .values("patient__first_name", "patient__last_name", "patient__mrn", "bed__label",
+                                 pid=_text("patient_id")))
+
+
+def _mar_lines(company_id, ward_id, start, end, overdue_from):
     window = (Q(doses__due_at__gte=start, doses__due_at__lt=end)
               | Q(doses__due_at__isnull=True, doses__given_at__gte=start, doses__given_at__lt=end)
               | Q(doses__due_at__gte=overdue_from, doses__due_at__lt=start, doses__status=Dose.Status.SCHEDULED))
-    lines = (Prescription.objects.for_company(company)
-             .filter(patient__in=list(by_patient), status__in=[Prescription.Status.ACTIVE, Prescription.Status.ON_HOLD])
-             .annotate(mar_dose=FilteredRelation("doses", condition=window & Q(doses__company_id=company)))
-             .order_by("medication", "id", "mar_dose__due_at", "mar_dose__given_at", "mar_dose__id")
-             .values_list(*MAR_PRESCRIPTION_COLUMNS, *MAR_DOSE_COLUMNS))
-    prescription = None
-    width = len(MAR_PRESCRIPTION_COLUMNS)
+    return (Prescription.objects.for_company(company_id)
+            .filter(patient__in=_ward_patients(company_id, ward_id).values("patient_id"),
+                    status__in=[Prescription.Status.ACTIVE, Prescription.Status.ON_HOLD])
+            .annotate(mar_dose=FilteredRelation("doses", condition=window & Q(doses__company_id=company_id)))
+            .order_by("medication", "id", "mar_dose__due_at", "mar_dose__given_at", "mar_dose__id")
+            .values(*MAR_PRESCRIPTION_COLUMNS, *MAR_DOSE_COLUMNS, rx_id=_text("id"), pid=_text("patient_id"),
+                    dose_id=_text("mar_dose__id"), due_s=EpochSeconds("mar_dose__due_at"),
+                    given_s=EpochSeconds("mar_dose__given_at")))
+
+
+_mar_lines_prepared = prepared(_mar_lines)
+
+
+def ward_mar_page(*, ward, start, end) -> list[dict]:
+    """The MAR page's rows in TWO prepared queries (``apps.core.prepared``), whatever the size
+    (``ward_mar`` is the API's, with model rows; the same patients, prescriptions and doses): the ward's
+    open bed assignments with bed label and patient; then the active or on-hold prescriptions of the
+    ward's patients LEFT JOIN their doses in the window (due in it, given as needed in it, or the
+    previous 12 hours' unrecorded: overdue) and who recorded each. Each row: ``{"patient_id",
+    "first_name", "last_name", "mrn", "bed", "prescriptions": [{"id", "medication", …, "doses": [{"id",
+    "due_s", "status", "given_s", "reason", "recorded_by"}]}]}``: ids as text, due and given times as
+    whole seconds since the epoch (``EpochSeconds``; None when absent)."""
+    company_id, ward_id = ward.company_id, ward.pk
+    rows = [{"patient_id": row["pid"], "first_name": row["patient__first_name"],
+             "last_name": row["patient__last_name"], "mrn": row["patient__mrn"], "bed": row["bed__label"],
+             "prescriptions": []}
+            for row in _mar_patients(company_id=company_id, ward_id=ward_id)]
+    if not rows:
+        return rows
+    by_patient = {row["patient_id"]: row["prescriptions"] for row in rows}
+    lines = _mar_lines_prepared(company_id=company_id, ward_id=ward_id, start=start, end=end,
+                                overdue_from=start - datetime.timedelta(hours=OVERDUE_HOURS))
+    prescription, recorders = None, {}
     for line in lines:
-        if prescription is None or prescription["id"] != line[0]:
-            prescription = dict(zip(MAR_PRESCRIPTION_COLUMNS, line[:width], strict=True))
-            prescription["doses"] = []
-            by_patient[prescription["patient_id"]].append(prescription)
-        dose_id, due_at, status, given_at, reason, first_name, last_name, email = line[width:]
+        if prescription is None or prescription["id"] != line["rx_id"]:
+            prescription = {name: line[name] for name in MAR_PRESCRIPTION_COLUMNS}
+            prescription.update(id=line["rx_id"], patient_id=line["pid"], doses=[])
+            by_patient[line["pid"]].append(prescription)
+        dose_id = line["dose_id"]
         if dose_id is not None:
+            who = (line["mar_dose__recorded_by__first_name"], line["mar_dose__recorded_by__last_name"],
+                   line["mar_dose__recorded_by__email"])
+            recorded_by = recorders.get(who)
+            if recorded_by is None:
+                recorded_by = recorders[who] = "" if who[2] is None else f"{who[0]} {who[1]}".strip() or who[2]
             prescription["doses"].append({
-                "id": dose_id, "due_at": due_at, "status": status, "given_at": given_at, "reason": reason,
-                "recorded_by": "" if email is None else f"{first_name} {last_name}".strip() or email})
+                "id": dose_id, "due_s": line["due_s"], "status": line["mar_dose__status"],
+                "given_s": line["given_s"], "reason": line["mar_dose__reason"], "recorded_by": recorded_by})
     return rows
 
 

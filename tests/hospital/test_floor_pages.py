@@ -168,8 +168,9 @@ def test_without_javascript_the_dose_form_is_a_page_that_posts_back_to_the_mar(c
     assert _old_mar_form(due, ward, local, _csrf(page)) in page
     assert f'href="{reverse("hospital:mar", args=[ward.pk])}">Back to the MAR</a>' in page
 
-    posted = client.post(url, {"status": "given", "ward": ward.pk})  # the same POST as before: back to the MAR
-    assert posted.status_code == 302 and posted["Location"] == reverse("hospital:mar", args=[ward.pk])
+    posted = client.post(url, {"status": "given", "ward": ward.pk})  # the same POST as before: back to the MAR,
+    assert posted.status_code == 302  # at Margaret's card
+    assert posted["Location"] == f'{reverse("hospital:mar", args=[ward.pk])}#p-{patient.pk}'
     due.refresh_from_db()
     assert due.status == Dose.Status.GIVEN and due.recorded_by == nurse
     again = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -207,10 +208,90 @@ def test_the_pages_rows_are_the_apis_rows(hospital, ward, mar_ward):
     prescriptions and doses in the same order."""
     api = selectors.ward_mar(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
     page = selectors.ward_mar_page(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
-    assert [(r["patient"].pk, [(rx.pk, [d.pk for d in rx.window]) for rx in r["prescriptions"]]) for r in api] == [
-        (r["patient_id"], [(rx["id"], [d["id"] for d in rx["doses"]]) for rx in r["prescriptions"]]) for r in page]
+    assert [(str(r["patient"].pk), [(str(rx.pk), [str(d.pk) for d in rx.window]) for rx in r["prescriptions"]])
+            for r in api] == [(r["patient_id"], [(rx["id"], [d["id"] for d in rx["doses"]]) for rx in r["prescriptions"]])
+                              for r in page]  # the page's ids are text (written into links)
     board = selectors.bed_board(site=hospital)
-    assert [(w["ward"].pk, [(row["bed"].pk, row["assignment"] and row["assignment"].patient_id) for row in w["beds"]])
-            for w in board] == [(w["id"], [(bed_id, stay and stay["patient_id"]) for bed_id, _l, _s, stay in w["beds"]])
-                                for w in selectors.bed_board_page(site=hospital)]
+    assert [(str(w["ward"].pk), [(str(row["bed"].pk), row["assignment"] and str(row["assignment"].patient_id),
+                                  row["assignment"] and int(row["assignment"].start.timestamp() // 1))
+                                 for row in w["beds"]]) for w in board] == [
+        (w["id"], [(bed_id, stay and stay["patient_id"], stay and stay["start_s"]) for bed_id, _l, _s, stay in w["beds"]])
+        for w in selectors.bed_board_page(site=hospital)]
 
+
+
+def test_the_mars_due_and_given_times_are_the_apis_times_in_whole_seconds(hospital, ward, mar_ward):
+    """The page reads due and given times as epoch seconds (``EpochSeconds``), rounded down: the same
+    moments as the API's datetimes, so the same HH:MM on the page."""
+    api = selectors.ward_mar(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
+    page = selectors.ward_mar_page(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
+
+    def seconds(moment):
+        return None if moment is None else int(moment.timestamp() // 1)
+
+    assert [[(seconds(d.due_at), seconds(d.given_at)) for d in rx.window] for r in api for rx in r["prescriptions"]] == [
+        [(d["due_s"], d["given_s"]) for d in rx["doses"]] for r in page for rx in r["prescriptions"]]
+
+
+def test_a_dose_due_half_a_second_before_the_shift_is_overdue_one_due_at_its_start_is_not(
+        client, nurse, hospital, ward, beds, doctor, patient):
+    make_admission(patient, hospital, doctor, bed=beds[0])
+    prescription = make_prescription(patient, hospital, doctor, medication="Furosemide", frequency="BID")
+    day, shift = _current_shift(hospital)
+    start, _ = selectors.shift_window(site=hospital, day=day, shift=shift)
+    just_before = make_dose(prescription, due_at=start - datetime.timedelta(milliseconds=500))
+    on_time = make_dose(prescription, due_at=start)
+    client.force_login(nurse)
+    page = client.get(reverse("hospital:mar", args=[ward.pk]),
+                      {"day": day.isoformat(), "shift": shift}).content.decode()
+    local = zoneinfo.ZoneInfo(hospital.time_zone)
+    assert (f'data-dose="{just_before.pk}"><span class="due">{just_before.due_at.astimezone(local):%H:%M}</span> '
+            f'<strong class="flag-high">overdue</strong>') in page
+    assert f'data-dose="{on_time.pk}"><span class="due">{start.astimezone(local):%H:%M}</span>\n' in page
+
+
+def test_charlie_from_another_company_gets_404_for_the_mar_and_the_bed_board(client, southbay_charlie, hospital,
+                                                                           ward, mar_ward):
+    client.force_login(southbay_charlie)
+    assert client.get(reverse("hospital:mar", args=[ward.pk])).status_code == 404
+    assert client.get(mar_ward["url"]).status_code == 404
+    assert client.get(reverse("hospital:bed_board", args=[hospital.pk])).status_code == 404
+
+
+def test_the_ward_and_site_the_access_helper_reads_are_the_rows_get_returns(nurse, southbay_charlie, hospital, ward,
+                                                                          django_assert_num_queries):
+    """``get_ward_for_user`` and ``get_site_for_user`` read one prepared row each: the same model
+    instances as ``.get()`` (the ward's site included, no further query), 404 outside the company."""
+    from django.http import Http404
+
+    from apps.hospital import access
+    from apps.hospital.models import Ward
+    from apps.tenants.models import Site
+
+    access.get_ward_for_user(nurse, ward.pk)  # roles read once for the request
+    with django_assert_num_queries(1):
+        read = access.get_ward_for_user(nurse, str(ward.pk))
+        site = read.site
+    expected = Ward.objects.for_company(hospital.company).select_related("site").get(pk=ward.pk)
+    columns = [field.attname for field in Ward._meta.concrete_fields]
+    site_columns = [field.attname for field in Site._meta.concrete_fields]
+    assert [getattr(read, c) for c in columns] == [getattr(expected, c) for c in columns]
+    assert [getattr(site, c) for c in site_columns] == [getattr(expected.site, c) for c in site_columns]
+    assert not read._state.adding and read._tenant_loaded == expected._tenant_loaded
+    assert [getattr(access.get_site_for_user(nurse, hospital.pk), c) for c in site_columns] == [
+        getattr(expected.site, c) for c in site_columns]
+    for user, pk in ((southbay_charlie, ward.pk), (nurse, "not-a-uuid"), (nurse, hospital.pk)):
+        with pytest.raises(Http404):
+            access.get_ward_for_user(user, pk)
+    with pytest.raises(Http404):
+        access.get_site_for_user(southbay_charlie, hospital.pk)
+
+
+def test_nadia_gives_an_as_needed_dose_from_the_mar_and_lands_back_at_margarets_card(client, nurse, ward, patient,
+                                                                                    mar_ward):
+    client.force_login(nurse)
+    response = client.post(reverse("hospital:prn_give", args=[mar_ward["prn"].pk]), {"reason": "pain", "ward": ward.pk})
+    assert response.status_code == 302
+    assert response["Location"] == f'{reverse("hospital:mar", args=[ward.pk])}#p-{patient.pk}'
+    page = client.get(response["Location"]).content.decode()
+    assert f'<h2 id="p-{patient.pk}">' in page and "Morphine given." in page

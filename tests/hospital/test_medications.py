@@ -76,7 +76,10 @@ def test_nadia_records_a_dose_from_the_mar_and_a_second_one_inside_the_interval_
     mar = client.get(reverse("hospital:mar", args=[ward.pk]), {"day": "", "shift": ""})
     assert mar.status_code == 200
     response = client.post(reverse("hospital:dose_record", args=[first.pk]), {"status": "given", "ward": ward.pk})
-    assert response.status_code == 302 and response["Location"] == reverse("hospital:mar", args=[ward.pk])
+    # back to the MAR at her patient's card (the card's heading is #p-<patient id>), not the top of the ward
+    assert response.status_code == 302
+    assert response["Location"] == f'{reverse("hospital:mar", args=[ward.pk])}#p-{prescription.patient_id}'
+    assert f'id="p-{prescription.patient_id}"' in mar.content.decode()
     first.refresh_from_db()
     assert first.status == "given" and first.recorded_by == nurse
 

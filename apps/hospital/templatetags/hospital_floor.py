@@ -7,6 +7,7 @@ the status options are written once per page. Times are shown in the active time
 template's ``|time`` and ``|date`` filters did. The markup is the templates' own (tests and the
 Playwright MAR test read it)."""
 
+import datetime
 import uuid
 
 from django import template
@@ -54,6 +55,8 @@ def bed_board_wards(context, board, can_manage, statuses):
                                           _link("hospital:bed_status"))
     tz = timezone.get_current_timezone()
     csrf, options, since = None, {}, {}
+    labels = {status: escape(BED_STATUS_LABELS.get(status, status)) for status in BED_STATUS_LABELS}
+    classes = {status: escape(status) for status in BED_STATUS_LABELS}
     parts = []
     for ward in board:
         ward_id, counts = ward["id"], ward["counts"]
@@ -69,14 +72,14 @@ def bed_board_wards(context, board, can_manage, statuses):
         for bed_id, label, status, stay in ward["beds"]:
             label = escape(label)
             if stay is not None:
-                day = stay["start"].astimezone(tz).date()
+                day = datetime.datetime.fromtimestamp(stay["start_s"], tz).date()
                 if day not in since:
                     since[day] = dateformat.format(day, "M j")
                 name = escape(f"{stay['first_name']} {stay['last_name']}".strip())
                 shown = (f'<a href="{admission_url(stay["admission_id"])}">{name}</a><br>'
                          f'<small>{escape(stay["mrn"])} · since {since[day]}</small>')
             else:
-                shown = escape(BED_STATUS_LABELS.get(status, status))
+                shown = labels.get(status) or escape(BED_STATUS_LABELS.get(status, status))
                 if can_manage:
                     if csrf is None:
                         csrf = _csrf_input(context)
@@ -86,7 +89,7 @@ def bed_board_wards(context, board, can_manage, statuses):
                               f'<label class="visually-hidden" for="st-{bed_id}">Status of {label}</label>'
                               f'<select id="st-{bed_id}" name="status">{options[status]}</select> '
                               f'<button type="submit">Set</button></form>')
-            parts.append(f'<li class="bed bed-{escape(status)}"><h3>{label}</h3>\n{shown}</li>\n')
+            parts.append(f'<li class="bed bed-{classes.get(status) or escape(status)}"><h3>{label}</h3>\n{shown}</li>\n')
         parts.append("</ul>\n</section>\n")
     return mark_safe("".join(parts))
 
@@ -105,12 +108,13 @@ def mar_patients(context, rows, ward, start, can_give):
     tz = timezone.get_current_timezone()
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
     csrf = _csrf_input(context) if can_give else ""
-    clock = {}  # due and given times as HH:MM, each distinct moment formatted once (a ward's doses share them)
+    start_s = start.timestamp()
+    clock = {}  # due and given times (epoch seconds) as HH:MM, each distinct moment formatted once
 
-    def hhmm(moment):
-        shown = clock.get(moment)
+    def hhmm(seconds):
+        shown = clock.get(seconds)
         if shown is None:
-            shown = clock[moment] = moment.astimezone(tz).strftime("%H:%M")
+            shown = clock[seconds] = datetime.datetime.fromtimestamp(seconds, tz).strftime("%H:%M")
         return shown
 
     headings = {}  # a prescription's heading, written once per distinct medication, dose and status
@@ -133,10 +137,10 @@ def mar_patients(context, rows, ward, start, can_give):
                                            f'<small>{escape(dose_text)}{escape(state)}</small></h3>\n')
             parts.append(heading)
             for dose in rx["doses"]:
-                dose_id, due_at, status = str(dose["id"]), dose["due_at"], dose["status"]
-                due = hhmm(due_at) if due_at is not None else ""
+                dose_id, due_s, status = dose["id"], dose["due_s"], dose["status"]
+                due = hhmm(due_s) if due_s is not None else ""
                 overdue = (' <strong class="flag-high">overdue</strong>'
-                           if status == Dose.Status.SCHEDULED and due_at is not None and due_at < start else "")
+                           if status == Dose.Status.SCHEDULED and due_s is not None and due_s < start_s else "")
                 if status == Dose.Status.SCHEDULED:
                     if can_give and active:
                         url = record_url(dose_id)
@@ -145,7 +149,7 @@ def mar_patients(context, rows, ward, start, can_give):
                     else:
                         shown = "due"
                 else:
-                    given = f" {hhmm(dose['given_at'])}" if dose["given_at"] else ""
+                    given = f" {hhmm(dose['given_s'])}" if dose["given_s"] is not None else ""
                     reason = f" — {escape(dose['reason'])}" if dose["reason"] else ""
                     shown = (f'<span class="dose-{escape(status)}">{escape(DOSE_STATUS_LABELS.get(status, status))}'
                              f'{given}</span> <small>{escape(dose["recorded_by"])}{reason}</small>')

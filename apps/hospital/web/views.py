@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -69,7 +70,7 @@ def bed_board(request, site_id):
                                                 if stay is not None])
     return render(request, "hospital/bed_board.html", {
         "site": site, "board": board, "can_manage": access.can_manage_admissions(request.user, site),
-        "statuses": forms.BedStatusForm().fields["status"].choices})
+        "statuses": forms.BedStatusForm.base_fields["status"].choices})
 
 
 @login_required
@@ -285,10 +286,13 @@ def _open_bed(prescription, select_related=()):
 
 
 def _back_to_mar(request, prescription):
+    """Back to the MAR of the patient's ward, at the patient's card (``#p-<patient id>``, the card's
+    heading), so the nurse lands on the row she recorded; the prescription's page when the patient
+    is no longer on that ward."""
     ward_id = request.POST.get("ward") or ""
     bed = _open_bed(prescription)
     if bed is not None and (not ward_id or str(bed.ward_id) == ward_id):
-        return redirect("hospital:mar", ward_id=bed.ward_id)
+        return redirect(f'{reverse("hospital:mar", args=[bed.ward_id])}#p-{prescription.patient_id}')
     return redirect("hospital:prescription", prescription_id=prescription.pk)
 
 
