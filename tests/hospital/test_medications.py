@@ -168,3 +168,25 @@ def test_a_dose_the_last_shift_did_not_record_stays_on_the_mar_as_overdue(client
                       {"day": timezone.localdate().isoformat(), "shift": "day"}).content.decode()
     assert "Furosemide" in page and "overdue" in page
     assert f'data-dose="{given.pk}"' not in page  # recorded last shift: not carried over
+
+
+def test_a_chicago_wards_mar_shows_due_times_as_its_own_clocks_do(client, nurse, ward, hospital, beds, doctor,
+                                                                   patient):
+    """The server's default zone is New York; a hospital in Chicago sees 14:00, not 15:00."""
+    from apps.hospital import selectors
+
+    hospital.time_zone = "America/Chicago"
+    hospital.save()
+    make_admission(patient, hospital, doctor, bed=beds[0])
+    prescription = make_prescription(patient, hospital, doctor, medication="Furosemide", frequency="BID")
+    day = datetime.date(2026, 11, 25)
+    start, _ = selectors.shift_window(site=hospital, day=day, shift="day")
+    due = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=zoneinfo.ZoneInfo("America/Chicago"))
+    dose = make_dose(prescription, due_at=due)
+    client.force_login(nurse)
+    page = client.get(reverse("hospital:mar", args=[ward.pk]), {"day": day.isoformat(), "shift": "day"}).content.decode()
+    assert start.astimezone(zoneinfo.ZoneInfo("America/Chicago")).hour == 7  # the day shift starts at 07:00 there
+    row = page[page.index(f'data-dose="{dose.pk}"') - 400:page.index(f'data-dose="{dose.pk}"') + 400]
+    assert "14:00" in row and "15:00" not in row
+    form = client.get(reverse("hospital:dose_record", args=[dose.pk])).content.decode()
+    assert "Dose at 14:00" in form

@@ -68,9 +68,10 @@ def bed_board(request, site_id):
     board = selectors.bed_board_page(site=site)
     _log_patient_ids(request, site.company_id, [stay["patient_id"] for ward in board for *_bed, stay in ward["beds"]
                                                 if stay is not None])
-    return render(request, "hospital/bed_board.html", {
-        "site": site, "board": board, "can_manage": access.can_manage_admissions(request.user, site),
-        "statuses": forms.BedStatusForm.base_fields["status"].choices})
+    with timezone.override(site.time_zone):  # times as the hospital's clocks show them
+        return render(request, "hospital/bed_board.html", {
+            "site": site, "board": board, "can_manage": access.can_manage_admissions(request.user, site),
+            "statuses": forms.BedStatusForm.base_fields["status"].choices})
 
 
 @login_required
@@ -226,10 +227,11 @@ def mar(request, ward_id):
     start, end = selectors.shift_window(site=ward.site, day=day, shift=shift)
     rows = selectors.ward_mar_page(ward=ward, start=start, end=end)
     _log_patient_ids(request, ward.company_id, [row["patient_id"] for row in rows])
-    return render(request, "hospital/mar.html", {
-        "ward": ward, "rows": rows, "day": day, "shift": shift, "start": start, "end": end,
-        "can_give": access.user_has_code(request.user, "medication.administer", ward.site_id),
-        "previous": start - datetime.timedelta(hours=12), "next": end})
+    with timezone.override(ward.site.time_zone):  # due times as the ward's clocks show them
+        return render(request, "hospital/mar.html", {
+            "ward": ward, "rows": rows, "day": day, "shift": shift, "start": start, "end": end,
+            "can_give": access.user_has_code(request.user, "medication.administer", ward.site_id),
+            "previous": start - datetime.timedelta(hours=12), "next": end})
 
 
 @login_required
@@ -271,9 +273,10 @@ def _dose_form(request, dose):
     access.log_patient_access(request, prescription.patient, "dose")
     bed = _open_bed(prescription, select_related=("ward",))
     recordable = dose.status == Dose.Status.SCHEDULED and prescription.status == prescription.Status.ACTIVE
-    response = render(request, "hospital/_dose_form.html" if request.htmx else "hospital/dose_record.html", {
-        "dose": dose, "prescription": prescription, "patient": prescription.patient, "bed": bed,
-        "recordable": recordable, "statuses": forms.DoseForm().fields["status"].choices})
+    with timezone.override(prescription.site.time_zone):  # "Dose at HH:MM" as the ward's clocks show it
+        response = render(request, "hospital/_dose_form.html" if request.htmx else "hospital/dose_record.html", {
+            "dose": dose, "prescription": prescription, "patient": prescription.patient, "bed": bed,
+            "recordable": recordable, "statuses": forms.DoseForm().fields["status"].choices})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
