@@ -57,8 +57,8 @@ def get_program_row_for_user(user, program_id, *, also: tuple = ()) -> tuple[Pro
     if not rows:
         raise Http404("No program here")
     row = rows[0]
-    program = Program.from_db(Program.objects.db, ["id", "company_id", "name"],
-                              [row["id"], row["company_id"], row["name"]])
+    loaded = [f.attname for f in Program._meta.concrete_fields if f.attname in ("id", "company_id", "name")]
+    program = Program.from_db(Program.objects.db, loaded, [row[name] for name in loaded])  # in the fields' order
     if not can_view_program(user, program):
         raise Http404("Not your program")
     return program, row
