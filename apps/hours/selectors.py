@@ -457,30 +457,29 @@ def compliance_report(*, program, start: dt.date, end: dt.date, tz: ZoneInfo | N
     lists 100 residents: issue 15). ``tz``: the program's time zone when the caller has it
     (``time_zone_named``), else read from its policy."""
     tz = tz or program_time_zone(program)
-    residents, fresh, computed_at = [], set(), {}
+    zone, codes = str(tz.key), [rule for rule in rules.RULES if rule not in rules.WARNINGS]
+    found = _report_findings(company_id=program.company_id, program_id=program.pk, start=start, end=end, tz=tz)
+    rows, summaries, pending, months, oldest = [], [], [], defaultdict(lambda: defaultdict(int)), None
     # one query of values() rows; the LEFT JOIN gives None for a resident never computed
     for row in _report_residents(company_id=program.company_id, program_id=program.pk):
-        pk, pgy = row["id"], row["pgy_level"]
+        pgy, computed = row["pgy_level"], row["compliance_state__computed_at"]
         name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
-        residents.append(Resident(pk, name, pgy))
-        computed_at[pk] = row["compliance_state__computed_at"]
-        if (row["compliance_state__stale"] is False and row["compliance_state__pgy_level"] == pgy
-                and row["compliance_state__time_zone"] == str(tz.key)):  # is_fresh, on the row
-            fresh.add(pk)
-    found = _report_findings(company_id=program.company_id, program_id=program.pk, start=start, end=end, tz=tz)
-    codes = [rule for rule in rules.RULES if rule not in rules.WARNINGS]
-    rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
-    for learner in residents:
+        learner = Resident(row["id"], name, pgy)
         counts, warnings = dict.fromkeys(codes, 0), 0
-        for v, day, rotation, note in found.get(learner.pk, []) if learner.pk in fresh else ():  # never old numbers
-            rows.append(ViolationRow(learner, v, rotation or "", note or ""))
-            if v.is_warning:
-                warnings += 1
-                continue
-            counts[v.rule] += 1
-            months[day.strftime("%Y-%m")][v.rule] += 1
-        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh, computed_at[learner.pk]))
+        fresh = (row["compliance_state__stale"] is False and row["compliance_state__pgy_level"] == pgy
+                 and row["compliance_state__time_zone"] == zone)  # is_fresh, on the row
+        if not fresh:  # never old numbers
+            pending.append(learner)
+        else:
+            if computed and (oldest is None or computed < oldest):
+                oldest = computed
+            for v, day, rotation, note in found.get(learner.pk, ()):
+                rows.append(ViolationRow(learner, v, rotation or "", note or ""))
+                if v.is_warning:
+                    warnings += 1
+                    continue
+                counts[v.rule] += 1
+                months[day.strftime("%Y-%m")][v.rule] += 1
+        summaries.append(ResidentSummary(learner, counts, warnings, fresh, computed))
     trend = [(month, [months[month].get(rule, 0) for rule in codes]) for month in sorted(months)]
-    computed = [s.computed_at for s in summaries if s.fresh and s.computed_at]
-    return ComplianceReport(rows, summaries, trend, min(computed) if computed else None,
-                            [s.learner for s in summaries if not s.fresh])
+    return ComplianceReport(rows, summaries, trend, oldest, pending)

@@ -447,6 +447,7 @@ def compliance(request, program_id):
     with timezone.override(tz):
         return render(request, "hours/compliance.html", {
             "program": program, "form": form, "start": start, "end": end, "rows": rows, "summaries": summaries,
+            "start_iso": start.isoformat(), "end_iso": end.isoformat(),  # the |date:"Y-m-d" of 17 links, once
             "trend": trend, "codes": [r for r in rules.RULES if r not in rules.WARNINGS], "rule": rule,
             "legend": list(rules.RULE_LABELS.items()), "computed_at": report.computed_at, "pending": report.pending,
         })
