@@ -60,10 +60,12 @@ def meeting_learners(meeting) -> list[Learner]:
     return [row.learner for row in meeting.residents.select_related("learner__user").order_by("order", "pk")]
 
 
-def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_learner=None) -> list[Packet]:
+def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_learner=None,
+                milestones: list[Milestone] | None = None) -> list[Packet]:
     """The packets of ``learners`` (residents of ``meeting``): evidence in the meeting's period up
     to the meeting's date. ``violations_by_learner`` ({learner id: [violation]}) comes from the
-    work-hours context when it is installed (one call for all learners)."""
+    work-hours context when it is installed (one call for all learners). ``milestones``: the
+    program's (``program_milestones``) when the caller has read them already (one query less)."""
     company_id, program = meeting.company_id, meeting.program
     start, end = period_window(meeting.academic_year, meeting.period)
     as_of = min(end, meeting.date)
@@ -83,7 +85,8 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
         tags[link.assessment_id].append(link)
     epas = list(EPA.objects.filter(epa_set_id=program.epa_set_id).order_by("display_order", "number")) \
         if program.epa_set_id else []
-    milestones = program_milestones(program)
+    if milestones is None:
+        milestones = program_milestones(program)
     mappings = defaultdict(dict)  # milestone id → {epa id: weight}
     for milestone_id, epa_id, weight in (EvidenceMapping.objects.for_company(company_id).filter(program=program)
                                          .values_list("milestone_id", "epa_id", "weight")):
