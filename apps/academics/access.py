@@ -7,11 +7,14 @@ used by the pages (web/) and the API (api/) alike.
   viewers (managers and faculty): one rule for every page about a learner.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.academics.models import AcademicYear, Learner, Program
-from apps.core.access import get_for_company_or_404
+from apps.core.access import company_of, get_for_company_or_404
+from apps.core.prepared import prepared
 from apps.tenants.access import has_role, program_ids_with_roles
 from apps.tenants.roles import PROGRAM_MANAGERS, PROGRAM_ROLES, PROGRAM_VIEWERS
 
@@ -33,6 +36,32 @@ def get_program_for_user(user, program_id, *, manage: bool = False) -> Program:
     if manage and not can_manage_program(user, program):
         raise PermissionDenied
     return program
+
+
+_program_row = prepared(lambda company_id, program_id, also: Program.objects.for_company(company_id)
+                        .filter(pk=program_id).values("id", "company_id", "name", *also))
+
+
+def get_program_row_for_user(user, program_id, *, also: tuple = ()) -> tuple[Program, dict]:
+    """``get_program_for_user``'s rule (404 outside the user's company or without a role in the
+    program) for a hot page that needs no more than the program's id and name: one prepared read
+    (apps.core.prepared), no specialty. Returns the program (any other field is read on access, as
+    a deferred field) and its row, with ``also`` (further lookups, e.g. a related row's column:
+    one LEFT JOIN in the same query; a tuple, so each one is compiled once)."""
+    company = company_of(user)
+    try:
+        program_id = program_id if isinstance(program_id, uuid.UUID) else uuid.UUID(str(program_id))
+    except ValueError:
+        raise Http404("No program here") from None
+    rows = _program_row(company_id=company.pk, program_id=program_id, also=tuple(also))
+    if not rows:
+        raise Http404("No program here")
+    row = rows[0]
+    loaded = [f.attname for f in Program._meta.concrete_fields if f.attname in ("id", "company_id", "name")]
+    program = Program.from_db(Program.objects.db, loaded, [row[name] for name in loaded])  # in the fields' order
+    if not can_view_program(user, program):
+        raise Http404("Not your program")
+    return program, row
 
 
 def managed_program_ids(user) -> set:

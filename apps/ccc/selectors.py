@@ -5,8 +5,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max
-
 from apps.academics.models import Learner
 from apps.assessments.models import AssessmentFeedbackTag, EPAAssessment
 from apps.ccc.models import (
@@ -19,6 +17,7 @@ from apps.ccc.models import (
     period_window,
 )
 from apps.ccc.suggestions import Evidence, suggest_level
+from apps.core.prepared import prepared
 from apps.reference.models import EPA, EntrustmentLevel, Milestone
 
 NO_TAG = "No feedback tag"
@@ -50,20 +49,31 @@ def program_milestones(program) -> list[Milestone]:
                 .select_related("competency").order_by("display_order", "pk"))
 
 
+# Two small reads of every packet, prepared (apps.core.prepared: SQL compiled once per process).
+_scale_top = prepared(lambda epa_set_id: EntrustmentLevel.objects.filter(scale__epa_sets=epa_set_id)
+                      .order_by("-number").values("number")[:1])
+_mappings = prepared(lambda company_id, program_id: EvidenceMapping.objects.for_company(company_id)
+                     .filter(program_id=program_id).values("milestone_id", "epa_id", "weight"))
+
+
 def scale_top_of(program) -> int:
+    """The highest level of the program's EPA set's entrustment scale (0 without a set or levels)."""
     if not program.epa_set_id:
         return 0
-    return EntrustmentLevel.objects.filter(scale__epa_sets=program.epa_set_id).aggregate(top=Max("number"))["top"] or 0
+    rows = _scale_top(epa_set_id=program.epa_set_id)
+    return (rows[0]["number"] if rows else 0) or 0
 
 
 def meeting_learners(meeting) -> list[Learner]:
     return [row.learner for row in meeting.residents.select_related("learner__user").order_by("order", "pk")]
 
 
-def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_learner=None) -> list[Packet]:
+def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_learner=None,
+                milestones: list[Milestone] | None = None) -> list[Packet]:
     """The packets of ``learners`` (residents of ``meeting``): evidence in the meeting's period up
     to the meeting's date. ``violations_by_learner`` ({learner id: [violation]}) comes from the
-    work-hours context when it is installed (one call for all learners)."""
+    work-hours context when it is installed (one call for all learners). ``milestones``: the
+    program's (``program_milestones``) when the caller has read them already (one query less)."""
     company_id, program = meeting.company_id, meeting.program
     start, end = period_window(meeting.academic_year, meeting.period)
     as_of = min(end, meeting.date)
@@ -83,11 +93,11 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
         tags[link.assessment_id].append(link)
     epas = list(EPA.objects.filter(epa_set_id=program.epa_set_id).order_by("display_order", "number")) \
         if program.epa_set_id else []
-    milestones = program_milestones(program)
+    if milestones is None:
+        milestones = program_milestones(program)
     mappings = defaultdict(dict)  # milestone id → {epa id: weight}
-    for milestone_id, epa_id, weight in (EvidenceMapping.objects.for_company(company_id).filter(program=program)
-                                         .values_list("milestone_id", "epa_id", "weight")):
-        mappings[milestone_id][epa_id] = weight
+    for row in _mappings(company_id=company_id, program_id=program.pk):
+        mappings[row["milestone_id"]][row["epa_id"]] = row["weight"]
     top = scale_top_of(program)
     levels = (MilestoneAssessment.objects.for_company(company_id).filter(learner_id__in=ids)
               .select_related("academic_year", "milestone").order_by("academic_year__start_date", "period", "pk"))

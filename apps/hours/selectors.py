@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.utils import timezone
 
 from apps.academics.models import Learner, RotationAssignment
+from apps.core.prepared import prepared
 from apps.hours import rules
 from apps.hours.access import reviewable_records
 from apps.hours.models import (
@@ -385,76 +386,100 @@ class ComplianceReport:
         return iter((self.rows, self.summaries, self.trend))
 
 
-def _program_residents(program):
-    """The program's residents (a queryset: the report's other reads take it as a subquery)."""
-    return Learner.objects.for_company(program.company_id).filter(program=program, kind=Learner.Kind.RESIDENT)
+def time_zone_named(name: str | None) -> ZoneInfo:
+    """The time zone of a program whose policy's ``time_zone`` column is ``name`` (None: the program
+    has no policy, so the default), as ``program_time_zone`` gives it."""
+    return ZoneInfo(name or HoursPolicy._meta.get_field("time_zone").default)
 
 
-def _report_findings(*, program, learners, start: dt.date, end: dt.date, tz) -> dict:
-    """{learner_id: [(rules.Violation, local day it starts, rotation name or None, note text or
-    None)]}: the stored findings of ``learners`` (a queryset, read as a subquery) overlapping the
-    period, as ``stored_findings`` picks them, each with the rotation the resident was on the day
-    it starts (among those reaching into the period's first 28-day window) and the note on it.
-    One query: the rotation and the note are correlated subqueries, so nothing is read for a
+def _program_residents(company_id, program_id):
+    """The program's residents (a queryset: the findings read takes it as a subquery)."""
+    return Learner.objects.for_company(company_id).filter(program_id=program_id, kind=Learner.Kind.RESIDENT)
+
+
+# The report's two reads, prepared (apps.core.prepared): the ORM writes their SQL once per
+# process (per time zone for the findings: ``tz_name`` is a 1-tuple, a shape), and each request
+# sends it with its company, program and period.
+_report_residents = prepared(lambda company_id, program_id: _program_residents(company_id, program_id)
+                             .order_by("user__last_name", "user__first_name", "pk").values(
+    "id", "pgy_level", "user__first_name", "user__last_name", "user__email", "compliance_state__stale",
+    "compliance_state__pgy_level", "compliance_state__time_zone", "compliance_state__computed_at"))
+
+
+def _report_findings_query(*, company_id, program_id, low, high, first_day, last_day, tz_name):
+    """The stored findings of the program's residents overlapping ``low``..``high`` (as
+    ``stored_findings`` picks them), each with the local day it starts, the rotation the resident
+    was on that day (among those between ``first_day`` and ``last_day``: the period's first 28-day
+    window to its end) and the note on it — correlated subqueries, so nothing is read for a
     resident without findings."""
-    company_id = program.company_id
-    low = dt.datetime.combine(start, dt.time(), tzinfo=tz)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    tz = ZoneInfo(tz_name[0])
     rotation = (RotationAssignment.objects.for_company(company_id)
                 .filter(learner_id=OuterRef("learner_id"), start_date__lte=OuterRef("day"), end_date__gte=OuterRef("day"))
-                .filter(start_date__lte=end, end_date__gte=start - dt.timedelta(days=rules.WINDOW_DAYS))
+                .filter(start_date__lte=last_day, end_date__gte=first_day)
                 .order_by("start_date", "pk").values("rotation_type__name")[:1])
     note = (ComplianceNote.objects.for_company(company_id)
             .filter(learner_id=OuterRef("learner_id"), rule=OuterRef("rule"), starts_on=OuterRef("day")).values("text")[:1])
-    out = defaultdict(list)
-    rows = (ComplianceFinding.objects.for_company(company_id)
-            .filter(Q(end__gt=low) | Q(end=low, rule__in=DUTY_RULES), learner_id__in=learners.values("pk"),
-                    start__lt=high)
+    return (ComplianceFinding.objects.for_company(company_id)
+            .filter(Q(end__gt=low) | Q(end=low, rule__in=DUTY_RULES),
+                    learner_id__in=_program_residents(company_id, program_id).values("pk"), start__lt=high)
             .annotate(day=TruncDate("start", tzinfo=tz)).annotate(rotation=Subquery(rotation), note=Subquery(note))
-            .order_by("start", "rule").values_list("learner_id", "rule", "start", "end", "hours", "detail", "day",
-                                                   "rotation", "note"))
-    for learner_id, rule, s, e, hours, detail, day, rotation_name, note_text in rows:
-        out[learner_id].append((rules.Violation(rule, s, e, hours, detail), day, rotation_name, note_text))
+            .order_by("start", "rule").values("learner_id", "rule", "start", "end", "hours", "detail", "day",
+                                              "rotation", "note"))
+
+
+_report_findings_rows = prepared(_report_findings_query)
+
+
+def _report_findings(*, company_id, program_id, start: dt.date, end: dt.date, tz) -> dict:
+    """{learner_id: [(rules.Violation, local day it starts, rotation name or None, note text or
+    None)]}: the stored findings of the program's residents overlapping the period. One query."""
+    out = defaultdict(list)
+    for row in _report_findings_rows(
+            company_id=company_id, program_id=program_id,
+            low=dt.datetime.combine(start, dt.time(), tzinfo=tz),
+            high=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+            first_day=start - dt.timedelta(days=rules.WINDOW_DAYS), last_day=end, tz_name=(str(tz.key),)):
+        out[row["learner_id"]].append((rules.Violation(row["rule"], row["start"], row["end"], row["hours"], row["detail"]),
+                                       row["day"], row["rotation"], row["note"]))
     for found in out.values():
-        found.sort(key=lambda row: (row[0].start, rules.RULES.index(row[0].rule)))
+        found.sort(key=lambda found_row: (found_row[0].start, rules.RULES.index(found_row[0].rule)))
     return out
 
 
-def compliance_report(*, program, start: dt.date, end: dt.date) -> ComplianceReport:
+def compliance_report(*, program, start: dt.date, end: dt.date, tz: ZoneInfo | None = None) -> ComplianceReport:
     """Violations of the program's residents in ``start``..``end`` from the stored findings: the
     rows (resident, violation, rotation it started in, note), a summary per resident and rule,
     counts per month and rule, when they were computed and who is still being recomputed.
     A resident whose findings are stale or missing (or computed for another PGY level or time
-    zone: ``is_fresh``) is listed as pending, never with old numbers. Two queries of
+    zone: ``is_fresh``) is listed as pending, never with old numbers. Two prepared queries of
     ``values()`` rows (the residents with their state; the findings with their rotation and note)
     whatever the number of residents or entries; no rules engine, no model instances (the page
-    lists 100 residents: issue 15)."""
-    tz = program_time_zone(program)
-    residents, fresh, computed_at = [], set(), {}
-    of_program = _program_residents(program)
+    lists 100 residents: issue 15). ``tz``: the program's time zone when the caller has it
+    (``time_zone_named``), else read from its policy."""
+    tz = tz or program_time_zone(program)
+    zone, codes = str(tz.key), [rule for rule in rules.RULES if rule not in rules.WARNINGS]
+    found = _report_findings(company_id=program.company_id, program_id=program.pk, start=start, end=end, tz=tz)
+    rows, summaries, pending, months, oldest = [], [], [], defaultdict(lambda: defaultdict(int)), None
     # one query of values() rows; the LEFT JOIN gives None for a resident never computed
-    for pk, pgy, first, last, email, stale, state_pgy, state_tz, computed in (
-            of_program.order_by("user__last_name", "user__first_name", "pk").values_list(
-                "pk", "pgy_level", "user__first_name", "user__last_name", "user__email", "compliance_state__stale",
-                "compliance_state__pgy_level", "compliance_state__time_zone", "compliance_state__computed_at")):
-        residents.append(Resident(pk, f"{first} {last}".strip() or email, pgy))
-        computed_at[pk] = computed
-        if stale is False and state_pgy == pgy and state_tz == str(tz.key):  # is_fresh, on the row
-            fresh.add(pk)
-    found = _report_findings(program=program, learners=of_program, start=start, end=end, tz=tz)
-    codes = [rule for rule in rules.RULES if rule not in rules.WARNINGS]
-    rows, summaries, months = [], [], defaultdict(lambda: defaultdict(int))
-    for learner in residents:
+    for row in _report_residents(company_id=program.company_id, program_id=program.pk):
+        pgy, computed = row["pgy_level"], row["compliance_state__computed_at"]
+        name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
+        learner = Resident(row["id"], name, pgy)
         counts, warnings = dict.fromkeys(codes, 0), 0
-        for v, day, rotation, note in found.get(learner.pk, []) if learner.pk in fresh else ():  # never old numbers
-            rows.append(ViolationRow(learner, v, rotation or "", note or ""))
-            if v.is_warning:
-                warnings += 1
-                continue
-            counts[v.rule] += 1
-            months[day.strftime("%Y-%m")][v.rule] += 1
-        summaries.append(ResidentSummary(learner, counts, warnings, learner.pk in fresh, computed_at[learner.pk]))
+        fresh = (row["compliance_state__stale"] is False and row["compliance_state__pgy_level"] == pgy
+                 and row["compliance_state__time_zone"] == zone)  # is_fresh, on the row
+        if not fresh:  # never old numbers
+            pending.append(learner)
+        else:
+            if computed and (oldest is None or computed < oldest):
+                oldest = computed
+            for v, day, rotation, note in found.get(learner.pk, ()):
+                rows.append(ViolationRow(learner, v, rotation or "", note or ""))
+                if v.is_warning:
+                    warnings += 1
+                    continue
+                counts[v.rule] += 1
+                months[day.strftime("%Y-%m")][v.rule] += 1
+        summaries.append(ResidentSummary(learner, counts, warnings, fresh, computed))
     trend = [(month, [months[month].get(rule, 0) for rule in codes]) for month in sorted(months)]
-    computed = [s.computed_at for s in summaries if s.fresh and s.computed_at]
-    return ComplianceReport(rows, summaries, trend, min(computed) if computed else None,
-                            [s.learner for s in summaries if not s.fresh])
+    return ComplianceReport(rows, summaries, trend, oldest, pending)

@@ -18,7 +18,7 @@ from tests.ccc.conftest import make_meeting, review_all
 from tests.factories import EPAAssessmentFactory, FeedbackTagFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
-PACKET_PAGE_QUERIES = 20
+PACKET_PAGE_QUERIES = 19  # 20 until the page passed its milestones to packets_for (read once, not twice)
 
 
 def _evidence(committee, learner, count, day=datetime.date(2026, 11, 1)):

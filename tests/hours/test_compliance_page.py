@@ -117,3 +117,46 @@ def test_the_page_counts_are_the_apis_and_the_csvs(client, cora, surgery, ward, 
         assert on_page[str(learner.pk)] == {rule: from_api[rule] for rule in [*CODES, "rest_8"]}
         assert {rule: in_csv[(str(learner), rule)] for rule in [*CODES, "rest_8"]} == on_page[str(learner.pk)]
     assert on_page[str(abe.pk)]["rest_14_after_24"] == 1 and on_page[str(ann.pk)]["rest_8"] == 1
+
+
+def test_charlie_from_another_company_gets_404_for_the_report_and_its_csv(client, charlie, surgery, ward):
+    client.force_login(charlie)
+    assert client.get(f"/hours/programs/{surgery.pk}/compliance/").status_code == 404
+    assert client.get(f"/hours/programs/{surgery.pk}/compliance/export/").status_code == 404
+
+
+def test_rhea_a_resident_of_the_program_may_not_read_its_report(client, rhea, surgery, ward):
+    client.force_login(rhea.user)
+    assert client.get(f"/hours/programs/{surgery.pk}/compliance/").status_code in (403, 404)
+
+
+def test_the_report_reads_the_time_zone_of_the_programs_policy_or_the_default(client, cora, surgery, ward,
+                                                                             local_today):
+    """The program's row comes with its policy's time zone (one prepared read): the same zone as
+    ``program_time_zone``; a program without a policy gets the default's, not someone else's."""
+    from apps.academics.access import get_program_row_for_user
+    from apps.hours import selectors
+    from apps.hours.models import HoursPolicy
+
+    program, row = get_program_row_for_user(cora, surgery.pk, also=("hours_policy__time_zone",))
+    assert (program.pk, program.name) == (surgery.pk, surgery.name)
+    assert selectors.time_zone_named(row["hours_policy__time_zone"]) == selectors.program_time_zone(surgery)
+    HoursPolicy.objects.for_company(surgery.company_id).filter(program=surgery).update(time_zone="America/Chicago")
+    program, row = get_program_row_for_user(cora, surgery.pk, also=("hours_policy__time_zone",))
+    assert selectors.time_zone_named(row["hours_policy__time_zone"]) == ZoneInfo("America/Chicago")
+    client.force_login(cora)
+    page = client.get(f"/hours/programs/{surgery.pk}/compliance/").content.decode()
+    # computed for New York: every resident is pending until recomputed, never shown with old numbers
+    assert summary_rows(page).count("being recomputed") == 3
+    HoursPolicy.objects.for_company(surgery.company_id).filter(program=surgery).delete()
+    program, row = get_program_row_for_user(cora, surgery.pk, also=("hours_policy__time_zone",))
+    assert row["hours_policy__time_zone"] is None
+    assert selectors.time_zone_named(None) == ZoneInfo(HoursPolicy(program=surgery).time_zone)
+
+
+def test_the_program_read_for_the_report_is_the_program(cora, surgery):
+    from apps.academics.access import get_program_row_for_user
+
+    program, _ = get_program_row_for_user(cora, surgery.pk)
+    assert (program.pk, program.company_id, program.name) == (surgery.pk, surgery.company_id, surgery.name)
+    assert program.sponsor_id == surgery.sponsor_id  # any other field is read on access

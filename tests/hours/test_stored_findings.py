@@ -179,4 +179,4 @@ def test_the_report_reads_a_constant_number_of_queries(client, cora, surgery, lo
     assert "being recomputed" not in page.lower() and page.count("Moonlighting while PGY-1") >= 1
 
 
-QUERIES_OF_THE_REPORT = 7  # 10 until the report read its rotations and notes in the findings query, and the unread badge was cached
+QUERIES_OF_THE_REPORT = 6  # 7 until the program and its policy's time zone were one prepared read (10 before round 1)

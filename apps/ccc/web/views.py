@@ -144,7 +144,8 @@ def resident(request, meeting_id, learner_id):
     index = order.index(learner.pk)
     milestones = selectors.program_milestones(meeting.program)
     violations = jobs.violations_for(meeting, [learner])
-    packet = selectors.packets_for(meeting=meeting, learners=[learner], violations_by_learner=violations)[0]
+    packet = selectors.packets_for(meeting=meeting, learners=[learner], violations_by_learner=violations,
+                                   milestones=milestones)[0]
     access_log_record(actor=user, obj_or_queryset=learner, action="view", request=request)
     can_record = access.can_record_reviews(user, meeting)
     form = None

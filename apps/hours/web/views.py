@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from apps.academics.access import get_program_for_user
+from apps.academics.access import get_program_for_user, get_program_row_for_user
 from apps.academics.models import Learner, Program
 from apps.audit.access import access_log_record
 from apps.core.access import company_of
@@ -414,9 +414,10 @@ def roster_delete(request, program_id, shift_id):
     return redirect("hours:roster", program_id=program.pk)
 
 
-def _period(request, program):
+def _period(request, tz):
+    """The report's period from ``?start=&end=`` (default: the last 90 days to today in ``tz``)."""
     form = f.PeriodForm(request.GET or None)
-    today = _today(program)
+    today = timezone.localtime(timezone.now(), tz).date()
     start, end = today - dt.timedelta(days=90), today
     if form.is_valid():
         start, end = form.cleaned_data.get("start") or start, form.cleaned_data.get("end") or end
@@ -425,18 +426,28 @@ def _period(request, program):
     return form, start, end
 
 
+def _report_program(request, program_id):
+    """The program of a compliance report (404 outside, 403 without managing its hours) and its
+    time zone: one prepared read of the program with its policy's time zone."""
+    program, row = get_program_row_for_user(request.user, program_id, also=("hours_policy__time_zone",))
+    if not access.can_manage_hours(request.user, program):
+        raise PermissionDenied
+    return program, selectors.time_zone_named(row["hours_policy__time_zone"])
+
+
 @login_required
 def compliance(request, program_id):
-    program = _program(request, program_id)
-    form, start, end = _period(request, program)
-    report = selectors.compliance_report(program=program, start=start, end=end)
+    program, tz = _report_program(request, program_id)
+    form, start, end = _period(request, tz)
+    report = selectors.compliance_report(program=program, start=start, end=end, tz=tz)
     rows, summaries, trend = report
     rule = request.GET.get("rule")
     if rule in rules.RULES:
         rows = [r for r in rows if r.violation.rule == rule]
-    with timezone.override(selectors.program_time_zone(program)):
+    with timezone.override(tz):
         return render(request, "hours/compliance.html", {
             "program": program, "form": form, "start": start, "end": end, "rows": rows, "summaries": summaries,
+            "start_iso": start.isoformat(), "end_iso": end.isoformat(),  # the |date:"Y-m-d" of 17 links, once
             "trend": trend, "codes": [r for r in rules.RULES if r not in rules.WARNINGS], "rule": rule,
             "legend": list(rules.RULE_LABELS.items()), "computed_at": report.computed_at, "pending": report.pending,
         })
@@ -444,10 +455,9 @@ def compliance(request, program_id):
 
 @login_required
 def compliance_export(request, program_id):
-    program = _program(request, program_id)
-    _, start, end = _period(request, program)
-    report = selectors.compliance_report(program=program, start=start, end=end)
-    tz = selectors.program_time_zone(program)
+    program, tz = _report_program(request, program_id)
+    _, start, end = _period(request, tz)
+    report = selectors.compliance_report(program=program, start=start, end=end, tz=tz)
     header = ["resident", "pgy", "rule", "kind", "start", "end", "hours", "detail", "rotation", "note"]
     # a resident being recomputed is a row saying so, not an absence that reads as "compliant"
     data = [[str(lr), lr.pgy_level, "", "pending", "", "", "", "being recomputed", "", ""] for lr in report.pending]
@@ -455,7 +465,7 @@ def compliance_export(request, program_id):
              timezone.localtime(r.violation.start, tz).isoformat(), timezone.localtime(r.violation.end, tz).isoformat(),
              r.violation.hours if r.violation.hours is not None else "", r.violation.detail, r.rotation,
              r.note] for r in report.rows]
-    return spreadsheet_response(name=download_name(program.company.subdomain, program.name, "work-hours"),
+    return spreadsheet_response(name=download_name(company_of(request.user).subdomain, program.name, "work-hours"),
                                 header=header, rows=data)
 
 
@@ -466,8 +476,8 @@ def compliance_learner(request, program_id, learner_id):
     learner = access.get_learner_for_user(request.user, learner_id, manage=True)
     if learner.program_id != program.pk:
         raise Http404("Not in this program")
-    form, start, end = _period(request, program)
     tz = selectors.program_time_zone(program)
+    form, start, end = _period(request, tz)
     note_form = f.ComplianceNoteForm(request.POST or None)
     if request.method == "POST" and note_form.is_valid():
         data = note_form.cleaned_data
