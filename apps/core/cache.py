@@ -11,7 +11,7 @@ import functools
 import logging
 import uuid
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -43,10 +43,25 @@ def _missing_key(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found")  # what incr/decr say for a key that is not cached
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` (and its table of response callbacks) for
+    every cache call — three per page. A ``redis.Redis`` over a connection pool is thread-safe,
+    so one per pool is kept and reused."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_rounds_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
+        self._class = _ReusedClients
 
     add = _tolerant(lambda *args, **kwargs: False)(RedisCache.add)
     get = _tolerant(lambda key, default=None, *args, **kwargs: default)(RedisCache.get)

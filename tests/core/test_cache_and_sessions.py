@@ -56,3 +56,10 @@ def test_with_the_cache_up_a_signed_in_request_reads_no_session_row(client, ward
     response, session_reads = _session_queries(client, reverse("assessments:new"))
     assert response.status_code == 200 and response.context["user"] == ward["faith"]
     assert session_reads == []
+
+
+def test_every_cache_call_reuses_one_redis_client_per_pool():
+    """Django's client would build a new redis.Redis per call (three per page)."""
+    reused = ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/10", {})
+    assert reused._cache.get_client() is reused._cache.get_client()
+    assert reused._cache.get_client(write=True) is reused._cache.get_client(write=True)
