@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, Q, Value
 
 from apps.clinical.models import MrnSequence, Patient
+from apps.core.prepared import prepared
 
 # Word-similarity threshold for the %> operator (pg_trgm default 0.6 misses one-letter typos).
 SEARCH_THRESHOLD = 0.3
@@ -93,22 +94,44 @@ def patient_search_page(*, company, query: str = "", offset: int = 0, limit: int
     if kind == "date":
         return list(queryset.filter(date_of_birth=value).order_by("last_name", "first_name", "pk")
                     .values(*SEARCH_ROW)[window])
+    company_id = getattr(company, "pk", company)
     if kind == "name":
-        rows = list(queryset.annotate(distance=_NameDistance(F("search_name"), Value(text)))
-                    .order_by("distance").values(*SEARCH_ROW, "distance")[window])  # ties in index order: a tie-break would sort every tie
+        rows = _nearest_names(company_id=company_id, text=text, window=(window.start, window.stop))
         return [row for row in rows if row["distance"] <= 1 - SEARCH_THRESHOLD]
     typed = " ".join(query.split())
     exact = {typed, typed.upper()}
-    sequence = MrnSequence.objects.for_company(company).first()
+    sequence = next(iter(_mrn_format(company_id=company_id)), None)
     if sequence is not None and len(value) <= 18:
-        exact.add(sequence.format(int(value)))
-    condition = Q(mrn__in=sorted(exact))
-    if _looks_like_phone(text, value):
-        condition |= Q(phone_digits=value)
-    rows = list(queryset.filter(condition).order_by("mrn", "pk").values(*SEARCH_ROW)[window])
+        exact.add(f"{sequence['prefix']}{int(value):0{sequence['digits']}d}")  # MrnSequence.format
+    mrns = sorted(exact) + [None] * (3 - len(exact))
+    rows = _by_number(company_id=company_id, mrn1=mrns[0], mrn2=mrns[1], mrn3=mrns[2],
+                      phone=value if _looks_like_phone(text, value) else None, window=(window.start, window.stop))
     if rows or offset:
         return rows
     return list(patient_search(company=company, query=query).values(*SEARCH_ROW)[window])
+
+
+# The search page's reads run on every keystroke's page: prepared (apps.core.prepared), so the ORM
+# builds each once per shape (a page of results, how many MRN forms, a phone or not).
+_nearest_names = prepared(lambda company_id, text, window: Patient.objects.for_company(company_id).annotate(
+    distance=_NameDistance(F("search_name"), Value(text))).order_by("distance")  # ties in index order: a tie-break would sort every tie
+    .values(*SEARCH_ROW, "distance")[window[0]:window[1]])
+_mrn_format = prepared(lambda company_id: MrnSequence.objects.for_company(company_id).order_by("pk")
+                       .values("prefix", "digits")[:1])
+
+
+def _by_number_queryset(company_id, mrn1, mrn2, mrn3, phone, window):
+    condition = Q(mrn=mrn1)
+    for mrn in (mrn2, mrn3):
+        if mrn is not None:
+            condition |= Q(mrn=mrn)
+    if phone is not None:
+        condition |= Q(phone_digits=phone)
+    return (Patient.objects.for_company(company_id).filter(condition).order_by("mrn", "pk")
+            .values(*SEARCH_ROW)[window[0]:window[1]])
+
+
+_by_number = prepared(_by_number_queryset)
 
 
 def _looks_like_phone(text, digits):
