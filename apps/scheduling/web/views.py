@@ -112,7 +112,7 @@ def _epoch_us(moment) -> int:
 
 
 class BookRow:
-    """One appointment of the day view, from ``selectors.day_book_values`` (a tuple, not a model
+    """One appointment of the day view, from ``selectors.day_book_values`` (a dict, not a model
     instance): ``start_us``/``end_us`` in microseconds since the epoch; ``start``/``end`` (aware
     datetimes) and ``site`` for the few rows ``selectors.match_entries`` reads."""
 
@@ -120,12 +120,16 @@ class BookRow:
                  "noshows", "overbooked", "pk", "patient_id", "practitioner_id", "practitioner_name", "resource_id",
                  "resource_name", "service_name", "service_type_id", "site", "site_id", "start_us", "status")
 
-    def __init__(self, values, site):
-        (self.pk, self.patient_id, self.practitioner_id, self.resource_id, self.service_type_id, self.start_us,
-         self.end_us, self.status, self.overbooked, self.cancellation_reason, self.first_name, self.last_name, first,
-         last, email, self.service_name, self.colour, self.resource_name, (self.noshows, self.late_cancellations),
-         ) = values
-        self.practitioner_name = f"{first} {last}".strip() or email
+    def __init__(self, row, site):
+        self.pk, self.patient_id, self.practitioner_id = row["id"], row["patient_id"], row["practitioner_id"]
+        self.resource_id, self.service_type_id, self.status = row["resource_id"], row["service_type_id"], row["status"]
+        self.start_us, self.end_us, self.overbooked = row["start_us"], row["end_us"], row["overbooked"]
+        self.cancellation_reason, self.colour = row["cancellation_reason"], row["service_type__colour"]
+        self.first_name, self.last_name = row["patient__first_name"], row["patient__last_name"]
+        self.service_name, self.resource_name = row["service_type__name"], row["resource__name"]
+        self.noshows, self.late_cancellations = row["attendance"]
+        self.practitioner_name = (f"{row['practitioner__first_name']} {row['practitioner__last_name']}".strip()
+                                  or row["practitioner__email"])
         self.site, self.site_id = site, site.pk
 
     @property
@@ -157,7 +161,7 @@ def day(request, site_id):
     """A site's day: one column per practitioner (or per room/equipment with ?by=room), rows of 15
     minutes in the site's time zone; a free cell books, an appointment opens its panel. Queries
     are constant whatever the number of practitioners and appointments; the appointments are read
-    as tuples (``selectors.day_book_values``) and the columns written as HTML in Python.
+    as rows of values (``selectors.day_book_values``) and the columns written as HTML in Python.
 
     Time: an appointment's row is the real time elapsed since the grid's first row (its start in
     microseconds since the epoch, integer arithmetic); a cell is a wall-clock quarter hour of the
@@ -168,8 +172,7 @@ def day(request, site_id):
     the_day = _date_param(request, zone)
     by_room = request.GET.get("by") == "room"
     window_start, window_end = _day_window(site, the_day)
-    appointments = [BookRow(values, site)
-                    for values in selectors.day_book_values(site=site, start=window_start, end=window_end)]
+    appointments = [BookRow(row, site) for row in selectors.day_book_values(site=site, start=window_start, end=window_end)]
     people = selectors.day_practitioners(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
@@ -287,7 +290,7 @@ def day(request, site_id):
         waiting = list(selectors.waitlist_for_site(site=site))
         waiting_count = len(waiting)
     else:
-        waiting, waiting_count = [], selectors.waitlist_for_site(site=site).count()
+        waiting, waiting_count = [], selectors.waitlist_count(site=site)
     freed_rows = [{"a": a, "local_start": local(a.start_us),
                    "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
     return render(request, "scheduling/day.html", {
