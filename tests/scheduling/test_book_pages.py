@@ -218,6 +218,56 @@ def test_rita_sees_a_daylight_saving_sunday_laid_out_by_the_sites_clock(client, 
     assert f'?practitioner={practitioner.pk}&amp;start={day}T08:00"' in page
 
 
+DST_SUNDAYS = [
+    ("2026-11-01", "America/New_York", "clocks go back an hour at 02:00"),
+    ("2027-03-14", "America/New_York", "clocks go forward an hour at 02:00"),
+    ("2027-04-04", "Australia/Sydney", "clocks go back an hour at 03:00 in Sydney"),
+    ("2027-10-03", "Australia/Sydney", "clocks go forward an hour at 02:00 in Sydney"),
+]
+
+
+@pytest.mark.parametrize(("day", "zone", "what"), DST_SUNDAYS)
+def test_rita_sees_every_appointment_at_its_clock_time_when_the_day_starts_before_the_change(
+        client, reception, practitioner, patient, other_patient, clinic, consult, day, zone, what):
+    """An appointment at 00:30 starts the grid at midnight, before the change: those after it still
+    sit at their own time of day (not an hour off their labels), and the cells beside them are free."""
+    from apps.scheduling.models import WeeklyAvailability
+
+    clinic.time_zone = zone
+    clinic.save()
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(8), end_time=datetime.time(12))
+    for who, hhmm, minutes in ((patient, "00:30", 30), (patient, "09:00", 30), (other_patient, "10:45", 45)):
+        start = at(day, hhmm, zone)
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=minutes))
+    client.force_login(reception)
+    page = client.get(_day_url(clinic, date=day)).content.decode()
+    booked, free = _book_cells(page)
+    # The grid starts at 00:00 local (row 1); row n is the quarter hour (n - 1) × 15 minutes of the clock.
+    assert booked == {"00:30–01:00": (3, 2), "09:00–09:30": (37, 2), "10:45–11:30": (44, 3)}, what
+    assert free == [(33, "08:00"), (34, "08:15"), (35, "08:30"), (36, "08:45"), (39, "09:30"), (40, "09:45"),
+                    (41, "10:00"), (42, "10:15"), (43, "10:30"), (47, "11:30"), (48, "11:45")], what
+    labels = re.findall(r'<div class="book-time">([^<]*)</div>', page)
+    assert len(labels) == 19 * 4 and labels[36] == "09:00" and labels[43] == "", what
+
+
+@pytest.mark.parametrize(("day", "zone", "what"), [case for case in DST_SUNDAYS if "forward" in case[2]])
+def test_the_quarter_hours_the_clock_skips_are_not_offered(client, reception, practitioner, clinic, day, zone,
+                                                           what):
+    from apps.scheduling.models import WeeklyAvailability
+
+    clinic.time_zone = zone
+    clinic.save()
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(1), end_time=datetime.time(4))
+    client.force_login(reception)
+    _, free = _book_cells(client.get(_day_url(clinic, date=day)).content.decode())
+    assert [label for _, label in free] == ["01:00", "01:15", "01:30", "01:45", "03:00", "03:15", "03:30",
+                                            "03:45"], what
+    assert free[3] == (4, "01:45") and free[4] == (9, "03:00"), what  # the grid starts at 01:00; 02:00–02:45 stay empty
+
+
 def test_the_day_views_hours_are_the_slot_finders_working_ranges(clinic, practitioner, physio, staff):
     """The day view reads each practitioner's hours in its one query; they are the ranges the slot
     finder reads (``availability.working_ranges``): the date's overrides, else the weekly ranges

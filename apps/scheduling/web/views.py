@@ -163,10 +163,12 @@ def day(request, site_id):
     are constant whatever the number of practitioners and appointments; the appointments are read
     as rows of values (``selectors.day_book_values``) and the columns written as HTML in Python.
 
-    Time: an appointment's row is the real time elapsed since the grid's first row (its start in
-    microseconds since the epoch, integer arithmetic); a cell is a wall-clock quarter hour of the
-    site, turned into an instant once per row for every column. Local times are converted once per
-    distinct instant (the day's appointments share a few dozen start and end times)."""
+    Time: rows are quarter hours of the site's clock, and an appointment sits at its start's time of
+    day and ends at its end's (on a daylight-saving day too: after the change it is not an hour off
+    its labels); a cell is turned into an instant once per row for every column, and is free when no
+    appointment's time overlaps it nor is drawn over it. Wall times skipped when clocks go forward
+    are not offered. Local times are converted once per distinct instant (the day's appointments
+    share a few dozen start and end times)."""
     site = access.get_site_for_user(request.user, site_id)
     zone = ZoneInfo(site.time_zone)
     the_day = _date_param(request, zone)
@@ -200,7 +202,6 @@ def day(request, site_id):
         for start, end in spans:
             first_hour = min(first_hour, start.hour)
             last_hour = max(last_hour, end.hour + (1 if end.minute else 0))
-    grid_start_us = _epoch_us(localise(datetime.datetime.combine(the_day, datetime.time(first_hour)), site.time_zone))
     rows = (last_hour - first_hour) * 60 // ROW_MINUTES
     times = [(datetime.datetime.combine(the_day, datetime.time(first_hour)) + datetime.timedelta(minutes=ROW_MINUTES * i))
              for i in range(rows)]
@@ -213,12 +214,20 @@ def day(request, site_id):
     # it overlaps [s, e) when s - row < its start < e; on a daylight-saving day cells may share instants).
     by_instant = sorted(range(rows), key=cell_us.__getitem__)
     instants = [cell_us[i] for i in by_instant]
+    # On the day clocks go forward, the skipped wall times (02:00–02:45 in New York) are not offered.
+    missing = set()
+    if local(window_start_us).utcoffset() != local(window_end_us - 1).utcoffset():
+        missing = {index for index, t in enumerate(times) if local(cell_us[index]).replace(tzinfo=None) != t}
 
-    def busy_cells(mine):
-        busy = set()
+    def busy_cells(mine, placed):
+        """The cells an appointment's time overlaps, and those it is drawn over (the same ones,
+        except around a daylight-saving change)."""
+        busy = set(missing)
         for a in mine:
             busy.update(by_instant[bisect.bisect_right(instants, a.start_us - _ROW_US):
                                    bisect.bisect_left(instants, a.end_us)])
+        for _, row, span, _, _ in placed:
+            busy.update(range(row - 1, row - 1 + span))
         return busy
 
     working_cells = {}
@@ -240,18 +249,27 @@ def day(request, site_id):
         str(_PLACEHOLDER))
 
     spans_of = {}  # (start, end) → (row, span, "09:00–09:30"): a day's appointments share a few dozen
+    first_us = first_hour * 3_600_000_000
+
+    def wall_us(moment) -> int:
+        """Microseconds of the site's clock since the grid's first row (its time of day, not the
+        time elapsed: on a daylight-saving day the two differ by an hour after the change)."""
+        return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + moment.microsecond - first_us
 
     def place(a):
         key = (a.start_us, a.end_us)
         found = spans_of.get(key)
         if found is None:
-            row = max(1, (max(a.start_us, grid_start_us) - grid_start_us) // _ROW_US + 1)
-            end_row = max(1, -((grid_start_us - min(a.end_us, window_end_us)) // _ROW_US) + 1)
-            found = spans_of[key] = (row, max(1, end_row - row), f"{local(a.start_us):%H:%M}–{local(a.end_us):%H:%M}")
+            start, end = local(a.start_us), local(a.end_us)
+            row = wall_us(start) // _ROW_US + 1 if a.start_us >= window_start_us else 1
+            end_row = -(-wall_us(end) // _ROW_US) + 1 if a.end_us < window_end_us else rows + 1
+            if end_row <= row:  # ends in the hour the clocks repeat, before its start's time of day
+                end_row = row - (-(min(a.end_us, window_end_us) - max(a.start_us, window_start_us)) // _ROW_US)
+            found = spans_of[key] = (row, end_row - row, f"{start:%H:%M}–{end:%H:%M}")
         return (a, *found, f"{url_head}{a.pk}{url_tail}")
 
-    def free_cells(mine, candidates, query):
-        busy = busy_cells(mine)
+    def free_cells(mine, placed, candidates, query):
+        busy = busy_cells(mine, placed)
         href = f"{book_url}?{query}&amp;start="
         return [(index + 1, f"{href}{cell_text[index][1]}", cell_text[index][0])
                 for index in candidates if index not in busy]
@@ -261,9 +279,9 @@ def day(request, site_id):
         every_cell = range(rows)
         for resource_id, name in resources:
             mine = [a for a in active if a.resource_id == resource_id]
+            placed = [place(a) for a in mine]
             columns.append({"key": resource_id, "label": name, "kind": "resource", "head": conditional_escape(name),
-                            "html": _column_html([place(a) for a in mine], free_cells(mine, every_cell,
-                                                                                      f"resource={resource_id}"),
+                            "html": _column_html(placed, free_cells(mine, placed, every_cell, f"resource={resource_id}"),
                                                  by_room=True, escaped=escaped)})
     else:
         by_person = {}
@@ -278,11 +296,12 @@ def day(request, site_id):
             working = ranges.get(person_id, [])
             if not mine and not working:
                 continue
+            placed = [place(a) for a in mine]
             columns.append({"key": person_id, "label": name, "kind": "practitioner",
                             "head": format_html('<a href="{}{}{}?date={}">{}</a>', week_head, person_id, week_tail,
                                                 the_day.isoformat(), name),
-                            "html": _column_html([place(a) for a in mine],
-                                                 free_cells(mine, cells_within(working), f"practitioner={person_id}"),
+                            "html": _column_html(placed, free_cells(mine, placed, cells_within(working),
+                                                                    f"practitioner={person_id}"),
                                                  by_room=False, escaped=escaped)})
     now = timezone.now()
     now_us = _epoch_us(now)
