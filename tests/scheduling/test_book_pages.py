@@ -268,6 +268,29 @@ def test_the_quarter_hours_the_clock_skips_are_not_offered(client, reception, pr
     assert free[3] == (4, "01:45") and free[4] == (9, "03:00"), what  # the grid starts at 01:00; 02:00–02:45 stay empty
 
 
+def test_the_hour_new_york_repeats_shows_both_passes_at_their_clock_time(client, reception, practitioner, patient,
+                                                                         other_patient, clinic, consult):
+    """2026-11-01, clocks go back at 02:00: 01:45 daylight time → 01:15 standard time (30 minutes)
+    is drawn from 01:45 over two rows; 01:30 standard time (the second 01:30) at 01:30; no free cell
+    under either."""
+    from zoneinfo import ZoneInfo
+
+    from apps.scheduling.models import WeeklyAvailability
+
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(0), end_time=datetime.time(4))
+    zone = ZoneInfo("America/New_York")
+    for who, start in ((patient, datetime.datetime(2026, 11, 1, 1, 45, tzinfo=zone)),
+                       (other_patient, datetime.datetime(2026, 11, 1, 1, 30, tzinfo=zone, fold=1))):
+        start = start.astimezone(datetime.UTC)  # 30 minutes of time, not of the clock
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=30))
+    client.force_login(reception)
+    booked, free = _book_cells(client.get(_day_url(clinic, date="2026-11-01")).content.decode())
+    assert booked == {"01:45–01:15": (8, 2), "01:30–02:00": (7, 2)}
+    assert [row for row, _ in free] == [1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16]
+
+
 def test_the_day_views_hours_are_the_slot_finders_working_ranges(clinic, practitioner, physio, staff):
     """The day view reads each practitioner's hours in its one query; they are the ranges the slot
     finder reads (``availability.working_ranges``): the date's overrides, else the weekly ranges
