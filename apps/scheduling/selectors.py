@@ -53,12 +53,14 @@ class EpochMicroseconds(Func):
 
 # The patient's no-shows and late cancellations of all time (``attendance_counts``), as an array
 # [no-shows, late cancellations] for each row of ``day_book_values``: a correlated subquery on the
-# same company (written as SQL: two ORM subqueries cost more to build than the whole query).
+# same company (written as SQL: two ORM subqueries cost more to build than the whole query), over
+# no-shows and cancellations only, so that it reads the partial index ``appointment_attendance``.
 _ATTENDANCE_SQL = (
     f"SELECT ARRAY[count(*) FILTER (WHERE past.status = %s), "
     f"count(*) FILTER (WHERE past.status = %s AND past.late_cancellation)] "
     f'FROM "{Appointment._meta.db_table}" AS past WHERE past.company_id = "{Appointment._meta.db_table}".company_id '
-    f'AND past.patient_id = "{Appointment._meta.db_table}".patient_id')
+    f'AND past.patient_id = "{Appointment._meta.db_table}".patient_id '
+    f"AND past.status IN ('{AppointmentStatus.NOSHOW.value}', '{AppointmentStatus.CANCELLED.value}')")
 
 # The day view's columns (the keys of the rows ``day_book_values`` returns).
 DAY_COLUMNS = (
