@@ -135,6 +135,29 @@ def test_the_day_view_reads_the_same_number_of_queries_for_2_or_20_appointments_
     assert response.content.decode().count('data-testid="appointment"') == 200
 
 
+def test_the_day_view_shows_margarets_no_shows_and_late_cancellations_as_attendance_counts_them(
+        client, reception, practitioner, patient, other_patient, clinic, consult, weekday_hours):
+    from apps.scheduling import selectors
+
+    for days_ago, status, late in ((7, S.NOSHOW, False), (14, S.CANCELLED, True), (21, S.CANCELLED, False),
+                                   (28, S.FULFILLED, False)):
+        start = at(DAY, "09:00") - datetime.timedelta(days=days_ago)
+        Appointment.objects.create(patient=patient, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=30),
+                                   status=status, late_cancellation=late)
+    for who, hhmm in ((patient, "09:30"), (other_patient, "10:30")):
+        start = at(DAY, hhmm)
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=30))
+    counts = selectors.attendance_counts(company_id=clinic.company_id, patient_ids=[patient.pk, other_patient.pk])
+    assert counts[patient.pk] == {"noshows": 1, "late_cancellations": 1}
+    assert counts[other_patient.pk] == {"noshows": 0, "late_cancellations": 0}
+    client.force_login(reception)
+    page = client.get(_day_url(clinic)).content.decode()
+    assert "Margaret Holloway<span class=\"book-meta\">Consultation · Booked · 1 no-show · 1 late cancel</span>" in page
+    assert re.search(r"</strong> [^<]+<span class=\"book-meta\">Consultation · Booked</span>", page)  # the other patient
+
+
 def test_a_date_with_other_hours_and_time_off_change_pats_free_slots(client, reception, practitioner, clinic,
                                                                      consult, weekday_hours):
     from apps.scheduling import availability
