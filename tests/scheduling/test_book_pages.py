@@ -158,6 +158,18 @@ def test_the_day_view_shows_margarets_no_shows_and_late_cancellations_as_attenda
     assert re.search(r"</strong> [^<]+<span class=\"book-meta\">Consultation · Booked</span>", page)  # the other patient
 
 
+def test_a_column_head_is_the_escaped_link_format_html_wrote(client, reception, practitioner, clinic, weekday_hours):
+    from django.utils.html import format_html
+
+    practitioner.first_name, practitioner.last_name = "Pat \"Jo\"", "O'Kafor <b>&</b>"
+    practitioner.save()
+    client.force_login(reception)
+    page = client.get(_day_url(clinic)).content.decode()
+    week = reverse("scheduling:week", kwargs={"practitioner_id": practitioner.pk})
+    expected = format_html('<a href="{}?date={}">{}</a>', week, DAY, f"{practitioner.first_name} {practitioner.last_name}")
+    assert f'<h2 class="book-head">{expected}</h2>' in page and "<b>&</b>" not in page
+
+
 def test_a_date_with_other_hours_and_time_off_change_pats_free_slots(client, reception, practitioner, clinic,
                                                                      consult, weekday_hours):
     from apps.scheduling import availability
