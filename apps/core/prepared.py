@@ -71,7 +71,10 @@ class _Compiled:
         self.alias = queryset.db
         compiler = query.get_compiler(using=self.alias)
         self.sql, params = compiler.as_sql()
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # The row's keys as ``ValuesIterable`` names them: in values()' own order when an annotation
+        # is listed among the fields (``query.selected``, Django 5.2), else fields then annotations.
+        self.names = (list(query.selected) if query.selected
+                      else [*query.extra_select, *query.values_select, *query.annotation_select])
         fields = [selected[0] for selected in compiler.select[0:compiler.col_count]]
         self.converters = compiler.get_converters(fields)
         by_stand_in = {value: name for name, value in stand_ins.items()}

@@ -293,6 +293,10 @@ class Appointment(TenantModel, TimestampedModel):
             models.Index(fields=["practitioner", "start"], name="appointment_practitioner_start"),
             models.Index(fields=["patient", "start"], name="appointment_patient_start"),
             models.Index(fields=["company", "status", "start"], name="appointment_status_start"),
+            # A patient's no-shows and cancellations (the day view's attendance counts, one lookup
+            # per appointment shown): only those rows, so the lookup stays an index probe.
+            models.Index(fields=["company", "patient"], name="appointment_attendance",
+                         condition=Q(status__in=[AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED])),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import BigIntegerField, Func, IntegerField
 from django.db.models.expressions import RawSQL
 
+from apps.core.prepared import prepared
 from apps.scheduling.models import Appointment, AppointmentStatus, SchedulingSettings
 
 
@@ -52,14 +53,16 @@ class EpochMicroseconds(Func):
 
 # The patient's no-shows and late cancellations of all time (``attendance_counts``), as an array
 # [no-shows, late cancellations] for each row of ``day_book_values``: a correlated subquery on the
-# same company (written as SQL: two ORM subqueries cost more to build than the whole query).
+# same company (written as SQL: two ORM subqueries cost more to build than the whole query), over
+# no-shows and cancellations only, so that it reads the partial index ``appointment_attendance``.
 _ATTENDANCE_SQL = (
     f"SELECT ARRAY[count(*) FILTER (WHERE past.status = %s), "
     f"count(*) FILTER (WHERE past.status = %s AND past.late_cancellation)] "
     f'FROM "{Appointment._meta.db_table}" AS past WHERE past.company_id = "{Appointment._meta.db_table}".company_id '
-    f'AND past.patient_id = "{Appointment._meta.db_table}".patient_id')
+    f'AND past.patient_id = "{Appointment._meta.db_table}".patient_id '
+    f"AND past.status IN ('{AppointmentStatus.NOSHOW.value}', '{AppointmentStatus.CANCELLED.value}')")
 
-# The day view's columns, in the order of the tuples ``day_book_values`` returns.
+# The day view's columns (the keys of the rows ``day_book_values`` returns).
 DAY_COLUMNS = (
     "id", "patient_id", "practitioner_id", "resource_id", "service_type_id", "start_us", "end_us", "status",
     "overbooked", "cancellation_reason", "patient__first_name", "patient__last_name", "practitioner__first_name",
@@ -68,17 +71,24 @@ DAY_COLUMNS = (
 )
 
 
-def day_book_values(*, site, start, end):
-    """The day view's appointments at ``site`` overlapping [start, end) — every status — as tuples
-    of ``DAY_COLUMNS``, joined in one query, no model instances (a busy day has hundreds): start and
-    end in microseconds since the epoch (``EpochMicroseconds``), and the patient's attendance
-    ([no-shows, late cancellations] of all time, as ``attendance_counts`` counts them)."""
-    return (Appointment.objects.for_company(site.company_id).filter(site=site, start__lt=end, end__gt=start)
+def _day_book_builder(company_id, site_id, start, end):
+    return (Appointment.objects.for_company(company_id).filter(site_id=site_id, start__lt=end, end__gt=start)
             .order_by("start").annotate(
                 start_us=EpochMicroseconds("start"), end_us=EpochMicroseconds("end"),
                 attendance=RawSQL(_ATTENDANCE_SQL, (AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED),
                                   output_field=ArrayField(IntegerField())))
-            .values_list(*DAY_COLUMNS))
+            .values(*DAY_COLUMNS))
+
+
+_day_book_rows = prepared(_day_book_builder)
+
+
+def day_book_values(*, site, start, end) -> list[dict]:
+    """The day view's appointments at ``site`` overlapping [start, end) — every status — as dicts
+    of ``DAY_COLUMNS``, joined in one prepared query, no model instances (a busy day has hundreds):
+    start and end in microseconds since the epoch (``EpochMicroseconds``), and the patient's
+    attendance ([no-shows, late cancellations] of all time, as ``attendance_counts`` counts them)."""
+    return _day_book_rows(company_id=site.company_id, site_id=site.pk, start=start, end=end)
 
 
 def practitioner_appointments(*, practitioner, start, end):
@@ -158,21 +168,44 @@ def waitlist_for_site(*, site):
             .prefetch_related("preferred_practitioners").order_by("-urgency", "created_at"))
 
 
-def book_practitioners(*, site):
-    """Who has a column in the site's book: practitioners there (clinical's ``note.cosign`` code —
-    practitioners, not learners) and anyone with working hours at the site. One query."""
+def _waitlist_count_builder(company_id, site_id):
+    from django.db.models import Count
+
+    from apps.scheduling.models import WaitlistEntry
+
+    return (WaitlistEntry.objects.for_company(company_id)
+            .filter(site_id=site_id, state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED])
+            .values("site_id").annotate(waiting=Count("pk")).values("waiting"))
+
+
+_waitlist_count = prepared(_waitlist_count_builder)
+
+
+def waitlist_count(*, site) -> int:
+    """How many of ``waitlist_for_site`` there are (one prepared query)."""
+    rows = _waitlist_count(company_id=site.company_id, site_id=site.pk)
+    return rows[0]["waiting"] if rows else 0
+
+
+def _book_practitioners(company_id, site_id):
     from django.db.models import Q
 
     from apps.clinical.models import RolePermission
     from apps.scheduling.models import WeeklyAvailability
     from apps.tenants.models import Membership, User
 
-    roles = RolePermission.objects.for_company(site.company_id).filter(code="note.cosign").values("role")
-    members = Membership.objects.for_company(site.company_id).filter(is_active=True, role__in=roles, site=site)
-    working = WeeklyAvailability.objects.for_company(site.company_id).filter(site=site)
-    return (User.objects.for_company(site.company_id).filter(is_active=True)
+    roles = RolePermission.objects.for_company(company_id).filter(code="note.cosign").values("role")
+    members = Membership.objects.for_company(company_id).filter(is_active=True, role__in=roles, site_id=site_id)
+    working = WeeklyAvailability.objects.for_company(company_id).filter(site_id=site_id)
+    return (User.objects.for_company(company_id).filter(is_active=True)
             .filter(Q(pk__in=members.values("user")) | Q(pk__in=working.values("practitioner")))
             .order_by("last_name", "first_name"))
+
+
+def book_practitioners(*, site):
+    """Who has a column in the site's book: practitioners there (clinical's ``note.cosign`` code —
+    practitioners, not learners) and anyone with working hours at the site. One query."""
+    return _book_practitioners(site.company_id, site.pk)
 
 
 def _day_hours_sql():
@@ -189,19 +222,27 @@ def _day_hours_sql():
             f"AND (w.valid_until IS NULL OR %s <= w.valid_until) ORDER BY w.start_time) END")
 
 
-def day_practitioners(*, site, day) -> list:
-    """[(id, name, hours)] of ``book_practitioners`` — name: first and last, else the e-mail; hours:
-    their [(start_time, end_time)] at ``site`` on ``day``, as ``availability.working_ranges`` reads
-    them (the date's overrides if it has any, else the weekly ranges valid that day) — in one query
-    (the day view's columns; the hours are a correlated subquery on the same company)."""
+def _day_practitioners_builder(company_id, site_id, day, weekday):
     from django.contrib.postgres.fields import ArrayField
     from django.db.models import TimeField
 
-    hours = RawSQL(_day_hours_sql(), (site.pk, day, site.pk, day, site.pk, day.weekday(), day, day),
+    hours = RawSQL(_day_hours_sql(), (site_id, day, site_id, day, site_id, weekday, day, day),
                    output_field=ArrayField(ArrayField(TimeField())))
-    return [(pk, f"{first} {last}".strip() or email, [tuple(pair) for pair in ranges])
-            for pk, first, last, email, ranges in book_practitioners(site=site).annotate(hours=hours).values_list(
-                "pk", "first_name", "last_name", "email", "hours")]
+    return _book_practitioners(company_id, site_id).annotate(hours=hours).values(
+        "pk", "first_name", "last_name", "email", "hours")
+
+
+_day_practitioner_rows = prepared(_day_practitioners_builder)
+
+
+def day_practitioners(*, site, day) -> list:
+    """[(id, name, hours)] of ``book_practitioners`` — name: first and last, else the e-mail; hours:
+    their [(start_time, end_time)] at ``site`` on ``day``, as ``availability.working_ranges`` reads
+    them (the date's overrides if it has any, else the weekly ranges valid that day) — in one
+    prepared query (the day view's columns; the hours are a correlated subquery on the same company)."""
+    rows = _day_practitioner_rows(company_id=site.company_id, site_id=site.pk, day=day, weekday=day.weekday())
+    return [(row["pk"], f"{row['first_name']} {row['last_name']}".strip() or row["email"],
+             [tuple(pair) for pair in row["hours"]]) for row in rows]
 
 
 def service_types(*, company_id, site=None, online=False):

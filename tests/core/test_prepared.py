@@ -69,3 +69,15 @@ def test_none_is_a_shape_each_shape_is_compiled_once(northwind, site):
     assert {row["id"] for row in sites(company_id=northwind.pk, institution_id=None)} == {site.pk}
     assert sites(company_id=northwind.pk, institution_id=site.institution_id)[0]["id"] == site.pk
     assert len(sites._compiled) == 2
+
+
+def test_an_annotation_listed_between_fields_keeps_its_place_among_the_keys(northwind, site, make_user):
+    """values("role", "members", "site_id"): each key holds its own column (the rows equal the
+    queryset's), whatever the order the annotations are listed in."""
+    make_user(northwind, Role.NURSE, site=site)
+    counted = prepared(lambda company_id: Membership.objects.for_company(company_id).order_by("role")
+                       .values("role", "site_id").annotate(members=Count("pk")).values("role", "members", "site_id"))
+    expected = list(Membership.objects.for_company(northwind).order_by("role").values("role", "site_id")
+                    .annotate(members=Count("pk")).values("role", "members", "site_id"))
+    assert counted(company_id=northwind.pk) == expected
+    assert all(isinstance(row["members"], int) and isinstance(row["role"], str) for row in expected)

@@ -135,6 +135,41 @@ def test_the_day_view_reads_the_same_number_of_queries_for_2_or_20_appointments_
     assert response.content.decode().count('data-testid="appointment"') == 200
 
 
+def test_the_day_view_shows_margarets_no_shows_and_late_cancellations_as_attendance_counts_them(
+        client, reception, practitioner, patient, other_patient, clinic, consult, weekday_hours):
+    from apps.scheduling import selectors
+
+    for days_ago, status, late in ((7, S.NOSHOW, False), (14, S.CANCELLED, True), (21, S.CANCELLED, False),
+                                   (28, S.FULFILLED, False)):
+        start = at(DAY, "09:00") - datetime.timedelta(days=days_ago)
+        Appointment.objects.create(patient=patient, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=30),
+                                   status=status, late_cancellation=late)
+    for who, hhmm in ((patient, "09:30"), (other_patient, "10:30")):
+        start = at(DAY, hhmm)
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=30))
+    counts = selectors.attendance_counts(company_id=clinic.company_id, patient_ids=[patient.pk, other_patient.pk])
+    assert counts[patient.pk] == {"noshows": 1, "late_cancellations": 1}
+    assert counts[other_patient.pk] == {"noshows": 0, "late_cancellations": 0}
+    client.force_login(reception)
+    page = client.get(_day_url(clinic)).content.decode()
+    assert "Margaret Holloway<span class=\"book-meta\">Consultation · Booked · 1 no-show · 1 late cancel</span>" in page
+    assert re.search(r"</strong> [^<]+<span class=\"book-meta\">Consultation · Booked</span>", page)  # the other patient
+
+
+def test_a_column_head_is_the_escaped_link_format_html_wrote(client, reception, practitioner, clinic, weekday_hours):
+    from django.utils.html import format_html
+
+    practitioner.first_name, practitioner.last_name = "Pat \"Jo\"", "O'Kafor <b>&</b>"
+    practitioner.save()
+    client.force_login(reception)
+    page = client.get(_day_url(clinic)).content.decode()
+    week = reverse("scheduling:week", kwargs={"practitioner_id": practitioner.pk})
+    expected = format_html('<a href="{}?date={}">{}</a>', week, DAY, f"{practitioner.first_name} {practitioner.last_name}")
+    assert f'<h2 class="book-head">{expected}</h2>' in page and "<b>&</b>" not in page
+
+
 def test_a_date_with_other_hours_and_time_off_change_pats_free_slots(client, reception, practitioner, clinic,
                                                                      consult, weekday_hours):
     from apps.scheduling import availability
@@ -216,6 +251,79 @@ def test_rita_sees_a_daylight_saving_sunday_laid_out_by_the_sites_clock(client, 
     assert free == [(5, "08:00"), (6, "08:15"), (7, "08:30"), (8, "08:45"), (11, "09:30"), (12, "09:45"),
                     (13, "10:00"), (14, "10:15"), (15, "10:30"), (19, "11:30"), (20, "11:45")], what
     assert f'?practitioner={practitioner.pk}&amp;start={day}T08:00"' in page
+
+
+DST_SUNDAYS = [
+    ("2026-11-01", "America/New_York", "clocks go back an hour at 02:00"),
+    ("2027-03-14", "America/New_York", "clocks go forward an hour at 02:00"),
+    ("2027-04-04", "Australia/Sydney", "clocks go back an hour at 03:00 in Sydney"),
+    ("2027-10-03", "Australia/Sydney", "clocks go forward an hour at 02:00 in Sydney"),
+]
+
+
+@pytest.mark.parametrize(("day", "zone", "what"), DST_SUNDAYS)
+def test_rita_sees_every_appointment_at_its_clock_time_when_the_day_starts_before_the_change(
+        client, reception, practitioner, patient, other_patient, clinic, consult, day, zone, what):
+    """An appointment at 00:30 starts the grid at midnight, before the change: those after it still
+    sit at their own time of day (not an hour off their labels), and the cells beside them are free."""
+    from apps.scheduling.models import WeeklyAvailability
+
+    clinic.time_zone = zone
+    clinic.save()
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(8), end_time=datetime.time(12))
+    for who, hhmm, minutes in ((patient, "00:30", 30), (patient, "09:00", 30), (other_patient, "10:45", 45)):
+        start = at(day, hhmm, zone)
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=minutes))
+    client.force_login(reception)
+    page = client.get(_day_url(clinic, date=day)).content.decode()
+    booked, free = _book_cells(page)
+    # The grid starts at 00:00 local (row 1); row n is the quarter hour (n - 1) × 15 minutes of the clock.
+    assert booked == {"00:30–01:00": (3, 2), "09:00–09:30": (37, 2), "10:45–11:30": (44, 3)}, what
+    assert free == [(33, "08:00"), (34, "08:15"), (35, "08:30"), (36, "08:45"), (39, "09:30"), (40, "09:45"),
+                    (41, "10:00"), (42, "10:15"), (43, "10:30"), (47, "11:30"), (48, "11:45")], what
+    labels = re.findall(r'<div class="book-time">([^<]*)</div>', page)
+    assert len(labels) == 19 * 4 and labels[36] == "09:00" and labels[43] == "", what
+
+
+@pytest.mark.parametrize(("day", "zone", "what"), [case for case in DST_SUNDAYS if "forward" in case[2]])
+def test_the_quarter_hours_the_clock_skips_are_not_offered(client, reception, practitioner, clinic, day, zone,
+                                                           what):
+    from apps.scheduling.models import WeeklyAvailability
+
+    clinic.time_zone = zone
+    clinic.save()
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(1), end_time=datetime.time(4))
+    client.force_login(reception)
+    _, free = _book_cells(client.get(_day_url(clinic, date=day)).content.decode())
+    assert [label for _, label in free] == ["01:00", "01:15", "01:30", "01:45", "03:00", "03:15", "03:30",
+                                            "03:45"], what
+    assert free[3] == (4, "01:45") and free[4] == (9, "03:00"), what  # the grid starts at 01:00; 02:00–02:45 stay empty
+
+
+def test_the_hour_new_york_repeats_shows_both_passes_at_their_clock_time(client, reception, practitioner, patient,
+                                                                         other_patient, clinic, consult):
+    """2026-11-01, clocks go back at 02:00: 01:45 daylight time → 01:15 standard time (30 minutes)
+    is drawn from 01:45 over two rows; 01:30 standard time (the second 01:30) at 01:30; no free cell
+    under either."""
+    from zoneinfo import ZoneInfo
+
+    from apps.scheduling.models import WeeklyAvailability
+
+    WeeklyAvailability.objects.create(practitioner=practitioner, site=clinic, company=clinic.company, weekday=6,
+                                      start_time=datetime.time(0), end_time=datetime.time(4))
+    zone = ZoneInfo("America/New_York")
+    for who, start in ((patient, datetime.datetime(2026, 11, 1, 1, 45, tzinfo=zone)),
+                       (other_patient, datetime.datetime(2026, 11, 1, 1, 30, tzinfo=zone, fold=1))):
+        start = start.astimezone(datetime.UTC)  # 30 minutes of time, not of the clock
+        Appointment.objects.create(patient=who, practitioner=practitioner, site=clinic, company=clinic.company,
+                                   service_type=consult, start=start, end=start + datetime.timedelta(minutes=30))
+    client.force_login(reception)
+    booked, free = _book_cells(client.get(_day_url(clinic, date="2026-11-01")).content.decode())
+    assert booked == {"01:45–01:15": (8, 2), "01:30–02:00": (7, 2)}
+    assert [row for row, _ in free] == [1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16]
 
 
 def test_the_day_views_hours_are_the_slot_finders_working_ranges(clinic, practitioner, physio, staff):

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -112,7 +112,7 @@ def _epoch_us(moment) -> int:
 
 
 class BookRow:
-    """One appointment of the day view, from ``selectors.day_book_values`` (a tuple, not a model
+    """One appointment of the day view, from ``selectors.day_book_values`` (a dict, not a model
     instance): ``start_us``/``end_us`` in microseconds since the epoch; ``start``/``end`` (aware
     datetimes) and ``site`` for the few rows ``selectors.match_entries`` reads."""
 
@@ -120,12 +120,16 @@ class BookRow:
                  "noshows", "overbooked", "pk", "patient_id", "practitioner_id", "practitioner_name", "resource_id",
                  "resource_name", "service_name", "service_type_id", "site", "site_id", "start_us", "status")
 
-    def __init__(self, values, site):
-        (self.pk, self.patient_id, self.practitioner_id, self.resource_id, self.service_type_id, self.start_us,
-         self.end_us, self.status, self.overbooked, self.cancellation_reason, self.first_name, self.last_name, first,
-         last, email, self.service_name, self.colour, self.resource_name, (self.noshows, self.late_cancellations),
-         ) = values
-        self.practitioner_name = f"{first} {last}".strip() or email
+    def __init__(self, row, site):
+        self.pk, self.patient_id, self.practitioner_id = row["id"], row["patient_id"], row["practitioner_id"]
+        self.resource_id, self.service_type_id, self.status = row["resource_id"], row["service_type_id"], row["status"]
+        self.start_us, self.end_us, self.overbooked = row["start_us"], row["end_us"], row["overbooked"]
+        self.cancellation_reason, self.colour = row["cancellation_reason"], row["service_type__colour"]
+        self.first_name, self.last_name = row["patient__first_name"], row["patient__last_name"]
+        self.service_name, self.resource_name = row["service_type__name"], row["resource__name"]
+        self.noshows, self.late_cancellations = row["attendance"]
+        self.practitioner_name = (f"{row['practitioner__first_name']} {row['practitioner__last_name']}".strip()
+                                  or row["practitioner__email"])
         self.site, self.site_id = site, site.pk
 
     @property
@@ -157,19 +161,20 @@ def day(request, site_id):
     """A site's day: one column per practitioner (or per room/equipment with ?by=room), rows of 15
     minutes in the site's time zone; a free cell books, an appointment opens its panel. Queries
     are constant whatever the number of practitioners and appointments; the appointments are read
-    as tuples (``selectors.day_book_values``) and the columns written as HTML in Python.
+    as rows of values (``selectors.day_book_values``) and the columns written as HTML in Python.
 
-    Time: an appointment's row is the real time elapsed since the grid's first row (its start in
-    microseconds since the epoch, integer arithmetic); a cell is a wall-clock quarter hour of the
-    site, turned into an instant once per row for every column. Local times are converted once per
-    distinct instant (the day's appointments share a few dozen start and end times)."""
+    Time: rows are quarter hours of the site's clock, and an appointment sits at its start's time of
+    day and ends at its end's (on a daylight-saving day too: after the change it is not an hour off
+    its labels); a cell is turned into an instant once per row for every column, and is free when no
+    appointment's time overlaps it nor is drawn over it. Wall times skipped when clocks go forward
+    are not offered. Local times are converted once per distinct instant (the day's appointments
+    share a few dozen start and end times)."""
     site = access.get_site_for_user(request.user, site_id)
     zone = ZoneInfo(site.time_zone)
     the_day = _date_param(request, zone)
     by_room = request.GET.get("by") == "room"
     window_start, window_end = _day_window(site, the_day)
-    appointments = [BookRow(values, site)
-                    for values in selectors.day_book_values(site=site, start=window_start, end=window_end)]
+    appointments = [BookRow(row, site) for row in selectors.day_book_values(site=site, start=window_start, end=window_end)]
     people = selectors.day_practitioners(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
@@ -197,7 +202,6 @@ def day(request, site_id):
         for start, end in spans:
             first_hour = min(first_hour, start.hour)
             last_hour = max(last_hour, end.hour + (1 if end.minute else 0))
-    grid_start_us = _epoch_us(localise(datetime.datetime.combine(the_day, datetime.time(first_hour)), site.time_zone))
     rows = (last_hour - first_hour) * 60 // ROW_MINUTES
     times = [(datetime.datetime.combine(the_day, datetime.time(first_hour)) + datetime.timedelta(minutes=ROW_MINUTES * i))
              for i in range(rows)]
@@ -210,12 +214,20 @@ def day(request, site_id):
     # it overlaps [s, e) when s - row < its start < e; on a daylight-saving day cells may share instants).
     by_instant = sorted(range(rows), key=cell_us.__getitem__)
     instants = [cell_us[i] for i in by_instant]
+    # On the day clocks go forward, the skipped wall times (02:00–02:45 in New York) are not offered.
+    missing = set()
+    if local(window_start_us).utcoffset() != local(window_end_us - 1).utcoffset():
+        missing = {index for index, t in enumerate(times) if local(cell_us[index]).replace(tzinfo=None) != t}
 
-    def busy_cells(mine):
-        busy = set()
+    def busy_cells(mine, placed):
+        """The cells an appointment's time overlaps, and those it is drawn over (the same ones,
+        except around a daylight-saving change)."""
+        busy = set(missing)
         for a in mine:
             busy.update(by_instant[bisect.bisect_right(instants, a.start_us - _ROW_US):
                                    bisect.bisect_left(instants, a.end_us)])
+        for _, row, span, _, _ in placed:
+            busy.update(range(row - 1, row - 1 + span))
         return busy
 
     working_cells = {}
@@ -237,18 +249,27 @@ def day(request, site_id):
         str(_PLACEHOLDER))
 
     spans_of = {}  # (start, end) → (row, span, "09:00–09:30"): a day's appointments share a few dozen
+    first_us = first_hour * 3_600_000_000
+
+    def wall_us(moment) -> int:
+        """Microseconds of the site's clock since the grid's first row (its time of day, not the
+        time elapsed: on a daylight-saving day the two differ by an hour after the change)."""
+        return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + moment.microsecond - first_us
 
     def place(a):
         key = (a.start_us, a.end_us)
         found = spans_of.get(key)
         if found is None:
-            row = max(1, (max(a.start_us, grid_start_us) - grid_start_us) // _ROW_US + 1)
-            end_row = max(1, -((grid_start_us - min(a.end_us, window_end_us)) // _ROW_US) + 1)
-            found = spans_of[key] = (row, max(1, end_row - row), f"{local(a.start_us):%H:%M}–{local(a.end_us):%H:%M}")
+            start, end = local(a.start_us), local(a.end_us)
+            row = wall_us(start) // _ROW_US + 1 if a.start_us >= window_start_us else 1
+            end_row = -(-wall_us(end) // _ROW_US) + 1 if a.end_us < window_end_us else rows + 1
+            if end_row <= row:  # ends in the hour the clocks repeat, before its start's time of day
+                end_row = row - (-(min(a.end_us, window_end_us) - max(a.start_us, window_start_us)) // _ROW_US)
+            found = spans_of[key] = (row, end_row - row, f"{start:%H:%M}–{end:%H:%M}")
         return (a, *found, f"{url_head}{a.pk}{url_tail}")
 
-    def free_cells(mine, candidates, query):
-        busy = busy_cells(mine)
+    def free_cells(mine, placed, candidates, query):
+        busy = busy_cells(mine, placed)
         href = f"{book_url}?{query}&amp;start="
         return [(index + 1, f"{href}{cell_text[index][1]}", cell_text[index][0])
                 for index in candidates if index not in busy]
@@ -258,28 +279,29 @@ def day(request, site_id):
         every_cell = range(rows)
         for resource_id, name in resources:
             mine = [a for a in active if a.resource_id == resource_id]
+            placed = [place(a) for a in mine]
             columns.append({"key": resource_id, "label": name, "kind": "resource", "head": conditional_escape(name),
-                            "html": _column_html([place(a) for a in mine], free_cells(mine, every_cell,
-                                                                                      f"resource={resource_id}"),
+                            "html": _column_html(placed, free_cells(mine, placed, every_cell, f"resource={resource_id}"),
                                                  by_room=True, escaped=escaped)})
     else:
         by_person = {}
         for a in active:
             by_person.setdefault(a.practitioner_id, []).append(a)
         names = [(pk, name) for pk, name, _ in people]
-        shown_ids = set(ranges)
-        names += list({a.practitioner_id: (a.practitioner_id, a.practitioner_name)
-                       for a in active if a.practitioner_id not in shown_ids}.values())
+        names += [(person_id, mine[0].practitioner_name) for person_id, mine in by_person.items()
+                  if person_id not in ranges]  # booked here without a column of their own
+        head_url, head_query = escape(week_head), f"{escape(week_tail)}?date={the_day.isoformat()}"
         for person_id, name in names:
             mine = by_person.get(person_id, [])
             working = ranges.get(person_id, [])
             if not mine and not working:
                 continue
+            placed = [place(a) for a in mine]
             columns.append({"key": person_id, "label": name, "kind": "practitioner",
-                            "head": format_html('<a href="{}{}{}?date={}">{}</a>', week_head, person_id, week_tail,
-                                                the_day.isoformat(), name),
-                            "html": _column_html([place(a) for a in mine],
-                                                 free_cells(mine, cells_within(working), f"practitioner={person_id}"),
+                            "head": mark_safe(  # noqa: S308 — the name is escaped, the rest is ours
+                                f'<a href="{head_url}{person_id}{head_query}">{escape(name)}</a>'),
+                            "html": _column_html(placed, free_cells(mine, placed, cells_within(working),
+                                                                    f"practitioner={person_id}"),
                                                  by_room=False, escaped=escaped)})
     now = timezone.now()
     now_us = _epoch_us(now)
@@ -287,7 +309,7 @@ def day(request, site_id):
         waiting = list(selectors.waitlist_for_site(site=site))
         waiting_count = len(waiting)
     else:
-        waiting, waiting_count = [], selectors.waitlist_for_site(site=site).count()
+        waiting, waiting_count = [], selectors.waitlist_count(site=site)
     freed_rows = [{"a": a, "local_start": local(a.start_us),
                    "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
     return render(request, "scheduling/day.html", {
