@@ -23,7 +23,8 @@ Rules:
 - Arguments are keyword-only. UUIDs, ints, strings, dates and datetimes become parameters;
   ``None``, booleans and tuples/frozensets are part of the shape (a different value compiles
   a different SQL once): pass what changes the *structure* of the query that way, or not at all.
-- The builder must not read the database (it only builds a queryset).
+- The builder must not read the database or the clock (it runs once per shape: a ``now()`` inside
+  it would be frozen into the SQL); pass times as values.
 """
 
 import datetime
