@@ -125,3 +125,14 @@ def test_the_platform_admin_answers_who_opened_this_record_and_what_this_person_
     assert by_record.status_code == 200 and by_record.context["cl"].result_count == 2
     assert {e.actor for e in by_record.context["cl"].result_list} == {casey, director}
     assert {e.entity_id for e in by_person.context["cl"].result_list} == {str(riley.pk), str(other.pk)}
+
+
+def test_a_user_named_in_the_access_log_cannot_be_deleted_nor_their_company(riley, casey):
+    """The log's keys are kept by Django (no per-row check in PostgreSQL on this hot table)."""
+    from django.db.models import ProtectedError
+
+    access_log_record(actor=casey, obj_or_queryset=riley)
+    with pytest.raises(ProtectedError):
+        casey.delete()
+    with pytest.raises(ProtectedError):
+        riley.company.delete()
