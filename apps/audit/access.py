@@ -68,18 +68,27 @@ class AccessBatch:
         if not entries:
             return 0
         groups: dict[tuple, list] = {}
+        text: dict = {None: None}  # a request's entries share a few companies and one time: each written once
+
+        def as_text(value):
+            written = text.get(value)
+            if written is None and value is not None:
+                written = text[value] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            return written
+
         for entry in entries:
             shared = tuple(entry[at] for at in _SHARED_AT)
             if shared[-1] is None:
                 shared = (*shared[:-1], self.status_code)
-            groups.setdefault(shared, []).append({"c": entry[0], "a": entry[2], "t": entry[3], "i": entry[4], "at": entry[10]})
+            groups.setdefault(shared, []).append({"c": as_text(entry[0]), "a": entry[2], "t": entry[3],
+                                                  "i": str(entry[4]), "at": as_text(entry[10])})
         # Written after the view or task, when its tenant may be unbound (a task's tenant ends in
         # task_postrun before this runs; a task may read several companies): under the bypass,
         # each entry carrying the company of the record it names (row_company_id).
         with rls.bypass("access log: each entry carries its record's company"), \
                 connections[router.db_for_write(AccessLog)].cursor() as cursor:
             for shared, rows in groups.items():  # one statement for a request's entries (they share these)
-                cursor.execute(_INSERT, [*shared, json.dumps(rows, default=str)])
+                cursor.execute(_INSERT, [*shared, json.dumps(rows)])
         return len(entries)
 
 
