@@ -20,6 +20,7 @@ from apps.clinical.access import (
     require_code,
     user_has_code,
 )
+from apps.clinical.access import get_site_for_user as clinical_site_for_user
 from apps.core.access import company_of
 from apps.core.prepared import prepared
 
@@ -32,17 +33,11 @@ def _need(user, code, site=None):
 
 
 # ------------------------------------------------------------------ sites, wards, beds
-# The site and the ward (with its site) are read on every bed board and MAR: one prepared query each
+# The ward (with its site) is read on every MAR: one prepared query
 # (apps.core.prepared: the ORM's SQL compiled once, scoped to the user's company), every concrete
 # column, made into the same model instances ``.get()`` (and ``select_related("site")``) would return.
 def _columns(model, prefix=""):
     return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
-
-
-def _site_row(company_id, pk):
-    from apps.tenants.models import Site
-
-    return Site.objects.for_company(company_id).filter(pk=pk).values(*_columns(Site))
 
 
 def _ward_row(company_id, pk):
@@ -53,7 +48,7 @@ def _ward_row(company_id, pk):
             .values(*_columns(Ward), *_columns(Site, "site__")))
 
 
-_site_rows, _ward_rows = prepared(_site_row), prepared(_ward_row)
+_ward_rows = prepared(_ward_row)
 
 
 def _instance(model, row, prefix=""):
@@ -75,11 +70,9 @@ def _one_row_or_404(rows, user, pk, what: str) -> dict:
 
 
 def get_site_for_user(user, site_id, code: str = "ward.read"):
-    from apps.tenants.models import Site
-
-    site = _instance(Site, _one_row_or_404(_site_rows, user, site_id, "site"))
-    _need(user, code, site)
-    return site
+    """The clinical context's site check (one prepared read, 404 outside the company, 403 without
+    ``code`` there), with the hospital's default code."""
+    return clinical_site_for_user(user, site_id, code)
 
 
 def get_ward_for_user(user, ward_id, code: str = "ward.read"):
