@@ -10,14 +10,28 @@
   discussion notes or minutes.
 """
 
-from django.db.models import Exists, OuterRef, Q
+import uuid
+
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from apps.academics.access import get_program_for_user
-from apps.academics.models import Learner, Program
-from apps.ccc.models import CCCMeeting, MeetingMember, MilestoneAssessment, PacketJob, ResidentReview
+from apps.academics.models import AcademicYear, Learner, Program
+from apps.ccc.models import (
+    CCCMeeting,
+    MeetingMember,
+    MeetingResident,
+    MilestoneAssessment,
+    PacketJob,
+    ResidentReview,
+)
+from apps.ccc.selectors import instance_of, uuid_array
 from apps.core.access import company_of, get_for_company_or_404
+from apps.core.prepared import prepared
+from apps.reference.models import MilestoneSet, Specialty
 from apps.tenants.access import has_role, program_ids_with_roles
+from apps.tenants.models import User
 from apps.tenants.roles import PROGRAM_MANAGERS
 
 
@@ -52,13 +66,54 @@ def _chair_or_managed(user):
     return Q(chair=user) | Q(program_id__in=list(managed_program_ids(user)))
 
 
+# ``get_meeting_for_user``'s read, prepared (apps.core.prepared: compiled once per process; every
+# CCC page asks): the meetings_visible_to() rule for one meeting, with the program (its specialty
+# and milestone set), year and chair as select_related() gave them.
+_MEETING_RELATED = (("program", Program), ("program__specialty", Specialty),
+                    ("program__milestone_set", MilestoneSet), ("academic_year", AcademicYear), ("chair", User))
+
+
+def _meeting_values():
+    names = [field.attname for field in CCCMeeting._meta.concrete_fields]
+    for prefix, model in _MEETING_RELATED:
+        names += [f"{prefix}__{field.attname}" for field in model._meta.concrete_fields]
+    return names
+
+
+_visible_meeting = prepared(lambda company_id, user_id, managed_ids, meeting_id: CCCMeeting.objects.for_company(
+    company_id).filter(Exists(MeetingMember.objects.for_company(company_id).filter(meeting=OuterRef("pk"),
+                                                                                  user_id=user_id))
+                       | Q(chair_id=user_id)
+                       | RawSQL('"ccc_cccmeeting"."program_id" = ANY(%s::uuid[])', (managed_ids,),
+                                output_field=BooleanField()),
+                       pk=meeting_id).order_by().values(*_meeting_values()))
+
+
 def get_meeting_for_user(user, meeting_id) -> CCCMeeting:
+    """The meeting if ``user`` may see it (``meetings_visible_to``), else a 404."""
     company_of(user)
-    try:
-        return meetings_visible_to(user).select_related(
-            "program__specialty", "program__milestone_set", "academic_year", "chair").get(pk=meeting_id)
-    except (CCCMeeting.DoesNotExist, ValueError):
+    if not isinstance(meeting_id, uuid.UUID):
+        try:
+            meeting_id = uuid.UUID(str(meeting_id))
+        except ValueError:
+            raise Http404("No meeting here")
+    rows = _visible_meeting(company_id=user.company_id, user_id=user.pk, meeting_id=meeting_id,
+                            managed_ids=uuid_array(managed_program_ids(user)))
+    if not rows:
         raise Http404("No meeting here")
+    return _meeting_of(rows[0])
+
+
+def _meeting_of(row) -> CCCMeeting:
+    meeting = instance_of(CCCMeeting, row)
+    related = {}
+    for prefix, model in _MEETING_RELATED:
+        data = {field.attname: row[f"{prefix}__{field.attname}"] for field in model._meta.concrete_fields}
+        related[prefix] = None if data[model._meta.pk.attname] is None else instance_of(model, data)
+    program = related["program"]
+    program.specialty, program.milestone_set = related["program__specialty"], related["program__milestone_set"]
+    meeting.program, meeting.academic_year, meeting.chair = program, related["academic_year"], related["chair"]
+    return meeting
 
 
 def can_manage_meeting(user, meeting) -> bool:
@@ -74,14 +129,31 @@ def can_record_reviews(user, meeting) -> bool:
     return can_chair_meeting(user, meeting) and meeting.status == CCCMeeting.Status.IN_PROGRESS
 
 
+_LEARNER_RELATED = (("user", User), ("program", Program))
+_meeting_resident = prepared(lambda company_id, meeting_id, program_id, learner_id: Learner.objects.for_company(
+    company_id).filter(pk=learner_id, program_id=program_id, pk__in=MeetingResident.objects.for_company(company_id)
+                       .filter(meeting_id=meeting_id).values("learner_id"))
+    .order_by().values(*[field.attname for field in Learner._meta.concrete_fields],
+                       *[f"{prefix}__{field.attname}" for prefix, model in _LEARNER_RELATED
+                         for field in model._meta.concrete_fields]))
+
+
 def get_meeting_resident_for_user(user, meeting, learner_id) -> Learner:
-    """A resident listed on the meeting (404 otherwise)."""
+    """A resident listed on the meeting (404 otherwise), with its user and program (one prepared read)."""
     try:
-        return (Learner.objects.for_company(meeting.company_id).select_related("user", "program")
-                .get(pk=learner_id, program_id=meeting.program_id,
-                     pk__in=meeting.residents.values("learner_id")))
-    except (Learner.DoesNotExist, ValueError):
+        learner_id = learner_id if isinstance(learner_id, uuid.UUID) else uuid.UUID(str(learner_id))
+    except ValueError:
         raise Http404("Not on this meeting")
+    rows = _meeting_resident(company_id=meeting.company_id, meeting_id=meeting.pk, program_id=meeting.program_id,
+                             learner_id=learner_id)
+    if not rows:
+        raise Http404("Not on this meeting")
+    row = rows[0]
+    learner = instance_of(Learner, row)
+    for prefix, model in _LEARNER_RELATED:
+        setattr(learner, prefix, instance_of(model, {field.attname: row[f"{prefix}__{field.attname}"]
+                                                     for field in model._meta.concrete_fields}))
+    return learner
 
 
 def get_job_for_user(user, job_id) -> PacketJob:

@@ -12,7 +12,6 @@ from django.utils import timezone
 from apps.ccc import pdf, selectors
 from apps.ccc.models import CCCMeeting, PacketJob, ResidentReview
 from apps.core.links import absolute_url
-from apps.hours import selectors as hours_selectors
 from apps.notifications.services import notification_send
 from apps.tenants.models import Membership
 from apps.tenants.roles import PROGRAM_MANAGERS
@@ -60,11 +59,11 @@ def packet_pdf_build(*, company_id, job_id) -> dict:
 
 def violations_for(meeting, learners) -> dict:
     """Work-hour violations (and warnings) of the meeting's evidence window for all its residents:
-    one call to the work-hours context, a fixed number of queries for any number of residents."""
+    the stored findings where current (``selectors.work_hour_violations``), a fixed number of
+    queries for any number of residents."""
     start, end = meeting.window
-    return hours_selectors.violations_for_learners(
-        company_id=meeting.company_id, learner_ids=[learner.pk for learner in learners],
-        start=start, end=min(end, meeting.date))
+    return selectors.work_hour_violations(company_id=meeting.company_id, learner_ids=[learner.pk for learner in learners],
+                                          start=start, end=min(end, meeting.date))
 
 
 def final_reviews_notify(*, company_id, meeting_id) -> int:

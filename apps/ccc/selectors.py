@@ -1,15 +1,21 @@
 """Reads of the CCC. ``packets_for`` builds the packets of any number of residents of one
-meeting in a fixed number of queries (pinned in tests/ccc/test_packet_queries.py)."""
+meeting in a fixed number of queries (pinned in tests/ccc/test_packets.py)."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
-from apps.academics.models import Learner
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
+from apps.academics.models import AcademicYear, Learner
 from apps.assessments.models import AssessmentFeedbackTag, EPAAssessment
 from apps.ccc.models import (
     CCCMeeting,
     EvidenceMapping,
+    MeetingResident,
     MilestoneAssessment,
     MilestoneLevel,
     Period,
@@ -18,6 +24,9 @@ from apps.ccc.models import (
 )
 from apps.ccc.suggestions import Evidence, suggest_level
 from apps.core.prepared import prepared
+from apps.hours import rules as hours_rules
+from apps.hours import selectors as hours_selectors
+from apps.hours.models import HoursPolicy
 from apps.reference.models import EPA, EntrustmentLevel, Milestone
 
 NO_TAG = "No feedback tag"
@@ -45,15 +54,84 @@ class Packet:
 def program_milestones(program) -> list[Milestone]:
     if not program.milestone_set_id:
         return []
-    return list(Milestone.objects.filter(milestone_set_id=program.milestone_set_id)
-                .select_related("competency").order_by("display_order", "pk"))
+    return [instance_of(Milestone, row) for row in _milestones(milestone_set_id=program.milestone_set_id)]
 
 
-# Two small reads of every packet, prepared (apps.core.prepared: SQL compiled once per process).
+# The packet's reads, prepared (apps.core.prepared: SQL compiled once per process, values() rows).
+# Compiling the ORM's SQL was most of the packet page's CPU; the rows the page, the PDF and the API
+# read as models (milestones, EPAs, levels, reviews) are made with ``Model.from_db`` from the rows,
+# the assessments (the many rows) are ``AssessmentRow``s. Learner ids go in as one array parameter
+# (``= ANY(%s::uuid[])``) so one SQL serves any number of residents (the PDF reads ten at a time).
+def _any_learner(table: str, learner_ids: str):
+    return RawSQL(f'"{table}"."learner_id" = ANY(%s::uuid[])', (learner_ids,), output_field=BooleanField())
+
+
+def uuid_array(ids) -> str:
+    """Ids as one PostgreSQL array literal: the parameter of ``= ANY(%s::uuid[])``."""
+    return "{" + ",".join(str(pk) for pk in ids) + "}"
+
+
+def _fields(model, *extra) -> tuple:
+    return tuple(field.attname for field in model._meta.concrete_fields) + extra
+
+
+def instance_of(model, row: dict):
+    """A model instance of a values() row (fields not in the row are deferred)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in row]
+    return model.from_db("default", names, [row[name] for name in names])
+
+
+_milestones = prepared(lambda milestone_set_id: Milestone.objects.filter(milestone_set_id=milestone_set_id)
+                       .order_by("display_order", "pk").values(*_fields(Milestone)))
 _scale_top = prepared(lambda epa_set_id: EntrustmentLevel.objects.filter(scale__epa_sets=epa_set_id)
                       .order_by("-number").values("number")[:1])
 _mappings = prepared(lambda company_id, program_id: EvidenceMapping.objects.for_company(company_id)
                      .filter(program_id=program_id).values("milestone_id", "epa_id", "weight"))
+_epas = prepared(lambda epa_set_id: EPA.objects.filter(epa_set_id=epa_set_id)
+                 .order_by("display_order", "number").values(*_fields(EPA)))
+_EPA_OF_ASSESSMENT = tuple(f"epa__{name}" for name in _fields(EPA))
+_assessments = prepared(lambda company_id, learner_ids, start, as_of: EPAAssessment.objects.for_company(company_id)
+                        .filter(_any_learner("assessments_epaassessment", learner_ids),
+                                assessment_date__gte=start, assessment_date__lte=as_of)
+                        .order_by("assessment_date", "submitted_at", "pk")
+                        .values("id", "learner_id", "epa_id", "assessment_date", "entrustment_level",
+                                "narrative_feedback", "assessor__first_name", "assessor__last_name",
+                                "assessor__email", *_EPA_OF_ASSESSMENT))
+_tags = prepared(lambda company_id, assessment_ids: AssessmentFeedbackTag.objects.for_company(company_id)
+                 .filter(RawSQL('"assessments_assessmentfeedbacktag"."assessment_id" = ANY(%s::uuid[])',
+                                (assessment_ids,), output_field=BooleanField()))
+                 .order_by("tag__name").values("assessment_id", "tag__name", "tag_type"))
+_trajectory = prepared(lambda company_id, learner_ids, as_of: EPAAssessment.objects.for_company(company_id)
+                       .filter(_any_learner("assessments_epaassessment", learner_ids), assessment_date__lte=as_of)
+                       .order_by().values("learner_id", "epa_id", "assessment_date", "entrustment_level"))
+_levels = prepared(lambda company_id, learner_ids: MilestoneAssessment.objects.for_company(company_id)
+                   .filter(_any_learner("ccc_milestoneassessment", learner_ids))
+                   .order_by("academic_year__start_date", "period", "pk")
+                   .values(*_fields(MilestoneAssessment), "academic_year__name", "academic_year__start_date"))
+_last_reviews = prepared(lambda company_id, learner_ids, meeting_id: ResidentReview.objects.for_company(company_id)
+                         .filter(_any_learner("ccc_residentreview", learner_ids), finalised_at__isnull=False)
+                         .exclude(meeting_id=meeting_id).order_by("learner_id", "-finalised_at").distinct("learner_id")
+                         .values(*_fields(ResidentReview), "meeting__period", "meeting__academic_year_id",
+                                 "meeting__academic_year__name"))
+_reviews = prepared(lambda company_id, learner_ids, meeting_id: ResidentReview.objects.for_company(company_id)
+                    .filter(_any_learner("ccc_residentreview", learner_ids), meeting_id=meeting_id)
+                    .order_by().values(*_fields(ResidentReview)))
+TAG_TYPES = dict(AssessmentFeedbackTag.TagType.choices)
+
+
+@dataclass(slots=True)
+class AssessmentRow:
+    """An EPA assessment of a packet: what the page, the PDF and the API show of it."""
+
+    pk: object
+    learner_id: object
+    epa_id: int
+    epa: EPA
+    assessment_date: datetime.date
+    entrustment_level: int
+    narrative_feedback: str
+    assessor: str  # the assessor's name as ``str(user)`` gives it
+    tag_labels: list  # "tag (went well)", by tag name
 
 
 def scale_top_of(program) -> int:
@@ -62,6 +140,15 @@ def scale_top_of(program) -> int:
         return 0
     rows = _scale_top(epa_set_id=program.epa_set_id)
     return (rows[0]["number"] if rows else 0) or 0
+
+
+_resident_order = prepared(lambda company_id, meeting_id: MeetingResident.objects.for_company(company_id)
+                          .filter(meeting_id=meeting_id).order_by("order", "pk").values("learner_id"))
+
+
+def meeting_resident_ids(meeting) -> list:
+    """The meeting's residents' learner ids in the meeting's order (one prepared read)."""
+    return [row["learner_id"] for row in _resident_order(company_id=meeting.company_id, meeting_id=meeting.pk)]
 
 
 def meeting_learners(meeting) -> list[Learner]:
@@ -81,52 +168,52 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
     packets = {learner.pk: Packet(learner=learner, window=(start, end), as_of=as_of) for learner in learners}
     if not ids:
         return []
+    learner_ids = uuid_array(ids)
 
-    assessments = list(EPAAssessment.objects.for_company(company_id)
-                       .filter(learner_id__in=ids, assessment_date__gte=start, assessment_date__lte=as_of)
-                       .select_related("epa", "assessor").order_by("assessment_date", "submitted_at", "pk"))
-    tags = defaultdict(list)
-    for link in (AssessmentFeedbackTag.objects.for_company(company_id)
-                 .filter(assessment__learner_id__in=ids, assessment__deleted_at__isnull=True,
-                         assessment__assessment_date__gte=start, assessment__assessment_date__lte=as_of)
-                 .select_related("tag").order_by("tag__name")):
-        tags[link.assessment_id].append(link)
-    epas = list(EPA.objects.filter(epa_set_id=program.epa_set_id).order_by("display_order", "number")) \
-        if program.epa_set_id else []
+    epas = [instance_of(EPA, row) for row in _epas(epa_set_id=program.epa_set_id)] if program.epa_set_id else []
+    epa_by_id = {epa.pk: epa for epa in epas}
+    rows = _assessments(company_id=company_id, learner_ids=learner_ids, start=start, as_of=as_of)
+    tags = defaultdict(list)  # read even without assessments: a fixed number of queries
+    for link in _tags(company_id=company_id, assessment_ids=uuid_array(row["id"] for row in rows)):
+        tag_type = TAG_TYPES.get(link["tag_type"], link["tag_type"]).lower()
+        tags[link["assessment_id"]].append(f"{link['tag__name']} ({tag_type})")
     if milestones is None:
         milestones = program_milestones(program)
     mappings = defaultdict(dict)  # milestone id → {epa id: weight}
     for row in _mappings(company_id=company_id, program_id=program.pk):
         mappings[row["milestone_id"]][row["epa_id"]] = row["weight"]
     top = scale_top_of(program)
-    levels = (MilestoneAssessment.objects.for_company(company_id).filter(learner_id__in=ids)
-              .select_related("academic_year", "milestone").order_by("academic_year__start_date", "period", "pk"))
-    last_reviews = {review.learner_id: review for review in
-                    ResidentReview.objects.for_company(company_id)
-                    .filter(learner_id__in=ids, finalised_at__isnull=False).exclude(meeting=meeting)
-                    .select_related("meeting__academic_year").order_by("learner_id", "-finalised_at").distinct("learner_id")}
-    reviews = {review.learner_id: review for review in
-               ResidentReview.objects.for_company(company_id).filter(meeting=meeting, learner_id__in=ids)}
+    levels = _levels(company_id=company_id, learner_ids=learner_ids)
+    last_reviews = {row["learner_id"]: _last_review(row) for row in
+                    _last_reviews(company_id=company_id, learner_ids=learner_ids, meeting_id=meeting.pk)}
+    reviews = {row["learner_id"]: instance_of(ResidentReview, row) for row in
+               _reviews(company_id=company_id, learner_ids=learner_ids, meeting_id=meeting.pk)}
 
-    for assessment in assessments:
-        packet = packets[assessment.learner_id]
-        assessment.tag_list = tags.get(assessment.pk, [])
-        packet.assessments.append(assessment)
+    for row in rows:
+        epa = epa_by_id.get(row["epa_id"])
+        if epa is None:  # an EPA outside the program's set
+            epa = epa_by_id[row["epa_id"]] = instance_of(EPA, {name: row[f"epa__{name}"] for name in _fields(EPA)})
+        first, last = row["assessor__first_name"], row["assessor__last_name"]
+        packets[row["learner_id"]].assessments.append(AssessmentRow(
+            pk=row["id"], learner_id=row["learner_id"], epa_id=row["epa_id"], epa=epa,
+            assessment_date=row["assessment_date"], entrustment_level=row["entrustment_level"],
+            narrative_feedback=row["narrative_feedback"], assessor=f"{first} {last}".strip() or row["assessor__email"],
+            tag_labels=tags.get(row["id"], [])))
     halves = defaultdict(list)  # (learner, EPA, half-year) → levels: the trajectory over the whole training
-    for learner_id, epa_id, day, level in (EPAAssessment.objects.for_company(company_id)
-                                           .filter(learner_id__in=ids, assessment_date__lte=as_of)
-                                           .order_by().values_list("learner_id", "epa_id", "assessment_date",
-                                                                   "entrustment_level")):
-        halves[(learner_id, epa_id, (day.year, 1 if day.month <= 6 else 2))].append(level)
+    for row in _trajectory(company_id=company_id, learner_ids=learner_ids, as_of=as_of):
+        day = row["assessment_date"]
+        halves[(row["learner_id"], row["epa_id"], (day.year, 1 if day.month <= 6 else 2))].append(
+            row["entrustment_level"])
     for (learner_id, epa_id, (year, half)), found in sorted(halves.items(), key=lambda item: item[0][2]):
         label = f"{year} {'Jan–Jun' if half == 1 else 'Jul–Dec'}"
         packets[learner_id].history.setdefault(epa_id, []).append((label, sum(found) / len(found), len(found)))
-    for level in levels:
-        packet = packets[level.learner_id]
-        if level.academic_year_id == meeting.academic_year_id and level.period == meeting.period:
-            packet.current_levels[level.milestone_id] = level
-        elif _before(level, meeting):
-            packet.previous_levels.setdefault(level.milestone_id, []).append(level)
+    current = (meeting.academic_year.start_date, _period_rank(meeting.period))
+    for row in levels:
+        packet = packets[row["learner_id"]]
+        if row["academic_year_id"] == meeting.academic_year_id and row["period"] == meeting.period:
+            packet.current_levels[row["milestone_id"]] = _level(row)
+        elif (row["academic_year__start_date"], _period_rank(row["period"])) < current:
+            packet.previous_levels.setdefault(row["milestone_id"], []).append(_level(row))
     for learner_id, packet in packets.items():
         packet.last_review = last_reviews.get(learner_id)
         packet.review = reviews.get(learner_id)
@@ -137,10 +224,24 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
     return [packets[pk] for pk in ids]
 
 
-def _before(level, meeting) -> bool:
-    order = (level.academic_year.start_date, 0 if level.period == Period.MID_YEAR else 1)
-    current = (meeting.academic_year.start_date, 0 if meeting.period == Period.MID_YEAR else 1)
-    return order < current
+def _period_rank(period) -> int:
+    return 0 if period == Period.MID_YEAR else 1
+
+
+def _level(row) -> MilestoneAssessment:
+    level = instance_of(MilestoneAssessment, row)
+    level.academic_year = instance_of(AcademicYear, {"id": row["academic_year_id"], "name": row["academic_year__name"],
+                                                   "start_date": row["academic_year__start_date"]})
+    return level
+
+
+def _last_review(row) -> ResidentReview:
+    review = instance_of(ResidentReview, row)
+    review.meeting = instance_of(CCCMeeting, {"id": row["meeting_id"], "period": row["meeting__period"],
+                                            "academic_year_id": row["meeting__academic_year_id"]})
+    review.meeting.academic_year = instance_of(AcademicYear, {"id": row["meeting__academic_year_id"],
+                                                            "name": row["meeting__academic_year__name"]})
+    return review
 
 
 def _fill(packet, epas, milestones, mappings, top):
@@ -160,8 +261,7 @@ def _fill(packet, epas, milestones, mappings, top):
     for assessment in packet.assessments:
         if not assessment.narrative_feedback.strip():
             continue
-        labels = [f"{link.tag.name} ({link.get_tag_type_display().lower()})" for link in assessment.tag_list]
-        for label in labels or [NO_TAG]:
+        for label in assessment.tag_labels or [NO_TAG]:
             narratives[label].append(assessment)
     packet.narratives = dict(sorted(narratives.items(), key=lambda item: (item[0] == NO_TAG, item[0])))
     for milestone in milestones:
@@ -216,3 +316,43 @@ def review_levels(*, review) -> list[MilestoneAssessment]:
         period=review.meeting.period).exclude(
         meeting__status__in=[CCCMeeting.Status.PLANNED, CCCMeeting.Status.IN_PROGRESS])
         .select_related("milestone").order_by("milestone__display_order"))
+
+
+# ---------------------------------------------------------------- work hours
+_hours_states = prepared(lambda company_id, learner_ids: Learner.objects.for_company(company_id)
+                         .filter(RawSQL('"academics_learner"."id" = ANY(%s::uuid[])', (learner_ids,),
+                                        output_field=BooleanField()))
+                         .order_by().values("id", "pgy_level", "program__hours_policy__time_zone",
+                                            "compliance_state__id", "compliance_state__stale",
+                                            "compliance_state__pgy_level", "compliance_state__time_zone"))
+DEFAULT_TIME_ZONE = HoursPolicy._meta.get_field("time_zone").get_default()
+
+
+def work_hour_violations(*, company_id, learner_ids, start: datetime.date, end: datetime.date) -> dict:
+    """{learner id: [violation]} of the work-hours context for ``start``..``end``: the stored
+    findings (apps.hours ``ComplianceFinding``, kept current by every write) of each resident
+    whose ``ComplianceState`` is fresh (``hours.selectors.is_fresh``), else the rules engine over
+    the resident's logged entries, as before the findings were stored. Two queries when all
+    residents are fresh or all are not (one packet always), three when mixed. A stored run of
+    failing 28-day windows keeps its full extent (as the compliance report shows it)."""
+    learner_ids = list(learner_ids)
+    out = {pk: [] for pk in learner_ids}
+    fresh, stale = defaultdict(list), {}  # time zone → ids; id → (time zone, PGY level)
+    for row in _hours_states(company_id=company_id, learner_ids=uuid_array(learner_ids)):
+        tz = ZoneInfo(row["program__hours_policy__time_zone"] or DEFAULT_TIME_ZONE)
+        state = None if row["compliance_state__id"] is None else SimpleNamespace(
+            stale=row["compliance_state__stale"], pgy_level=row["compliance_state__pgy_level"],
+            time_zone=row["compliance_state__time_zone"])
+        if hours_selectors.is_fresh(state, SimpleNamespace(pgy_level=row["pgy_level"]), tz):
+            fresh[tz].append(row["id"])
+        else:
+            stale[row["id"]] = (tz, row["pgy_level"])
+    for tz, ids in fresh.items():
+        out.update(hours_selectors.stored_findings(company_id=company_id, learner_ids=ids, start=start, end=end,
+                                                   tz=tz))
+    if stale:
+        entries = hours_selectors.entries_by_learner(company_id=company_id, learner_ids=list(stale), start=start,
+                                                     end=end, epoch=True)
+        for pk, (tz, pgy_level) in stale.items():
+            out[pk] = hours_rules.check(entries.get(pk, []), start=start, end=end, tz=tz, pgy_level=pgy_level)
+    return out

@@ -140,7 +140,7 @@ def resident(request, meeting_id, learner_id):
     user = request.user
     meeting = access.get_meeting_for_user(user, meeting_id)
     learner = access.get_meeting_resident_for_user(user, meeting, learner_id)
-    order = list(meeting.residents.values_list("learner_id", flat=True))
+    order = selectors.meeting_resident_ids(meeting)
     index = order.index(learner.pk)
     milestones = selectors.program_milestones(meeting.program)
     violations = jobs.violations_for(meeting, [learner])
