@@ -64,7 +64,7 @@ def _milestones():
 def _rows(form=None):
     pc1, pc2, pc3 = _milestones()
     evidence = [Evidence(assessment_id=n, epa_label=f"EPA {n % 2 + 1}", date=TODAY - datetime.timedelta(days=40 * n),
-                         level=n % 4 + 1, weight=Decimal("1.50") if n % 2 else Decimal("1")) for n in range(5)]
+                         level=n % 4 + 1, weight=Decimal("1.50") if n % 2 else Decimal("1.00")) for n in range(5)]
     year = AcademicYear(name="2025–2026 <old>")
     previous = [MilestoneAssessment(level="2.5", period="mid_year", academic_year=year),
                 MilestoneAssessment(level="nyc", period="year_end", academic_year=year)]
@@ -87,6 +87,7 @@ def test_the_milestone_rows_are_the_templates_bytes_read_only_and_with_the_chair
     assert str(packet_milestone_rows(rows)) == _template(MILESTONE_ROWS, rows=rows)
     assert "History &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in packet_milestone_rows(rows)
     assert 'data-code="PC&lt;1&gt;"' in packet_milestone_rows(rows)
+    assert "× weight 1.00 × recency 1</li>" in packet_milestone_rows(rows)  # equal decimals, shown apart
     form = ReviewForm({"level_11": "7", "rationale_11": 'Because <b>"so"</b>', "level_12": "2"},
                       milestones=_milestones(), initial={})
     assert not form.is_valid() and form["level_11"].errors

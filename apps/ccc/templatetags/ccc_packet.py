@@ -6,6 +6,7 @@ dates a page. As the schedule grid and the compliance report do: every value goe
 value) as ``{{ value }}`` did, ``floatformat`` and ``pluralize`` as the template's filters did.
 The markup is the template's own, byte for byte (tests/ccc/test_packet_rows.py renders both)."""
 
+import functools
 import html
 
 from django import template
@@ -13,6 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 DASH = "—"
@@ -23,16 +25,20 @@ def escape(value) -> str:
     return html.escape(str(value))
 
 
+@functools.lru_cache(maxsize=4096)
+def _localize(language, kind, text, value) -> str:
+    """``localize(value)`` escaped, per active language: the same few hundred dates and mapping
+    weights come back on every packet, and ``date_format`` looks its format up each time. ``kind``
+    and ``text`` are in the key because ``Decimal("1.00") == Decimal(1)`` but they are shown apart."""
+    return escape(formats.localize(value))
+
+
 def _localized():
-    """``localize(value)``, escaped, memoized for one page (dates and decimals repeat). Keyed by
-    the value's text too: ``Decimal("1.00") == Decimal(1)`` but they are shown differently."""
-    seen = {}
+    """``shown(value)``: ``{{ value }}`` of a date or decimal (see ``_localize``)."""
+    language = get_language()
 
     def shown(value):
-        key = (value.__class__, str(value))
-        if key not in seen:
-            seen[key] = escape(formats.localize(value))
-        return seen[key]
+        return _localize(language, value.__class__, str(value), value)
     return shown
 
 
