@@ -1,6 +1,7 @@
 """Reads of the hospital floor: scoped querysets and page data with a fixed number of queries."""
 
 import datetime
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.db.models import BigIntegerField, CharField, Count, FilteredRelation, Func, Prefetch, Q
@@ -165,6 +166,7 @@ def _mar_lines(company_id, ward_id, start, end, overdue_from):
 
 
 _mar_lines_prepared = prepared(_mar_lines)
+_prescription_values = itemgetter(*MAR_PRESCRIPTION_COLUMNS)
 
 
 def ward_mar_page(*, ward, start, end) -> list[dict]:
@@ -186,22 +188,24 @@ def ward_mar_page(*, ward, start, end) -> list[dict]:
     by_patient = {row["patient_id"]: row["prescriptions"] for row in rows}
     lines = _mar_lines_prepared(company_id=company_id, ward_id=ward_id, start=start, end=end,
                                 overdue_from=start - datetime.timedelta(hours=OVERDUE_HOURS))
-    prescription, recorders = None, {}
-    for line in lines:
-        if prescription is None or prescription["id"] != line["rx_id"]:
-            prescription = {name: line[name] for name in MAR_PRESCRIPTION_COLUMNS}
-            prescription.update(id=line["rx_id"], patient_id=line["pid"], doses=[])
+    prescription, rx_id, doses, recorders = None, None, None, {}
+    for line in lines:  # 200 lines on the bench's 40-patient ward: kept to plain lookups
+        if rx_id != line["rx_id"]:
+            rx_id, doses = line["rx_id"], []
+            prescription = dict(zip(MAR_PRESCRIPTION_COLUMNS, _prescription_values(line), strict=True))
+            prescription.update(id=rx_id, patient_id=line["pid"], doses=doses)
             by_patient[line["pid"]].append(prescription)
         dose_id = line["dose_id"]
         if dose_id is not None:
-            who = (line["mar_dose__recorded_by__first_name"], line["mar_dose__recorded_by__last_name"],
-                   line["mar_dose__recorded_by__email"])
-            recorded_by = recorders.get(who)
-            if recorded_by is None:
-                recorded_by = recorders[who] = "" if who[2] is None else f"{who[0]} {who[1]}".strip() or who[2]
-            prescription["doses"].append({
-                "id": dose_id, "due_s": line["due_s"], "status": line["mar_dose__status"],
-                "given_s": line["given_s"], "reason": line["mar_dose__reason"], "recorded_by": recorded_by})
+            email = line["mar_dose__recorded_by__email"]
+            recorded_by = ""  # a dose nobody recorded yet (most of them): no recorder to name
+            if email is not None:
+                who = (line["mar_dose__recorded_by__first_name"], line["mar_dose__recorded_by__last_name"], email)
+                recorded_by = recorders.get(who)
+                if recorded_by is None:
+                    recorded_by = recorders[who] = f"{who[0]} {who[1]}".strip() or email
+            doses.append({"id": dose_id, "due_s": line["due_s"], "status": line["mar_dose__status"],
+                          "given_s": line["given_s"], "reason": line["mar_dose__reason"], "recorded_by": recorded_by})
     return rows
 
 

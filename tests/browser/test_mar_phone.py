@@ -52,6 +52,8 @@ def test_nadia_records_a_dose_on_the_mar_from_her_phone(phone_page, live_server,
     expect(row.get_by_label("Dose at")).to_have_count(0)  # no form on the MAR until she taps the dose
     row.get_by_role("link", name="Record").click()
     row.get_by_label("Dose at").select_option("given")
+    assert phone_page.url.endswith("/mar/")  # the form came into the MAR's row (mar.js), not as its own page
+    expect(row.get_by_role("link", name="Record")).to_have_count(0)  # in place of the link
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390  # the form fits in the row
     row.get_by_role("button", name="Record").click()
 

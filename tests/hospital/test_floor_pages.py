@@ -94,16 +94,19 @@ def test_the_mar_shows_each_dose_and_what_became_of_it(client, nurse, hospital, 
     assert page.count('class="card mar-patient"') == 2 and "No active prescriptions." in page  # Walter
     assert "Amoxicillin 500 mg tablet <small>500 mg oral TID</small>" in page
     assert "Warfarin 500 mg tablet <small>500 mg oral daily — On hold</small>" in page
-    due = mar_ward["due"]  # a "Record" link that loads the dose's form (htmx into the row; a page without JS)
+    due = mar_ward["due"]  # a "Record" link: the dose's form (a page; static/hospital/mar.js loads it into the row)
     record = reverse("hospital:dose_record", args=[due.pk])
-    assert (f'<a class="button" href="{record}" hx-get="{record}">Record<span class="visually-hidden"> the '
-            f'{due.due_at.astimezone(local):%H:%M} dose</span></a>') in page
-    assert '<div class="mar" hx-swap="outerHTML">' in page  # the link is swapped for the form
+    due_time = f"{due.due_at.astimezone(local):%H:%M}"
+    assert (f'<div data-dose="{due.pk}"><b>{due_time}</b><a class="button" href="{record}" '
+            f'aria-label="Record the {due_time} dose">Record</a></div>') in page
+    assert page.count(record) == 1 and "hx-get" not in page  # the URL once: one delegated handler, no hx-get
+    assert '<div class="mar">' in page and "/static/hospital/mar.js" in page
     assert '<select id="s-' not in page and 'name="status"' not in page  # no dose form on the MAR itself
     assert f'<span class="dose-given">Given {mar_ward["given"].given_at.astimezone(local):%H:%M}</span>' in page
     assert f"<small>{escape(str(nurse))} — NBM" in page  # who recorded it
     assert "Held</span>" in page and "— NBM &lt;surgery&gt;" in page
-    assert f'data-dose="{mar_ward["waiting"].pk}"><span class="due">' in page  # on hold: shown as due, no form
+    waiting = mar_ward["waiting"]  # on hold: shown as due, no form
+    assert f'data-dose="{waiting.pk}"><b>{waiting.due_at.astimezone(local):%H:%M}</b>due</div>' in page
     assert reverse("hospital:dose_record", args=[mar_ward["waiting"].pk]) not in page
     assert f'data-dose="{mar_ward["later"].pk}"' not in page
     assert f'action="{reverse("hospital:prn_give", args=[mar_ward["prn"].pk])}"' in page and 'placeholder="pain"' in page
@@ -245,9 +248,9 @@ def test_a_dose_due_half_a_second_before_the_shift_is_overdue_one_due_at_its_sta
     page = client.get(reverse("hospital:mar", args=[ward.pk]),
                       {"day": day.isoformat(), "shift": shift}).content.decode()
     local = zoneinfo.ZoneInfo(hospital.time_zone)
-    assert (f'data-dose="{just_before.pk}"><span class="due">{just_before.due_at.astimezone(local):%H:%M}</span> '
-            f'<strong class="flag-high">overdue</strong>') in page
-    assert f'data-dose="{on_time.pk}"><span class="due">{start.astimezone(local):%H:%M}</span>\n' in page
+    assert (f'data-dose="{just_before.pk}"><b>{just_before.due_at.astimezone(local):%H:%M}</b> '
+            f'<strong class="flag-high">overdue</strong><a ') in page
+    assert f'data-dose="{on_time.pk}"><b>{start.astimezone(local):%H:%M}</b><a ' in page
 
 
 def test_charlie_from_another_company_gets_404_for_the_mar_and_the_bed_board(client, southbay_charlie, hospital,

@@ -9,6 +9,7 @@ Playwright MAR test read it)."""
 
 import datetime
 import uuid
+from html import escape as _escape
 
 from django import template
 from django.urls import reverse
@@ -23,6 +24,7 @@ _PLACEHOLDER = str(uuid.UUID(int=0))
 BED_STATUS_LABELS = dict(Bed.Status.choices)
 DOSE_STATUS_LABELS = dict(Dose.Status.choices)
 PRESCRIPTION_STATUS_LABELS = dict(Prescription.Status.choices)
+_OVERDUE = ' <strong class="flag-high">overdue</strong>'
 
 
 def _link(name):
@@ -99,9 +101,15 @@ def bed_board_wards(context, board, can_manage, statuses):
 def mar_patients(context, rows, ward, start, can_give):
     """Every patient's card of ``selectors.ward_mar_page``: their prescriptions, each with the shift's
     doses (overdue marked; a scheduled dose of an active prescription has a "Record" link when the
-    reader may give it: it loads the dose's form, ``hospital:dose_record``, into the row by htmx, the
-    MAR's container swapping the link for the form, or opens it as a page without JavaScript) and the
-    as-needed form."""
+    reader may give it: ``hospital:dose_record``, the dose's form as a page; static/hospital/mar.js
+    loads it into the row by htmx instead, in place of the link) and the as-needed form.
+
+    A dose is ``<div data-dose="id"><b>due</b>…</div>``: a 40-patient ward has 200 of them, so each is
+    written short — the form's URL once (no ``hx-get`` repeating it: one delegated handler reads the
+    ``href``), the accessible name "Record the HH:MM dose" as an ``aria-label``, the due time's and
+    each status's markup written once per page. Text from the database goes through ``html.escape``
+    (Django's ``escape`` is the same function plus a lazy-string check: this page's values are plain
+    strings), as autoescaping would."""
     if not rows:
         return mark_safe("<p>No patients on this ward.</p>")
     record_url, prn_url = _link("hospital:dose_record"), _link("hospital:prn_give")
@@ -109,7 +117,10 @@ def mar_patients(context, rows, ward, start, can_give):
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
     csrf = _csrf_input(context) if can_give else ""
     start_s = start.timestamp()
+    scheduled = Dose.Status.SCHEDULED
     clock = {}  # due and given times (epoch seconds) as HH:MM, each distinct moment formatted once
+    opening = {}  # (due, overdue) -> the row's due cell, and the Record link's label, once per page
+    recorded = {}  # (status, given time) -> the recorded dose's status span
 
     def hhmm(seconds):
         shown = clock.get(seconds)
@@ -119,11 +130,12 @@ def mar_patients(context, rows, ward, start, can_give):
 
     headings = {}  # a prescription's heading, written once per distinct medication, dose and status
     parts = []
+    add = parts.append
     for row in rows:
         patient_id = row["patient_id"]
-        name = escape(f"{row['first_name']} {row['last_name']}".strip())
-        parts.append(f'<section class="card mar-patient" aria-labelledby="p-{patient_id}">\n'
-                     f'<h2 id="p-{patient_id}">{escape(row["bed"])} · {name} <small>{escape(row["mrn"])}</small></h2>\n')
+        name = _escape(f"{row['first_name']} {row['last_name']}".strip())
+        add(f'<section class="card mar-patient" aria-labelledby="p-{patient_id}">\n'
+            f'<h2 id="p-{patient_id}">{_escape(row["bed"])} · {name} <small>{_escape(row["mrn"])}</small></h2>\n')
         for rx in row["prescriptions"]:
             active = rx["status"] == Prescription.Status.ACTIVE
             key = (rx["medication"], rx["strength"], rx["form"], rx["dose"], rx["dose_unit"], rx["route"],
@@ -133,38 +145,46 @@ def mar_patients(context, rows, ward, start, can_give):
                 title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
                 dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
                 state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
-                heading = headings[key] = (f'<div class="mar-rx"><h3>{escape(title)} '
-                                           f'<small>{escape(dose_text)}{escape(state)}</small></h3>\n')
-            parts.append(heading)
+                heading = headings[key] = (f'<div class="mar-rx"><h3>{_escape(title)} '
+                                           f'<small>{_escape(dose_text)}{_escape(state)}</small></h3>\n')
+            add(heading)
+            recordable = can_give and active
             for dose in rx["doses"]:
-                dose_id, due_s, status = dose["id"], dose["due_s"], dose["status"]
-                due = hhmm(due_s) if due_s is not None else ""
-                overdue = (' <strong class="flag-high">overdue</strong>'
-                           if status == Dose.Status.SCHEDULED and due_s is not None and due_s < start_s else "")
-                if status == Dose.Status.SCHEDULED:
-                    if can_give and active:
-                        url = record_url(dose_id)
-                        shown = (f'<a class="button" href="{url}" hx-get="{url}">Record'
-                                 f'<span class="visually-hidden"> the {due} dose</span></a>')
+                due_s, status = dose["due_s"], dose["status"]
+                overdue = status == scheduled and due_s is not None and due_s < start_s
+                cell = opening.get((due_s, overdue))
+                if cell is None:
+                    due = hhmm(due_s) if due_s is not None else ""
+                    cell = opening[due_s, overdue] = (
+                        f'"><b>{due or "PRN"}</b>{_OVERDUE if overdue else ""}',
+                        f'" aria-label="Record the {due} dose">Record</a></div>\n')
+                if status == scheduled:
+                    if recordable:
+                        add(f'<div data-dose="{dose["id"]}{cell[0]}<a class="button" '
+                            f'href="{record_url(dose["id"])}{cell[1]}')
                     else:
-                        shown = "due"
-                else:
-                    given = f" {hhmm(dose['given_s'])}" if dose["given_s"] is not None else ""
-                    reason = f" — {escape(dose['reason'])}" if dose["reason"] else ""
-                    shown = (f'<span class="dose-{escape(status)}">{escape(DOSE_STATUS_LABELS.get(status, status))}'
-                             f'{given}</span> <small>{escape(dose["recorded_by"])}{reason}</small>')
-                parts.append(f'<div class="mar-dose" data-dose="{dose_id}"><span class="due">{due or "PRN"}</span>'
-                             f'{overdue}\n{shown}</div>\n')
+                        add(f'<div data-dose="{dose["id"]}{cell[0]}due</div>\n')
+                    continue
+                given_s = dose["given_s"]
+                shown = recorded.get((status, given_s))
+                if shown is None:
+                    given = f" {hhmm(given_s)}" if given_s is not None else ""
+                    shown = recorded[status, given_s] = (
+                        f'<span class="dose-{_escape(status)}">'
+                        f'{_escape(DOSE_STATUS_LABELS.get(status, status))}{given}</span>')
+                reason = f" — {_escape(dose['reason'])}" if dose["reason"] else ""
+                add(f'<div data-dose="{dose["id"]}{cell[0]}{shown} '
+                    f'<small>{_escape(dose["recorded_by"])}{reason}</small></div>\n')
             if not rx["doses"]:
-                parts.append("<p><small>No doses due this shift.</small></p>\n")
-            if rx["as_needed"] and can_give and active:
+                add("<p><small>No doses due this shift.</small></p>\n")
+            if rx["as_needed"] and recordable:
                 rx_id = rx["id"]
-                parts.append(f'<form method="post" action="{prn_url(rx_id)}">{csrf}{ward_input}'
-                             f'<label for="prn-{rx_id}">Given for</label> <input id="prn-{rx_id}" name="reason" '
-                             f'placeholder="{escape(rx["as_needed_condition"])}"> '
-                             f'<button type="submit">Give PRN dose</button></form>\n')
-            parts.append("</div>\n")
+                add(f'<form method="post" action="{prn_url(rx_id)}">{csrf}{ward_input}'
+                    f'<label for="prn-{rx_id}">Given for</label> <input id="prn-{rx_id}" name="reason" '
+                    f'placeholder="{_escape(rx["as_needed_condition"])}"> '
+                    f'<button type="submit">Give PRN dose</button></form>\n')
+            add("</div>\n")
         if not row["prescriptions"]:
-            parts.append("<p>No active prescriptions.</p>\n")
-        parts.append("</section>\n")
+            add("<p>No active prescriptions.</p>\n")
+        add("</section>\n")
     return mark_safe("".join(parts))
