@@ -27,8 +27,18 @@ def label_step(count: int) -> int:
 
 def bar_chart(points: list[tuple[str, float]], *, title: str) -> SafeString:
     """Vertical bars, one per (label, value); the value is printed above each bar."""
+    return titled(bar_chart_body(points), title)
+
+
+def titled(body: str, title: str) -> SafeString:
+    """The chart around ``body`` (markup written by this module) with its title."""
+    return _svg(body, title)
+
+
+def bar_chart_body(points: list[tuple[str, float]]) -> str:
+    """``bar_chart``'s drawing without the title: what a page may keep and title per request."""
     if not points:
-        return _svg('<text class="chart-empty" x="20" y="40">No data yet</text>', title)
+        return '<text class="chart-empty" x="20" y="40">No data yet</text>'
     top = max(value for _, value in points) or 1
     slot = (WIDTH - 2 * PAD) / len(points)
     every = label_step(len(points))
@@ -42,7 +52,7 @@ def bar_chart(points: list[tuple[str, float]], *, title: str) -> SafeString:
         if index % every == 0:  # every n-th label, so they never overlap (each bar's <title> names it)
             parts.append(f'<text class="chart-label" x="{x + slot * 0.4:.1f}" y="{HEIGHT - PAD + 14}">'
                          f'{escape(label)}</text>')
-    return _svg("".join(parts), title)
+    return "".join(parts)
 
 
 def trajectory_chart(points: list[tuple[date, int]], *, max_level: int, title: str) -> SafeString:

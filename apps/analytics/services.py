@@ -10,11 +10,16 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.analytics.models import ANALYTICS_VIEWS, AnalyticsRefresh
+from apps.core.cache import mark_changed
 
 # Arbitrary but fixed: the advisory lock key every refresher agrees on ("RNDSANLY").
 REFRESH_LOCK_KEY = 0x524E4453414E4C59 & 0x7FFFFFFFFFFFFFFF
 AS_OF_CACHE_KEY = "analytics:refreshed-at:{}"
-AS_OF_CACHE_SECONDS = 60  # without a shared cache (no Redis) another process may show it up to 60 s late
+AS_OF_CACHE_SECONDS = 60
+# The token of everything cached from the views' rows (``apps.core.cache.cached_until_changed``):
+# the views change only here, so a refresh replaces it. One token for every company: a refresh
+# rewrites every company's rows.
+VIEWS_TOKEN = "analytics:views-token"  # without a shared cache (no Redis) another process may show it up to 60 s late
 
 
 def analytics_refresh(*, concurrently: bool = True) -> str:
@@ -31,6 +36,7 @@ def analytics_refresh(*, concurrently: bool = True) -> str:
                 _refresh_view(cursor, view_name, concurrently=concurrently)
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK_KEY])
+            mark_changed(VIEWS_TOKEN)  # what was derived from the views stops counting (even after a failure)
     return "refreshed"
 
 

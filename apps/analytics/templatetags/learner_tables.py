@@ -5,16 +5,15 @@ markup is what the templates wrote, values formatted as the template engine form
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from apps.analytics.tables import text
 
 register = template.Library()
 
 
-def _text(value) -> str:
-    """``{{ value }}``: localised, escaped (None prints as the engine prints it)."""
-    return conditional_escape(localize(value))
+_text = text  # ``{{ value }}``: localised, escaped (a small int without localize's lookups)
 
 
 def _cell_class(cell) -> str:

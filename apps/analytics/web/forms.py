@@ -15,7 +15,7 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args, epas, rotations, assessors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["epa"].choices = [("", "Every EPA")] + [(str(e.pk), e.short_name or str(e)) for e in epas]
-        self.fields["rotation"].choices = [("", "Every rotation")] + [(str(r.pk), r.name) for r in rotations]
+        self.fields["rotation"].choices = [("", "Every rotation")] + [(str(r["id"]), r["name"]) for r in rotations]
         self.fields["assessor"].choices = [("", "Everyone")] + [(str(u.pk), str(u)) for u in assessors]
 
     def filters(self) -> dict:

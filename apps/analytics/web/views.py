@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from apps.academics import selectors as academics_selectors
 from apps.academics.access import can_manage_program, get_learner_for_user
-from apps.analytics import access, selectors
-from apps.analytics.charts import bar_chart, trajectory_chart
+from apps.analytics import access, dashboard, selectors, tables
+from apps.analytics.charts import trajectory_chart
 from apps.analytics.services import analytics_refreshed_at
 from apps.analytics.web.forms import PortfolioFilterForm
 from apps.audit.access import access_log_record
@@ -51,7 +52,7 @@ def my_progress(request):
 @login_required
 @tenant_page
 def learner_progress(request, learner_id):
-    learner = get_learner_for_user(request.user, learner_id)
+    learner = access.get_progress_learner_for_user(request.user, learner_id)
     access_log_record(actor=request.user, obj_or_queryset=learner, request=request)
     progress = selectors.learner_epa_progress(learner=learner)
     points = selectors.learner_assessment_points(learner=learner)
@@ -97,15 +98,16 @@ def learner_portfolio(request, learner_id):
 @login_required
 @tenant_page
 def program_dashboard(request, program_id):
-    program = access.get_dashboard_program_for_user(request.user, program_id)
-    months = selectors.program_monthly_metrics(program=program)
+    """The program's figures from the views: the month sections cached until the next refresh
+    (``apps.analytics.dashboard``), who assesses and who falls behind read per request; every
+    table's rows written in Python (``apps.analytics.tables``)."""
+    program = access.get_dashboard_program_row_for_user(request.user, program_id)
     return render(request, "analytics/program_dashboard.html", {
         "program": program,
-        "months": months,
-        "chart": bar_chart([(f"{m.month:%b %y}", m.assessments) for m in months],
-                           title=f"Assessments per month, {program}"),
-        "faculty": selectors.program_faculty_engagement(program=program),
-        "behind": _with_progress_urls(selectors.program_learners_behind(program=program)),
+        **dashboard.month_sections(program),
+        "faculty_rows": mark_safe(tables.faculty_rows(selectors.program_faculty_engagement(program=program))),  # noqa: S308
+        "behind_rows": mark_safe(tables.behind_rows(_with_progress_urls(  # noqa: S308 (written escaped by tables)
+            selectors.program_learners_behind(program=program)))),
         "as_of": analytics_refreshed_at(),
     })
 
@@ -117,7 +119,7 @@ def _with_progress_urls(rows):
     """Each behind learner's progress link, reversed once per page rather than once per row (issue 19)."""
     url = reverse("analytics_learner_progress", args=[_PLACEHOLDER])
     for row in rows:
-        row["progress_url"] = url.replace(_PLACEHOLDER, str(row["learner"].pk))
+        row["progress_url"] = url.replace(_PLACEHOLDER, str(row["learner_id"]))
     return rows
 
 
@@ -133,14 +135,14 @@ def program_export(request, program_id, table):
 
 def _export_rows(program, table):
     if table == "faculty":
-        return [(row.assessor, row.assessments, row.assessments_last_90_days, row.latest_date,
-                 row.median_days_to_submit) for row in selectors.program_faculty_engagement(program=program)]
+        return [(row["name"], row["assessments"], row["assessments_last_90_days"], row["latest_date"],
+                 row["median_days_to_submit"]) for row in selectors.program_faculty_engagement(program=program)]
     if table == "behind":
-        return [(row["learner"], row["learner"].pgy_level, row["total"], row["latest"], row["pgy_median"],
-                 row["reasons"]) for row in selectors.program_learners_behind(program=program)]
+        return [(row["name"], row["pgy_level"], row["total"], row["latest"], row["pgy_median"], row["reasons"])
+                for row in selectors.program_learners_behind(program=program)]
     months = selectors.program_monthly_metrics(program=program)
     if table == "requests":
-        return [(f"{m.month:%Y-%m}", m.requests_created, m.requests_completed, m.request_completion_rate)
+        return [(f"{m['month']:%Y-%m}", m["requests_created"], m["requests_completed"], m["request_completion_rate"])
                 for m in months]
-    return [(f"{m.month:%Y-%m}", m.assessments, m.learners_assessed, m.faculty_active,
-             m.median_days_case_to_submission, m.useful_narrative_share, m.tag_uses) for m in months]
+    return [(f"{m['month']:%Y-%m}", m["assessments"], m["learners_assessed"], m["faculty_active"],
+             m["median_days_case_to_submission"], m["useful_narrative_share"], m["tag_uses"]) for m in months]
