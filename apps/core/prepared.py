@@ -20,6 +20,9 @@ wraps it in ``%…%``) is refused when the query is prepared, never guessed.
 Rules:
 - The builder returns a ``values()`` queryset of a tenant model scoped with ``for_company`` (or
   of a shared model); an unscoped (``.unscoped()``) or unscoped-by-context queryset is refused.
+  The one escape hatch is greppable, as ``scoping.unscoped``'s: ``prepared(builder,
+  unscoped="why")`` compiles and runs the read inside ``unscoped(why)`` (every company's rows,
+  row-level security bypassed) — for reads that learn the tenant, such as the session's user.
 - Arguments are keyword-only. UUIDs, ints, strings, dates and datetimes become parameters;
   ``None``, booleans and tuples/frozensets are part of the shape (a different value compiles
   a different SQL once): pass what changes the *structure* of the query that way, or not at all.
@@ -35,6 +38,8 @@ import uuid
 from collections.abc import Callable
 
 from django.db import connections
+
+from apps.core import scoping
 
 _PARAMETER_TYPES = (uuid.UUID, int, str, datetime.datetime, datetime.date)
 _SHAPE_TYPES = (type(None), bool, tuple, frozenset)
@@ -63,8 +68,9 @@ def _stand_in(value):
 class _Compiled:
     __slots__ = ("alias", "converters", "expressions", "names", "slots", "sql", "template")
 
-    def __init__(self, queryset, stand_ins: dict):
-        if getattr(queryset, "_tenant_all", False) or not getattr(queryset, "_tenant_scoped", True):
+    def __init__(self, queryset, stand_ins: dict, *, unscoped_reason: str | None = None):
+        if unscoped_reason is None and (getattr(queryset, "_tenant_all", False)
+                                        or not getattr(queryset, "_tenant_scoped", True)):
             raise PreparedQueryError(f"{queryset.model.__name__}: only a for_company() queryset can be prepared")
         query = queryset.query
         if not query.values_select and not query.annotation_select:
@@ -120,12 +126,21 @@ def _hashable(value) -> bool:
 class prepared:  # noqa: N801 — used like a function: prepared(builder)(**values)
     """``prepared(builder)(**values)``: the rows of ``builder(**values)`` as dicts (see the module)."""
 
-    def __init__(self, builder: Callable):
+    def __init__(self, builder: Callable, *, unscoped: str | None = None):
+        if unscoped is not None and not unscoped.strip():
+            raise PreparedQueryError("prepared(unscoped=...): say why the read crosses tenants")
         self.builder = builder
+        self.unscoped_reason = unscoped
         self._compiled: dict[tuple, _Compiled] = {}
         self._lock = threading.Lock()
 
     def __call__(self, **values) -> list[dict]:
+        if self.unscoped_reason is None:
+            return self._call(values)
+        with scoping.unscoped(self.unscoped_reason):
+            return self._call(values)
+
+    def _call(self, values: dict) -> list[dict]:
         shape = []
         for name, value in sorted(values.items()):
             if isinstance(value, _SHAPE_TYPES):
@@ -142,6 +157,7 @@ class prepared:  # noqa: N801 — used like a function: prepared(builder)(**valu
                 if compiled is None:
                     stand_ins = {name: _stand_in(value) for name, value in values.items()
                                  if not isinstance(value, _SHAPE_TYPES)}
-                    compiled = _Compiled(self.builder(**{**values, **stand_ins}), stand_ins)
+                    compiled = _Compiled(self.builder(**{**values, **stand_ins}), stand_ins,
+                                         unscoped_reason=self.unscoped_reason)
                     self._compiled[key] = compiled
         return compiled.run(values)
