@@ -180,7 +180,6 @@ def day(request, site_id):
                      .order_by("name").values_list("pk", "name")) if by_room else []
     ranges = {pk: hours for pk, _, hours in people}
     company_id = site.company_id
-    access.log_book_rows(request, [(a.pk, company_id) for a in appointments])
 
     window_start_us, window_end_us = _epoch_us(window_start), _epoch_us(window_end)
     local_of = {}
@@ -312,6 +311,9 @@ def day(request, site_id):
         waiting, waiting_count = [], selectors.waitlist_count(site=site)
     freed_rows = [{"a": a, "local_start": local(a.start_us),
                    "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
+    # Every patient the page names: those booked (any status read) and the waitlist's matches.
+    access.log_book_patients(request, [*(a.patient_id for a in appointments),
+                                       *(e.patient_id for f in freed_rows for e in f["matches"])], company_id)
     return render(request, "scheduling/day.html", {
         "site": site, "day": the_day, "by_room": by_room, "columns": columns, "rows": rows,
         "times_html": mark_safe("".join(  # noqa: S308 — times of day only
