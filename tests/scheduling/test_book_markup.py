@@ -1,3 +1,4 @@
+# ruff: noqa: E501 — DAY_TEMPLATE is the old template verbatim, long lines included
 """The day view's head, navigation and grid written in Python (apps/scheduling/templatetags/book_pages.py)
 are the template's markup byte for byte, escape what the database holds, and log every patient shown."""
 

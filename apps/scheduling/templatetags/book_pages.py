@@ -28,6 +28,17 @@ _SITELESS = frozenset({"service_types"})
 _heads: dict = {}
 
 
+def url_parts(name, kwarg) -> tuple[str, str]:
+    """(head, tail) of the URL ``scheduling:<name>`` whose one argument ``kwarg`` is a uuid:
+    ``f"{head}{pk}{tail}"`` is its link (one reverse per script prefix and URL configuration)."""
+    key = (get_script_prefix(), get_urlconf(), name, kwarg)
+    found = _heads.get(key)
+    if found is None:
+        head, tail = reverse(f"scheduling:{name}", kwargs={kwarg: _PLACEHOLDER}).split(_PLACEHOLDER)
+        found = _heads[key] = (head, tail)
+    return found
+
+
 def site_links() -> dict:
     """{url name: (head, tail)} of the site's pages: ``f"{head}{site_id}{tail}"`` is its link (the
     reverses are made once per script prefix and URL configuration)."""
