@@ -124,3 +124,26 @@ def test_the_day_view_logs_each_patient_it_shows_once(client, reception, practit
                   .filter(actor=reception, action="list").values_list("entity_type", "entity_id"))
     expected = [("clinical.Patient", str(p.pk)) for p in (patient, other_patient, waiting)]
     assert sorted(logged) == sorted(expected)
+
+
+@pytest.mark.parametrize("works_here", [True, False])
+def test_the_day_views_waitlist_count_is_the_sites_with_or_without_practitioners(
+        client, reception, practitioner, clinic, consult, weekday_hours, works_here):
+    """The count comes with the practitioners' query (or on its own when nobody has a column)."""
+    from apps.scheduling import selectors
+    from tests.factories import SiteFactory
+
+    if not works_here:  # Pat has left: nobody has a column
+        practitioner.is_active = False
+        practitioner.save()
+    elsewhere = SiteFactory(institution=clinic.institution, name="Elsewhere")
+    for n, (site, state) in enumerate([(clinic, "waiting"), (clinic, "offered"), (clinic, "booked"),
+                                       (elsewhere, "waiting")]):
+        WaitlistEntry.objects.create(company=clinic.company, site=site, service_type=consult, state=state,
+                                     patient=PatientFactory(home_site=clinic, last_name=f"Waiting{n}"))
+    client.force_login(reception)
+    response = _day(client, clinic)
+    people, waiting = selectors.day_columns(site=clinic, day=response.context["day"])
+    assert bool(people) is works_here
+    assert waiting == selectors.waitlist_count(site=clinic) == 2
+    assert "Waitlist: 2 waiting" in response.content.decode()

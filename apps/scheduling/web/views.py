@@ -175,7 +175,7 @@ def day(request, site_id):
     by_room = request.GET.get("by") == "room"
     window_start, window_end = _day_window(site, the_day)
     appointments = [BookRow(row, site) for row in selectors.day_book_values(site=site, start=window_start, end=window_end)]
-    people = selectors.day_practitioners(site=site, day=the_day)
+    people, waiting_count = selectors.day_columns(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
     ranges = {pk: hours for pk, _, hours in people}
@@ -304,11 +304,10 @@ def day(request, site_id):
                                                  by_room=False, escaped=escaped)})
     now = timezone.now()
     now_us = _epoch_us(now)
+    waiting = []
     if any(a.start_us > now_us for a in freed):  # a freed time still to come: the waitlist may fill it
         waiting = list(selectors.waitlist_for_site(site=site))
         waiting_count = len(waiting)
-    else:
-        waiting, waiting_count = [], selectors.waitlist_count(site=site)
     freed_rows = [{"a": a, "local_start": local(a.start_us),
                    "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
     # Every patient the page names: those booked (any status read) and the waitlist's matches.
