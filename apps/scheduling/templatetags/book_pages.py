@@ -102,7 +102,7 @@ def day_book(*, site, day, today, previous, next, by_room, columns, rows, times_
                      f'    <h2 class="book-head">{conditional_escape(column["head"])}</h2>\n'
                      f'    <div class="book-grid">\n      {conditional_escape(column["html"])}\n    </div>\n'
                      '  </section>\n  ')
-    parts.append("\n</div>\n")
+    parts.append("\n</div>")  # the template writes the line break after the tag
     return mark_safe("".join(parts))  # noqa: S308 — database text above went through escape()
 
 
