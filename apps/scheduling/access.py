@@ -110,12 +110,16 @@ def get_patient_for_booking(user, patient_id):
     return get_patient_for_user(user, patient_id)
 
 
-def log_book_rows(request, rows, action=AccessLog.Action.LIST) -> None:
-    """``log_book_access`` for a page that read its appointments as values: ``rows`` are
-    (appointment id, company id) pairs, one entry each (one insert at the end of the request)."""
-    from apps.scheduling.models import Appointment
+def log_book_patients(request, patient_ids, company_id, action=AccessLog.Action.LIST) -> None:
+    """The day view's entries: one ``clinical.Patient`` entry per patient shown, whatever the number
+    of their appointments that day (a busy day lists the same patients twice or more; the log answers
+    "who saw this patient's data"; the endpoint names the site). ``company_id`` is the site's, whose
+    appointments the page read. One insert at the end of the request: 100 rows instead of 200 on
+    the bench's day of 100 patients seen twice each."""
+    from apps.clinical.models import Patient
 
-    access_log_rows(actor=request.user, model=Appointment, rows=rows, action=action, request=request)
+    access_log_rows(actor=request.user, model=Patient, rows=[(pk, company_id) for pk in dict.fromkeys(patient_ids)],
+                    action=action, request=request)
 
 
 def log_book_access(request, appointments, action=AccessLog.Action.LIST) -> None:

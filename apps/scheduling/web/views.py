@@ -40,11 +40,11 @@ from apps.scheduling.models import (
 )
 from apps.scheduling.recurrence import localise
 from apps.scheduling.signing import LinkError, confirm_claims, offer_claims
+from apps.scheduling.templatetags.book_pages import url_parts
 from apps.scheduling.web import forms
 from apps.tenants.models import Resource, Site, User
 
 ROW_MINUTES = 15
-_PLACEHOLDER = uuid.UUID(int=0)
 DAY_FIRST_HOUR, DAY_LAST_HOUR = 7, 19
 S = Appointment.Status
 
@@ -175,12 +175,11 @@ def day(request, site_id):
     by_room = request.GET.get("by") == "room"
     window_start, window_end = _day_window(site, the_day)
     appointments = [BookRow(row, site) for row in selectors.day_book_values(site=site, start=window_start, end=window_end)]
-    people = selectors.day_practitioners(site=site, day=the_day)
+    people, waiting_count = selectors.day_columns(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
     ranges = {pk: hours for pk, _, hours in people}
     company_id = site.company_id
-    access.log_book_rows(request, [(a.pk, company_id) for a in appointments])
 
     window_start_us, window_end_us = _epoch_us(window_start), _epoch_us(window_end)
     local_of = {}
@@ -194,10 +193,10 @@ def day(request, site_id):
     active = [a for a in appointments if a.status in _SHOWN]
     freed = [a for a in appointments if a.status in _FREED]
     first_hour, last_hour = DAY_FIRST_HOUR, DAY_LAST_HOUR
-    for a in active:
-        first_hour = min(first_hour, local(a.start_us).hour if a.start_us >= window_start_us else 0)
-        local_end = local(a.end_us)
-        last_hour = max(last_hour, 24 if a.end_us >= window_end_us else local_end.hour + (1 if local_end.minute else 0))
+    for start_us, end_us in {(a.start_us, a.end_us) for a in active}:  # a day's appointments share a few dozen
+        first_hour = min(first_hour, local(start_us).hour if start_us >= window_start_us else 0)
+        local_end = local(end_us)
+        last_hour = max(last_hour, 24 if end_us >= window_end_us else local_end.hour + (1 if local_end.minute else 0))
     for spans in ranges.values():
         for start, end in spans:
             first_hour = min(first_hour, start.hour)
@@ -208,8 +207,9 @@ def day(request, site_id):
     step = datetime.timedelta(minutes=ROW_MINUTES)
     # Each row once, for every column: its wall-clock start and end, its instant, label and start=.
     cell_times = [(t.time(), (t + step).time()) for t in times]
-    cell_us = [_epoch_us(localise(t, site.time_zone)) for t in times]
-    cell_text = [(f"{t:%H:%M}", f"{t:%Y-%m-%dT%H:%M}") for t in times]
+    cell_us = [_epoch_us(t.replace(tzinfo=zone)) for t in times]  # as localise(t, site.time_zone)
+    day_text = the_day.isoformat()
+    cell_text = [(hhmm, f"{day_text}T{hhmm}") for hhmm in (f"{t.hour:02d}:{t.minute:02d}" for t in times)]
     # Cells by instant, to find those an appointment overlaps by bisection (a cell lasts one row:
     # it overlaps [s, e) when s - row < its start < e; on a daylight-saving day cells may share instants).
     by_instant = sorted(range(rows), key=cell_us.__getitem__)
@@ -242,11 +242,10 @@ def day(request, site_id):
 
     # Each link is built by string (one reverse per kind, not one per cell: 200 appointments and
     # hundreds of free cells are rendered on a busy day).
-    book_url = reverse("scheduling:book", kwargs={"site_id": site.pk})
-    appointment_url = reverse("scheduling:appointment", kwargs={"appointment_id": _PLACEHOLDER})
-    url_head, _, url_tail = appointment_url.partition(str(_PLACEHOLDER))
-    week_head, _, week_tail = reverse("scheduling:week", kwargs={"practitioner_id": _PLACEHOLDER}).partition(
-        str(_PLACEHOLDER))
+    book_head, book_tail = url_parts("book", "site_id")
+    book_url = f"{book_head}{site.pk}{book_tail}"
+    url_head, url_tail = url_parts("appointment", "appointment_id")
+    week_head, week_tail = url_parts("week", "practitioner_id")
 
     spans_of = {}  # (start, end) → (row, span, "09:00–09:30"): a day's appointments share a few dozen
     first_us = first_hour * 3_600_000_000
@@ -305,17 +304,19 @@ def day(request, site_id):
                                                  by_room=False, escaped=escaped)})
     now = timezone.now()
     now_us = _epoch_us(now)
+    waiting = []
     if any(a.start_us > now_us for a in freed):  # a freed time still to come: the waitlist may fill it
         waiting = list(selectors.waitlist_for_site(site=site))
         waiting_count = len(waiting)
-    else:
-        waiting, waiting_count = [], selectors.waitlist_count(site=site)
     freed_rows = [{"a": a, "local_start": local(a.start_us),
                    "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
+    # Every patient the page names: those booked (any status read) and the waitlist's matches.
+    access.log_book_patients(request, [*(a.patient_id for a in appointments),
+                                       *(e.patient_id for f in freed_rows for e in f["matches"])], company_id)
     return render(request, "scheduling/day.html", {
         "site": site, "day": the_day, "by_room": by_room, "columns": columns, "rows": rows,
         "times_html": mark_safe("".join(  # noqa: S308 — times of day only
-            f'<div class="book-time">{f"{t:%H:%M}" if t.minute == 0 else ""}</div>' for t in times)),
+            f'<div class="book-time">{text if t.minute == 0 else ""}</div>' for t, (text, _) in zip(times, cell_text))),
         "freed": freed_rows, "waiting_count": waiting_count, "today": now.astimezone(zone).date(),
         "previous": the_day - datetime.timedelta(days=1), "next": the_day + datetime.timedelta(days=1),
         "row_minutes": ROW_MINUTES,
@@ -895,8 +896,6 @@ def public_book(request, site_id):
 
 
 def _uuid_or_none(value):
-    import uuid
-
     try:
         return uuid.UUID(value)
     except (TypeError, ValueError):
