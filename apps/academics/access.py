@@ -74,6 +74,43 @@ def get_year_for_user(user, program_id, year_id, *, manage: bool = True) -> Acad
                                   pk=year_id, program=program)
 
 
+_year_row = prepared(lambda company_id, program_id, year_id: AcademicYear.objects.for_company(company_id)
+                     .filter(pk=year_id, program_id=program_id)
+                     .values("id", "company_id", "program_id", "name", "start_date", "end_date", "program__name"))
+
+
+def get_year_row_for_user(user, program_id, year_id, *, manage: bool = True) -> AcademicYear:
+    """``get_year_for_user``'s rule for a hot page (the schedule grid) in one prepared read of the
+    year joined with its program's name, instead of two compiled ``get()``s. The year's
+    ``program`` holds id, company and name (other fields load on access). When the year is not
+    found, ``get_year_for_user`` decides what to answer (404, or 403 for a non-manager), as before."""
+    company = company_of(user)
+    try:
+        program_id = program_id if isinstance(program_id, uuid.UUID) else uuid.UUID(str(program_id))
+        year_id = year_id if isinstance(year_id, uuid.UUID) else uuid.UUID(str(year_id))
+    except ValueError:
+        raise Http404("No academic year here") from None
+    rows = _year_row(company_id=company.pk, program_id=program_id, year_id=year_id)
+    if not rows:
+        return get_year_for_user(user, program_id, year_id, manage=manage)  # raises 404 or 403
+    row = rows[0]
+    program = _from_row(Program, {"id": row["program_id"], "company_id": row["company_id"],
+                                  "name": row["program__name"]})
+    if not can_view_program(user, program):
+        raise Http404("Not your program")
+    if manage and not can_manage_program(user, program):
+        raise PermissionDenied
+    year = _from_row(AcademicYear, row)
+    year.program = program
+    return year
+
+
+def _from_row(model, row: dict):
+    """A model instance of the row's fields (the others deferred), in the fields' order."""
+    loaded = [f.attname for f in model._meta.concrete_fields if f.attname in row]
+    return model.from_db(model.objects.db, loaded, [row[name] for name in loaded])
+
+
 # ---------------------------------------------------------------- learners and people
 def can_view_learner(user, learner) -> bool:
     """The learner themself, or a manager or faculty member of the learner's program."""

@@ -18,7 +18,9 @@ from apps.academics.models import (
     Learner,
     Program,
     RotationAssignment,
+    RotationType,
 )
+from apps.core.prepared import prepared
 from apps.tenants.access import active_memberships, program_ids_with_roles
 from apps.tenants.models import Membership, Site, User
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS, Role
@@ -178,6 +180,46 @@ def program_feed_assignments(*, program):
 
 
 # ---------------------------------------------------------------- schedule grid
+# The grid's reads are prepared (apps.core.prepared: compiled once, re-sent with new values) and
+# return values, not model instances: a grid is hundreds of cells and thousands of site-load rows,
+# and compiling and instantiating them was most of the page's CPU (issue 19).
+class GridBlock(NamedTuple):
+    pk: object
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class GridLearner(NamedTuple):
+    """A learner row of the grid: what its header cell and links need."""
+    pk: object
+    user_id: object
+    pgy_level: int | None
+    first_name: str
+    last_name: str
+    email: str
+
+    @property
+    def name(self) -> str:
+        """``str(learner.user)``: the full name, else the email."""
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class GridRotationType(NamedTuple):
+    pk: object
+    code: str
+    name: str
+    colour: int
+    is_required: bool
+    minimum_weeks: int
+
+
+class GridSite(NamedTuple):
+    pk: object
+    name: str
+    student_capacity: int | None
+
+
 class GridCell(NamedTuple):
     """What a grid cell shows of its assignment: read as values, not model instances (a grid is
     hundreds of cells). ``of(assignment)`` makes one from a model (the htmx answers for one cell)."""
@@ -195,7 +237,7 @@ class GridCell(NamedTuple):
 
 @dataclass
 class GridRow:
-    learner: Learner
+    learner: GridLearner
     cells: list = field(default_factory=list)  # [(block, GridCell or None)]
     gaps: list = field(default_factory=list)   # [(rotation type, weeks scheduled)]
 
@@ -219,21 +261,52 @@ class _Span(NamedTuple):
     cell: GridCell
 
 
+ACTIVE_STATUSES = [Learner.Status.ACTIVE, Learner.Status.PROBATION, Learner.Status.LEAVE_OF_ABSENCE]
+
+_grid_blocks = prepared(lambda company_id, year_id: Block.objects.for_company(company_id)
+                        .filter(academic_year_id=year_id).order_by("number")
+                        .values("id", "name", "start_date", "end_date"))
+_grid_learners = prepared(lambda company_id, program_id: Learner.objects.for_company(company_id)
+                          .filter(program_id=program_id, status__in=ACTIVE_STATUSES)
+                          .values("id", "user_id", "pgy_level", "user__first_name", "user__last_name",
+                                  "user__email"))  # in the model's order: last name, first name
+_grid_rotation_types = prepared(lambda company_id, program_id: RotationType.objects.for_company(company_id)
+                                .filter(program_id=program_id)
+                                .values("id", "code", "name", "colour", "is_required", "minimum_weeks"))
+_grid_assignments = prepared(lambda company_id, program_id, start, end: RotationAssignment.objects
+                             .for_company(company_id)
+                             .filter(learner__program_id=program_id, start_date__lte=end, end_date__gte=start)
+                             .values("learner_id", "block_id", "start_date", "end_date", "rotation_type_id",
+                                     "rotation_type__code", "rotation_type__colour", "site__name"))
+
+
+def _blocks_of(year) -> list[GridBlock]:
+    return [GridBlock(r["id"], r["name"], r["start_date"], r["end_date"])
+            for r in _grid_blocks(company_id=year.company_id, year_id=year.pk)]
+
+
+def _rotation_types_of(year) -> list[GridRotationType]:
+    return [GridRotationType(r["id"], r["code"], r["name"], r["colour"], r["is_required"], r["minimum_weeks"])
+            for r in _grid_rotation_types(company_id=year.company_id, program_id=year.program_id)]
+
+
 def schedule_grid(*, year: AcademicYear) -> Grid:
     """Learners × blocks with assignments, site load and required-rotation gaps: five queries.
     Assignments are read as values (one row each, no model instances) and grouped by learner."""
-    program = year.program
-    blocks = list(year.blocks.order_by("number"))
-    learners = list(program.learners.filter(status__in=ACTIVE_STATUSES).select_related("user"))
-    rotation_types = list(program.rotation_types.all())
-    rows = (RotationAssignment.objects.for_company(year.company_id)
-            .filter(learner__program=program, start_date__lte=year.end_date, end_date__gte=year.start_date)
-            .values_list("learner_id", "block_id", "start_date", "end_date", "rotation_type_id",
-                         "rotation_type__code", "rotation_type__colour", "site__name"))
+    company_id, program_id = year.company_id, year.program_id
+    blocks = _blocks_of(year)
+    learners = [GridLearner(r["id"], r["user_id"], r["pgy_level"], r["user__first_name"], r["user__last_name"],
+                            r["user__email"])
+                for r in _grid_learners(company_id=company_id, program_id=program_id)]
+    rotation_types = _rotation_types_of(year)
     by_learner = defaultdict(list)
-    for learner_id, block_id, start, end, rotation_type_id, code, colour, site_name in rows:
-        by_learner[learner_id].append(
-            _Span(learner_id, block_id, start, end, rotation_type_id, GridCell(code, colour, site_name)))
+    cells = {}  # one GridCell per distinct (code, colour, site): the cell writer memoizes its text by it
+    for r in _grid_assignments(company_id=company_id, program_id=program_id, start=year.start_date,
+                               end=year.end_date):
+        key = (r["rotation_type__code"], r["rotation_type__colour"], r["site__name"])
+        cell = cells.get(key) or cells.setdefault(key, GridCell(*key))
+        by_learner[r["learner_id"]].append(
+            _Span(r["learner_id"], r["block_id"], r["start_date"], r["end_date"], r["rotation_type_id"], cell))
     grid_rows = []
     for learner in learners:
         spans = by_learner.get(learner.pk, ())
@@ -245,10 +318,10 @@ def schedule_grid(*, year: AcademicYear) -> Grid:
 
 
 def grid_totals(*, year: AcademicYear, learner: Learner):
-    """What an in-place edit changes beside the cell: the learner's required-rotation gaps and the
+    """What an in-place edit changes beside the cell: the learner's required-gaps and the
     sites' load per block (four queries), for the htmx response to swap in out of band."""
-    blocks = list(year.blocks.order_by("number"))
-    rotation_types = list(year.program.rotation_types.all())
+    blocks = _blocks_of(year)
+    rotation_types = _rotation_types_of(year)
     assignments = list(learner.assignments.filter(start_date__lte=year.end_date, end_date__gte=year.start_date))
     return _gaps(assignments, rotation_types), _capacity(year, blocks)
 
@@ -269,9 +342,6 @@ def _cells(spans, blocks):
     return cells
 
 
-ACTIVE_STATUSES = [Learner.Status.ACTIVE, Learner.Status.PROBATION, Learner.Status.LEAVE_OF_ABSENCE]
-
-
 def _gaps(assignments, rotation_types):
     """Required rotations one learner is short of; ``assignments`` are that learner's."""
     weeks = defaultdict(int)
@@ -281,25 +351,40 @@ def _gaps(assignments, rotation_types):
             if rt.is_required and rt.minimum_weeks and weeks[rt.pk] < rt.minimum_weeks]
 
 
+def _site_load(company_id, start, end, **spans):
+    """Per site, how many assignments overlap each block (``spans``: ``s<n>``/``e<n>``, block n's
+    dates): counted by PostgreSQL, one row per site, rather than thousands of rows counted here."""
+    counts = {f"b{n}": Count("pk", filter=Q(start_date__lte=spans[f"e{n}"], end_date__gte=spans[f"s{n}"]))
+              for n in range(len(spans) // 2)}
+    return (RotationAssignment.objects.for_company(company_id)
+            .filter(site__isnull=False, start_date__lte=end, end_date__gte=start)
+            .values("site_id", "site__name", "site__student_capacity").annotate(**counts)
+            .order_by("site__name", "site_id"))
+
+
+_site_load_rows = prepared(_site_load)
+
+
 def _capacity(year, blocks):
     """Every program's learners count against a site's capacity, so this reads the whole company.
-    An assignment counts in every block its dates overlap; counted per site in a list by block
-    position (not in a dict keyed by UUIDs: the company's rows × blocks add up)."""
-    counts = {}  # site id → [count per block]
-    spans = [(n, block.start_date, block.end_date) for n, block in enumerate(blocks)]
-    rows = (RotationAssignment.objects.for_company(year.company_id)
-            .filter(site__isnull=False, start_date__lte=year.end_date, end_date__gte=year.start_date)
-            .values_list("site_id", "start_date", "end_date"))
-    for site_id, start, end in rows:
-        per_block = None
-        for n, block_start, block_end in spans:
-            if start <= block_end and end >= block_start:
-                if per_block is None:
-                    per_block = counts.get(site_id) or counts.setdefault(site_id, [0] * len(blocks))
-                per_block[n] += 1
-    sites = Site.objects.for_company(year.company_id).filter(pk__in=list(counts)).order_by("name")
-    return [(site, [(b, count, site.student_capacity is not None and count > site.student_capacity)
-                    for b, count in zip(blocks, counts[site.pk], strict=True)]) for site in sites]
+    An assignment counts in every block its dates overlap; a site shows when some block has one.
+    One prepared query per block count (its shape: the block dates' names)."""
+    if not blocks:
+        return []
+    spans = {}
+    for n, block in enumerate(blocks):
+        spans[f"s{n}"], spans[f"e{n}"] = block.start_date, block.end_date
+    capacity = []
+    names = [f"b{n}" for n in range(len(blocks))]
+    for row in _site_load_rows(company_id=year.company_id, start=year.start_date, end=year.end_date, **spans):
+        counts = [row[name] for name in names]
+        if not any(counts):
+            continue
+        site = GridSite(row["site_id"], row["site__name"], row["site__student_capacity"])
+        limit = site.student_capacity
+        capacity.append((site, [(b, count, limit is not None and count > limit)
+                                for b, count in zip(blocks, counts, strict=True)]))
+    return capacity
 
 
 def program_sites(*, program):

@@ -238,7 +238,7 @@ def year_detail(request, program_id, year_id):
 # ---------------------------------------------------------------- schedule grid
 @login_required
 def grid(request, program_id, year_id):
-    year = access.get_year_for_user(request.user, program_id, year_id)
+    year = access.get_year_row_for_user(request.user, program_id, year_id)
     undo = request.session.pop(GRID_UNDO_KEY, None)
     return render(request, "academics/grid.html",
                   {"program": year.program, "year": year, "grid": selectors.schedule_grid(year=year),
