@@ -42,12 +42,13 @@ _program_row = prepared(lambda company_id, program_id, also: Program.objects.for
                         .filter(pk=program_id).values("id", "company_id", "name", *also))
 
 
-def get_program_row_for_user(user, program_id, *, also: tuple = ()) -> tuple[Program, dict]:
+def get_program_row_for_user(user, program_id, *, also: tuple = (), manage: bool = False) -> tuple[Program, dict]:
     """``get_program_for_user``'s rule (404 outside the user's company or without a role in the
     program) for a hot page that needs no more than the program's id and name: one prepared read
     (apps.core.prepared), no specialty. Returns the program (any other field is read on access, as
     a deferred field) and its row, with ``also`` (further lookups, e.g. a related row's column:
-    one LEFT JOIN in the same query; a tuple, so each one is compiled once)."""
+    one LEFT JOIN in the same query; a tuple, so each one is compiled once). ``manage`` also needs a
+    manager (403), as in ``get_program_for_user``."""
     company = company_of(user)
     try:
         program_id = program_id if isinstance(program_id, uuid.UUID) else uuid.UUID(str(program_id))
@@ -61,6 +62,8 @@ def get_program_row_for_user(user, program_id, *, also: tuple = ()) -> tuple[Pro
     program = Program.from_db(Program.objects.db, loaded, [row[name] for name in loaded])  # in the fields' order
     if not can_view_program(user, program):
         raise Http404("Not your program")
+    if manage and not can_manage_program(user, program):
+        raise PermissionDenied
     return program, row
 
 

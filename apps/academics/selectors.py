@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
 
 from apps.academics.models import (
@@ -69,22 +69,87 @@ class RosterRow:
 def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, status: str = "", track: str = "",
                   sort: str = "name"):
     """One row per person holding a role in the program (or a learner/faculty record there), with
-    their learner and faculty details joined in: a queryset the view pages with LIMIT/OFFSET."""
-    people = _roster_base(program)
+    their learner and faculty details joined in: a queryset of users."""
+    return _roster_people(program.company_id, program.pk, q=q, role=role or None, pgy=pgy or None,
+                          status=status or None, track=track or None, order=_roster_order(sort))
+
+
+def _roster_order(sort: str) -> tuple:
+    keys = ROSTER_SORTS.get(sort.lstrip("-"), ROSTER_SORTS["name"])
+    prefix = "-" if sort.startswith("-") else ""
+    return (*(prefix + k for k in keys), "pk")
+
+
+def _roster_people(company_id, program_id, *, q="", role=None, pgy=None, status=None, track=None, order=()):
+    people = _roster_base(company_id, program_id)
     for word in q[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_TERMS]:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                                | Q(email__icontains=word))
-    if role:
-        people = people.filter(Exists(_program_memberships(program).filter(user=OuterRef("pk"), role=role)))
-    if pgy:
+    if role is not None:
+        people = people.filter(Exists(_program_memberships(company_id, program_id).filter(user=OuterRef("pk"),
+                                                                                         role=role)))
+    if pgy is not None:
         people = people.filter(roster_pgy=pgy)
-    if status:
+    if status is not None:
         people = people.filter(roster_status=status)
-    if track:
+    if track is not None:
         people = people.filter(roster_track__iexact=track)
-    keys = ROSTER_SORTS.get(sort.lstrip("-"), ROSTER_SORTS["name"])
-    prefix = "-" if sort.startswith("-") else ""
-    return people.order_by(*(prefix + k for k in keys), "pk")
+    return people.order_by(*order)
+
+
+ROSTER_VALUES = ("id", "first_name", "last_name", "email", "roster_roles", "roster_learner_id", "roster_pgy",
+                 "roster_track", "roster_status", "roster_role")
+
+
+def _roster_filtered(company_id, program_id, role, pgy, status, track, order):
+    # ``pgy`` travels in the shape (a 1-tuple; the form allows 1–10): a parameter's stand-in is out of
+    # a small integer's range, which Django compiles to an empty result rather than to SQL.
+    return _roster_people(company_id, program_id, role=role, pgy=pgy[0] if pgy else None, status=status,
+                          track=track, order=order)
+
+
+# The count (a window count over the filtered rows: prepared needs values()) and one page of rows,
+# LIMIT/OFFSET in SQL; the page's bounds are part of the shape (Django writes them as literals).
+_roster_count = prepared(lambda page, **filters: _roster_filtered(**filters).order_by()
+                         .annotate(roster_total=Window(Count("*"))).values("roster_total")[:1])
+_roster_page = prepared(lambda page, **filters: _roster_filtered(**filters)
+                        .values(*ROSTER_VALUES)[page[0]:page[1]])
+
+
+class RosterValues:
+    """The roster page's rows as values (``ROSTER_VALUES`` dicts) for ``Paginator``: its ``count()``
+    and the slice it asks for are each one prepared read (apps.core.prepared: compiled once per
+    filter shape and page, then re-sent), so the page is cut in SQL and only its rows are read. A
+    search (``icontains``, whose values the ORM rewrites) cannot be prepared: it is compiled each time."""
+
+    def __init__(self, program: Program, *, q="", role="", pgy=None, status="", track="", sort="name"):
+        self.search = q if q.split() else ""
+        self.filters = {"company_id": program.company_id, "program_id": program.pk, "role": role or None,
+                        "pgy": (int(pgy),) if pgy else None, "status": status or None, "track": track or None,
+                        "order": _roster_order(sort)}
+
+    def _searched(self):
+        filters = dict(self.filters)
+        pgy = filters.pop("pgy")
+        return _roster_people(filters.pop("company_id"), filters.pop("program_id"), q=self.search,
+                              pgy=pgy[0] if pgy else None, **filters)
+
+    def count(self) -> int:
+        if self.search:
+            return self._searched().count()
+        rows = _roster_count(page=None, **self.filters)
+        return rows[0]["roster_total"] if rows else 0
+
+    def __getitem__(self, bounds: slice) -> list[dict]:
+        if bounds.stop is not None and bounds.stop <= (bounds.start or 0):
+            return []  # nobody matches: the page is empty (an empty slice compiles to no SQL at all)
+        if self.search:
+            return list(self._searched().values(*ROSTER_VALUES)[bounds])
+        return _roster_page(page=(bounds.start or 0, bounds.stop), **self.filters)
+
+
+def roster_values(*, program: Program, **filters) -> RosterValues:
+    return RosterValues(program, **filters)
 
 
 def roster_rows(*, program: Program, **filters) -> list[RosterRow]:
@@ -94,20 +159,20 @@ def roster_rows(*, program: Program, **filters) -> list[RosterRow]:
 def current_roster_rows(*, program: Program) -> list[RosterRow]:
     """People with an active role in the program: the roster an export hands out (ended roles stay
     visible on the roster page, but re-importing an export must not re-open them)."""
-    active = _program_memberships(program).filter(user=OuterRef("pk"), is_active=True)
+    active = _program_memberships(program.company_id, program.pk).filter(user=OuterRef("pk"), is_active=True)
     return [RosterRow.of(user) for user in roster_people(program=program).filter(Exists(active))]
 
 
-def _program_memberships(program):
-    return Membership.objects.for_company(program.company_id).filter(program=program)
+def _program_memberships(company_id, program_id):
+    return Membership.objects.for_company(company_id).filter(program_id=program_id)
 
 
-def _roster_base(program):
-    learner = Learner.objects.for_company(program.company_id).filter(program=program, user=OuterRef("pk"))
-    faculty = Faculty.objects.for_company(program.company_id).filter(program=program, user=OuterRef("pk"))
-    memberships = _program_memberships(program).filter(user=OuterRef("pk"))
+def _roster_base(company_id, program_id):
+    learner = Learner.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk"))
+    faculty = Faculty.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk"))
+    memberships = _program_memberships(company_id, program_id).filter(user=OuterRef("pk"))
     in_program = Exists(memberships) | Exists(learner) | Exists(faculty)
-    return (User.objects.for_company(program.company_id).filter(in_program).annotate(
+    return (User.objects.for_company(company_id).filter(in_program).annotate(
         roster_roles=ArraySubquery(memberships.order_by("role").values("role")),
         roster_learner_id=Subquery(learner.values("pk")[:1]),
         roster_pgy=Subquery(learner.values("pgy_level")[:1]),
@@ -126,10 +191,6 @@ def _active_word(flag):
     """'active' sorts before 'inactive', so the first membership says active if any is."""
     return Case(When(**{flag: True}, then=Value("active")), default=Value("inactive"),
                 output_field=CharField())
-
-
-def roster_tracks(*, program) -> list[str]:
-    return sorted(set(program.learners.exclude(track="").values_list("track", flat=True)))
 
 
 # ---------------------------------------------------------------- people
