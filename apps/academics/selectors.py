@@ -168,8 +168,10 @@ def _program_memberships(company_id, program_id):
 
 
 def _roster_base(company_id, program_id):
-    learner = Learner.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk"))
-    faculty = Faculty.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk"))
+    # At most one learner and one faculty record per person and program (unique constraints): their
+    # models' default order (by the user's name) would only add a join and a sort to each subquery.
+    learner = Learner.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk")).order_by()
+    faculty = Faculty.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk")).order_by()
     memberships = _program_memberships(company_id, program_id).filter(user=OuterRef("pk"))
     in_program = Exists(memberships) | Exists(learner) | Exists(faculty)
     return (User.objects.for_company(company_id).filter(in_program).annotate(
