@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 
 from apps.academics.models import (
@@ -101,19 +113,19 @@ ROSTER_VALUES = ("id", "first_name", "last_name", "email", "roster_roles", "rost
                  "roster_track", "roster_status", "roster_role")
 
 
-def _roster_filtered(company_id, program_id, role, pgy, status, track, order):
-    # ``pgy`` travels in the shape (a 1-tuple; the form allows 1–10): a parameter's stand-in is out of
-    # a small integer's range, which Django compiles to an empty result rather than to SQL.
-    return _roster_people(company_id, program_id, role=role, pgy=pgy[0] if pgy else None, status=status,
-                          track=track, order=order)
+ROSTER_PAGE = 25
 
 
 # The count (a window count over the filtered rows: prepared needs values()) and one page of rows,
-# LIMIT/OFFSET in SQL; the page's bounds are part of the shape (Django writes them as literals).
-_roster_count = prepared(lambda page, **filters: _roster_filtered(**filters).order_by()
+# LIMIT/OFFSET in SQL. Django writes LIMIT and OFFSET as literals, so the page's offset is part of
+# the shape; the limit is always ROSTER_PAGE (the last page's fewer rows are simply all there is),
+# so the compiled shapes stay few: the filters present × sort × page number. ``roster_pgy`` is read
+# as an integer (not the column's small integer): a parameter's stand-in is out of a small
+# integer's range, which Django compiles to an empty result rather than to SQL.
+_roster_count = prepared(lambda page, **filters: _roster_people(**filters).order_by()
                          .annotate(roster_total=Window(Count("*"))).values("roster_total")[:1])
-_roster_page = prepared(lambda page, **filters: _roster_filtered(**filters)
-                        .values(*ROSTER_VALUES)[page[0]:page[1]])
+_roster_page = prepared(lambda page, **filters: _roster_people(**filters)
+                        .values(*ROSTER_VALUES)[page[0]:page[0] + ROSTER_PAGE])
 
 
 class RosterValues:
@@ -125,14 +137,11 @@ class RosterValues:
     def __init__(self, program: Program, *, q="", role="", pgy=None, status="", track="", sort="name"):
         self.search = q if q.split() else ""
         self.filters = {"company_id": program.company_id, "program_id": program.pk, "role": role or None,
-                        "pgy": (int(pgy),) if pgy else None, "status": status or None, "track": track or None,
+                        "pgy": int(pgy) if pgy else None, "status": status or None, "track": track or None,
                         "order": _roster_order(sort)}
 
     def _searched(self):
-        filters = dict(self.filters)
-        pgy = filters.pop("pgy")
-        return _roster_people(filters.pop("company_id"), filters.pop("program_id"), q=self.search,
-                              pgy=pgy[0] if pgy else None, **filters)
+        return _roster_people(q=self.search, **self.filters)
 
     def count(self) -> int:
         if self.search:
@@ -145,7 +154,10 @@ class RosterValues:
             return []  # nobody matches: the page is empty (an empty slice compiles to no SQL at all)
         if self.search:
             return list(self._searched().values(*ROSTER_VALUES)[bounds])
-        return _roster_page(page=(bounds.start or 0, bounds.stop), **self.filters)
+        start = bounds.start or 0
+        if bounds.stop is None or bounds.stop - start > ROSTER_PAGE:
+            raise ValueError(f"a roster page is at most {ROSTER_PAGE} rows")
+        return _roster_page(page=(start,), **self.filters)[: bounds.stop - start]
 
 
 def roster_values(*, program: Program, **filters) -> RosterValues:
@@ -177,7 +189,7 @@ def _roster_base(company_id, program_id):
     return (User.objects.for_company(company_id).filter(in_program).annotate(
         roster_roles=ArraySubquery(memberships.order_by("role").values("role")),
         roster_learner_id=Subquery(learner.values("pk")[:1]),
-        roster_pgy=Subquery(learner.values("pgy_level")[:1]),
+        roster_pgy=Subquery(learner.values("pgy_level")[:1], output_field=IntegerField()),  # see _roster_page
         roster_track=Subquery(learner.values("track")[:1]),
         roster_status=Coalesce(
             Subquery(learner.values("status")[:1]),

@@ -74,7 +74,7 @@ def roster(request, program_id):
     people = selectors.roster_values(program=program, q=filters.get("q", ""), role=filters.get("role", ""),
                                      pgy=filters.get("pgy"), status=filters.get("status", ""),
                                      track=filters.get("track", ""), sort=filters.get("sort") or "name")
-    page = Paginator(people, 25).get_page(request.GET.get("page"))  # COUNT + LIMIT/OFFSET in SQL, prepared
+    page = Paginator(people, selectors.ROSTER_PAGE).get_page(request.GET.get("page"))  # COUNT, LIMIT/OFFSET in SQL
     query = request.GET.copy()
     query.pop("page", None)
     context = {"program": program, "page": page, "query": query.urlencode(), "search_note": form.search_note}
