@@ -69,33 +69,33 @@ def program_detail(request, program_id):
 @login_required
 def roster(request, program_id):
     program, _row = access.get_program_row_for_user(request.user, program_id, manage=True)
-    form = RosterFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = RosterFilterForm(request.GET) if request.GET else None  # none to build for the plain visit
+    filters = form.cleaned_data if form is not None and form.is_valid() else {}
     people = selectors.roster_values(program=program, q=filters.get("q", ""), role=filters.get("role", ""),
                                      pgy=filters.get("pgy"), status=filters.get("status", ""),
                                      track=filters.get("track", ""), sort=filters.get("sort") or "name")
     page = Paginator(people, selectors.ROSTER_PAGE).get_page(request.GET.get("page"))  # COUNT, LIMIT/OFFSET in SQL
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"program": program, "page": page, "query": query.urlencode(), "search_note": form.search_note}
+    context = {"program": program, "page": page, "query": query.urlencode(),
+               "search_note": form.search_note if form is not None else ""}
     if request.htmx:
         return _vary_on_htmx(render(request, "academics/_roster_table.html", context))
-    return _vary_on_htmx(render(request, "academics/roster.html", {**context, "form": form,
-                                                                    "form_html": _filter_form_html(form)}))
+    return _vary_on_htmx(render(request, "academics/roster.html", {**context, "form_html": _filter_form_html(form)}))
 
 
-_unbound_filter_form_html = {}  # language → HTML: the blank filter form is the same for every program
+_blank_filter_form_html = {}  # language → HTML: the blank filter form is the same for every program
 
 
 def _filter_form_html(form) -> str:
     """The filter form's fields (``{% form_field %}`` each). Blank (no query string, the usual
     visit) it depends on nothing but the language, so it is written once per process."""
-    if form.is_bound:
+    if form is not None:
         return mark_safe("".join(field_html(field) for field in form))
     language = get_language()
-    html = _unbound_filter_form_html.get(language)
+    html = _blank_filter_form_html.get(language)
     if html is None:
-        html = _unbound_filter_form_html[language] = mark_safe("".join(field_html(field) for field in form))
+        html = _blank_filter_form_html[language] = mark_safe("".join(field_html(f) for f in RosterFilterForm()))
     return html
 
 
