@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 
 from apps.academics.models import (
@@ -18,7 +30,9 @@ from apps.academics.models import (
     Learner,
     Program,
     RotationAssignment,
+    RotationType,
 )
+from apps.core.prepared import prepared
 from apps.tenants.access import active_memberships, program_ids_with_roles
 from apps.tenants.models import Membership, Site, User
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS, Role
@@ -67,22 +81,87 @@ class RosterRow:
 def roster_people(*, program: Program, q: str = "", role: str = "", pgy=None, status: str = "", track: str = "",
                   sort: str = "name"):
     """One row per person holding a role in the program (or a learner/faculty record there), with
-    their learner and faculty details joined in: a queryset the view pages with LIMIT/OFFSET."""
-    people = _roster_base(program)
+    their learner and faculty details joined in: a queryset of users."""
+    return _roster_people(program.company_id, program.pk, q=q, role=role or None, pgy=pgy or None,
+                          status=status or None, track=track or None, order=_roster_order(sort))
+
+
+def _roster_order(sort: str) -> tuple:
+    keys = ROSTER_SORTS.get(sort.lstrip("-"), ROSTER_SORTS["name"])
+    prefix = "-" if sort.startswith("-") else ""
+    return (*(prefix + k for k in keys), "pk")
+
+
+def _roster_people(company_id, program_id, *, q="", role=None, pgy=None, status=None, track=None, order=()):
+    people = _roster_base(company_id, program_id)
     for word in q[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_TERMS]:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                                | Q(email__icontains=word))
-    if role:
-        people = people.filter(Exists(_program_memberships(program).filter(user=OuterRef("pk"), role=role)))
-    if pgy:
+    if role is not None:
+        people = people.filter(Exists(_program_memberships(company_id, program_id).filter(user=OuterRef("pk"),
+                                                                                         role=role)))
+    if pgy is not None:
         people = people.filter(roster_pgy=pgy)
-    if status:
+    if status is not None:
         people = people.filter(roster_status=status)
-    if track:
+    if track is not None:
         people = people.filter(roster_track__iexact=track)
-    keys = ROSTER_SORTS.get(sort.lstrip("-"), ROSTER_SORTS["name"])
-    prefix = "-" if sort.startswith("-") else ""
-    return people.order_by(*(prefix + k for k in keys), "pk")
+    return people.order_by(*order)
+
+
+ROSTER_VALUES = ("id", "first_name", "last_name", "email", "roster_roles", "roster_learner_id", "roster_pgy",
+                 "roster_track", "roster_status", "roster_role")
+
+
+ROSTER_PAGE = 25
+
+
+# The count (a window count over the filtered rows: prepared needs values()) and one page of rows,
+# LIMIT/OFFSET in SQL. Django writes LIMIT and OFFSET as literals, so the page's offset is part of
+# the shape; the limit is always ROSTER_PAGE (the last page's fewer rows are simply all there is),
+# so the compiled shapes stay few: the filters present × sort × page number. ``roster_pgy`` is read
+# as an integer (not the column's small integer): a parameter's stand-in is out of a small
+# integer's range, which Django compiles to an empty result rather than to SQL.
+_roster_count = prepared(lambda page, **filters: _roster_people(**filters).order_by()
+                         .annotate(roster_total=Window(Count("*"))).values("roster_total")[:1])
+_roster_page = prepared(lambda page, **filters: _roster_people(**filters)
+                        .values(*ROSTER_VALUES)[page[0]:page[0] + ROSTER_PAGE])
+
+
+class RosterValues:
+    """The roster page's rows as values (``ROSTER_VALUES`` dicts) for ``Paginator``: its ``count()``
+    and the slice it asks for are each one prepared read (apps.core.prepared: compiled once per
+    filter shape and page, then re-sent), so the page is cut in SQL and only its rows are read. A
+    search (``icontains``, whose values the ORM rewrites) cannot be prepared: it is compiled each time."""
+
+    def __init__(self, program: Program, *, q="", role="", pgy=None, status="", track="", sort="name"):
+        self.search = q if q.split() else ""
+        self.filters = {"company_id": program.company_id, "program_id": program.pk, "role": role or None,
+                        "pgy": int(pgy) if pgy else None, "status": status or None, "track": track or None,
+                        "order": _roster_order(sort)}
+
+    def _searched(self):
+        return _roster_people(q=self.search, **self.filters)
+
+    def count(self) -> int:
+        if self.search:
+            return self._searched().count()
+        rows = _roster_count(page=None, **self.filters)
+        return rows[0]["roster_total"] if rows else 0
+
+    def __getitem__(self, bounds: slice) -> list[dict]:
+        if bounds.stop is not None and bounds.stop <= (bounds.start or 0):
+            return []  # nobody matches: the page is empty (an empty slice compiles to no SQL at all)
+        if self.search:
+            return list(self._searched().values(*ROSTER_VALUES)[bounds])
+        start = bounds.start or 0
+        if bounds.stop is None or bounds.stop - start > ROSTER_PAGE:
+            raise ValueError(f"a roster page is at most {ROSTER_PAGE} rows")
+        return _roster_page(page=(start,), **self.filters)[: bounds.stop - start]
+
+
+def roster_values(*, program: Program, **filters) -> RosterValues:
+    return RosterValues(program, **filters)
 
 
 def roster_rows(*, program: Program, **filters) -> list[RosterRow]:
@@ -92,23 +171,25 @@ def roster_rows(*, program: Program, **filters) -> list[RosterRow]:
 def current_roster_rows(*, program: Program) -> list[RosterRow]:
     """People with an active role in the program: the roster an export hands out (ended roles stay
     visible on the roster page, but re-importing an export must not re-open them)."""
-    active = _program_memberships(program).filter(user=OuterRef("pk"), is_active=True)
+    active = _program_memberships(program.company_id, program.pk).filter(user=OuterRef("pk"), is_active=True)
     return [RosterRow.of(user) for user in roster_people(program=program).filter(Exists(active))]
 
 
-def _program_memberships(program):
-    return Membership.objects.for_company(program.company_id).filter(program=program)
+def _program_memberships(company_id, program_id):
+    return Membership.objects.for_company(company_id).filter(program_id=program_id)
 
 
-def _roster_base(program):
-    learner = Learner.objects.for_company(program.company_id).filter(program=program, user=OuterRef("pk"))
-    faculty = Faculty.objects.for_company(program.company_id).filter(program=program, user=OuterRef("pk"))
-    memberships = _program_memberships(program).filter(user=OuterRef("pk"))
+def _roster_base(company_id, program_id):
+    # At most one learner and one faculty record per person and program (unique constraints): their
+    # models' default order (by the user's name) would only add a join and a sort to each subquery.
+    learner = Learner.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk")).order_by()
+    faculty = Faculty.objects.for_company(company_id).filter(program_id=program_id, user=OuterRef("pk")).order_by()
+    memberships = _program_memberships(company_id, program_id).filter(user=OuterRef("pk"))
     in_program = Exists(memberships) | Exists(learner) | Exists(faculty)
-    return (User.objects.for_company(program.company_id).filter(in_program).annotate(
+    return (User.objects.for_company(company_id).filter(in_program).annotate(
         roster_roles=ArraySubquery(memberships.order_by("role").values("role")),
         roster_learner_id=Subquery(learner.values("pk")[:1]),
-        roster_pgy=Subquery(learner.values("pgy_level")[:1]),
+        roster_pgy=Subquery(learner.values("pgy_level")[:1], output_field=IntegerField()),  # see _roster_page
         roster_track=Subquery(learner.values("track")[:1]),
         roster_status=Coalesce(
             Subquery(learner.values("status")[:1]),
@@ -124,10 +205,6 @@ def _active_word(flag):
     """'active' sorts before 'inactive', so the first membership says active if any is."""
     return Case(When(**{flag: True}, then=Value("active")), default=Value("inactive"),
                 output_field=CharField())
-
-
-def roster_tracks(*, program) -> list[str]:
-    return sorted(set(program.learners.exclude(track="").values_list("track", flat=True)))
 
 
 # ---------------------------------------------------------------- people
@@ -178,6 +255,46 @@ def program_feed_assignments(*, program):
 
 
 # ---------------------------------------------------------------- schedule grid
+# The grid's reads are prepared (apps.core.prepared: compiled once, re-sent with new values) and
+# return values, not model instances: a grid is hundreds of cells and thousands of site-load rows,
+# and compiling and instantiating them was most of the page's CPU (issue 19).
+class GridBlock(NamedTuple):
+    pk: object
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class GridLearner(NamedTuple):
+    """A learner row of the grid: what its header cell and links need."""
+    pk: object
+    user_id: object
+    pgy_level: int | None
+    first_name: str
+    last_name: str
+    email: str
+
+    @property
+    def name(self) -> str:
+        """``str(learner.user)``: the full name, else the email."""
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class GridRotationType(NamedTuple):
+    pk: object
+    code: str
+    name: str
+    colour: int
+    is_required: bool
+    minimum_weeks: int
+
+
+class GridSite(NamedTuple):
+    pk: object
+    name: str
+    student_capacity: int | None
+
+
 class GridCell(NamedTuple):
     """What a grid cell shows of its assignment: read as values, not model instances (a grid is
     hundreds of cells). ``of(assignment)`` makes one from a model (the htmx answers for one cell)."""
@@ -195,7 +312,7 @@ class GridCell(NamedTuple):
 
 @dataclass
 class GridRow:
-    learner: Learner
+    learner: GridLearner
     cells: list = field(default_factory=list)  # [(block, GridCell or None)]
     gaps: list = field(default_factory=list)   # [(rotation type, weeks scheduled)]
 
@@ -219,21 +336,52 @@ class _Span(NamedTuple):
     cell: GridCell
 
 
+ACTIVE_STATUSES = [Learner.Status.ACTIVE, Learner.Status.PROBATION, Learner.Status.LEAVE_OF_ABSENCE]
+
+_grid_blocks = prepared(lambda company_id, year_id: Block.objects.for_company(company_id)
+                        .filter(academic_year_id=year_id).order_by("number")
+                        .values("id", "name", "start_date", "end_date"))
+_grid_learners = prepared(lambda company_id, program_id: Learner.objects.for_company(company_id)
+                          .filter(program_id=program_id, status__in=ACTIVE_STATUSES)
+                          .values("id", "user_id", "pgy_level", "user__first_name", "user__last_name",
+                                  "user__email"))  # in the model's order: last name, first name
+_grid_rotation_types = prepared(lambda company_id, program_id: RotationType.objects.for_company(company_id)
+                                .filter(program_id=program_id)
+                                .values("id", "code", "name", "colour", "is_required", "minimum_weeks"))
+_grid_assignments = prepared(lambda company_id, program_id, start, end: RotationAssignment.objects
+                             .for_company(company_id)
+                             .filter(learner__program_id=program_id, start_date__lte=end, end_date__gte=start)
+                             .values("learner_id", "block_id", "start_date", "end_date", "rotation_type_id",
+                                     "rotation_type__code", "rotation_type__colour", "site__name"))
+
+
+def _blocks_of(year) -> list[GridBlock]:
+    return [GridBlock(r["id"], r["name"], r["start_date"], r["end_date"])
+            for r in _grid_blocks(company_id=year.company_id, year_id=year.pk)]
+
+
+def _rotation_types_of(year) -> list[GridRotationType]:
+    return [GridRotationType(r["id"], r["code"], r["name"], r["colour"], r["is_required"], r["minimum_weeks"])
+            for r in _grid_rotation_types(company_id=year.company_id, program_id=year.program_id)]
+
+
 def schedule_grid(*, year: AcademicYear) -> Grid:
     """Learners × blocks with assignments, site load and required-rotation gaps: five queries.
     Assignments are read as values (one row each, no model instances) and grouped by learner."""
-    program = year.program
-    blocks = list(year.blocks.order_by("number"))
-    learners = list(program.learners.filter(status__in=ACTIVE_STATUSES).select_related("user"))
-    rotation_types = list(program.rotation_types.all())
-    rows = (RotationAssignment.objects.for_company(year.company_id)
-            .filter(learner__program=program, start_date__lte=year.end_date, end_date__gte=year.start_date)
-            .values_list("learner_id", "block_id", "start_date", "end_date", "rotation_type_id",
-                         "rotation_type__code", "rotation_type__colour", "site__name"))
+    company_id, program_id = year.company_id, year.program_id
+    blocks = _blocks_of(year)
+    learners = [GridLearner(r["id"], r["user_id"], r["pgy_level"], r["user__first_name"], r["user__last_name"],
+                            r["user__email"])
+                for r in _grid_learners(company_id=company_id, program_id=program_id)]
+    rotation_types = _rotation_types_of(year)
     by_learner = defaultdict(list)
-    for learner_id, block_id, start, end, rotation_type_id, code, colour, site_name in rows:
-        by_learner[learner_id].append(
-            _Span(learner_id, block_id, start, end, rotation_type_id, GridCell(code, colour, site_name)))
+    cells = {}  # one GridCell per distinct (code, colour, site): the cell writer memoizes its text by it
+    for r in _grid_assignments(company_id=company_id, program_id=program_id, start=year.start_date,
+                               end=year.end_date):
+        key = (r["rotation_type__code"], r["rotation_type__colour"], r["site__name"])
+        cell = cells.get(key) or cells.setdefault(key, GridCell(*key))
+        by_learner[r["learner_id"]].append(
+            _Span(r["learner_id"], r["block_id"], r["start_date"], r["end_date"], r["rotation_type_id"], cell))
     grid_rows = []
     for learner in learners:
         spans = by_learner.get(learner.pk, ())
@@ -245,10 +393,10 @@ def schedule_grid(*, year: AcademicYear) -> Grid:
 
 
 def grid_totals(*, year: AcademicYear, learner: Learner):
-    """What an in-place edit changes beside the cell: the learner's required-rotation gaps and the
+    """What an in-place edit changes beside the cell: the learner's required-gaps and the
     sites' load per block (four queries), for the htmx response to swap in out of band."""
-    blocks = list(year.blocks.order_by("number"))
-    rotation_types = list(year.program.rotation_types.all())
+    blocks = _blocks_of(year)
+    rotation_types = _rotation_types_of(year)
     assignments = list(learner.assignments.filter(start_date__lte=year.end_date, end_date__gte=year.start_date))
     return _gaps(assignments, rotation_types), _capacity(year, blocks)
 
@@ -269,9 +417,6 @@ def _cells(spans, blocks):
     return cells
 
 
-ACTIVE_STATUSES = [Learner.Status.ACTIVE, Learner.Status.PROBATION, Learner.Status.LEAVE_OF_ABSENCE]
-
-
 def _gaps(assignments, rotation_types):
     """Required rotations one learner is short of; ``assignments`` are that learner's."""
     weeks = defaultdict(int)
@@ -281,25 +426,40 @@ def _gaps(assignments, rotation_types):
             if rt.is_required and rt.minimum_weeks and weeks[rt.pk] < rt.minimum_weeks]
 
 
+def _site_load(company_id, start, end, **spans):
+    """Per site, how many assignments overlap each block (``spans``: ``s<n>``/``e<n>``, block n's
+    dates): counted by PostgreSQL, one row per site, rather than thousands of rows counted here."""
+    counts = {f"b{n}": Count("pk", filter=Q(start_date__lte=spans[f"e{n}"], end_date__gte=spans[f"s{n}"]))
+              for n in range(len(spans) // 2)}
+    return (RotationAssignment.objects.for_company(company_id)
+            .filter(site__isnull=False, start_date__lte=end, end_date__gte=start)
+            .values("site_id", "site__name", "site__student_capacity").annotate(**counts)
+            .order_by("site__name", "site_id"))
+
+
+_site_load_rows = prepared(_site_load)
+
+
 def _capacity(year, blocks):
     """Every program's learners count against a site's capacity, so this reads the whole company.
-    An assignment counts in every block its dates overlap; counted per site in a list by block
-    position (not in a dict keyed by UUIDs: the company's rows × blocks add up)."""
-    counts = {}  # site id → [count per block]
-    spans = [(n, block.start_date, block.end_date) for n, block in enumerate(blocks)]
-    rows = (RotationAssignment.objects.for_company(year.company_id)
-            .filter(site__isnull=False, start_date__lte=year.end_date, end_date__gte=year.start_date)
-            .values_list("site_id", "start_date", "end_date"))
-    for site_id, start, end in rows:
-        per_block = None
-        for n, block_start, block_end in spans:
-            if start <= block_end and end >= block_start:
-                if per_block is None:
-                    per_block = counts.get(site_id) or counts.setdefault(site_id, [0] * len(blocks))
-                per_block[n] += 1
-    sites = Site.objects.for_company(year.company_id).filter(pk__in=list(counts)).order_by("name")
-    return [(site, [(b, count, site.student_capacity is not None and count > site.student_capacity)
-                    for b, count in zip(blocks, counts[site.pk], strict=True)]) for site in sites]
+    An assignment counts in every block its dates overlap; a site shows when some block has one.
+    One prepared query per block count (its shape: the block dates' names)."""
+    if not blocks:
+        return []
+    spans = {}
+    for n, block in enumerate(blocks):
+        spans[f"s{n}"], spans[f"e{n}"] = block.start_date, block.end_date
+    capacity = []
+    names = [f"b{n}" for n in range(len(blocks))]
+    for row in _site_load_rows(company_id=year.company_id, start=year.start_date, end=year.end_date, **spans):
+        counts = [row[name] for name in names]
+        if not any(counts):
+            continue
+        site = GridSite(row["site_id"], row["site__name"], row["site__student_capacity"])
+        limit = site.student_capacity
+        capacity.append((site, [(b, count, limit is not None and count > limit)
+                                for b, count in zip(blocks, counts, strict=True)]))
+    return capacity
 
 
 def program_sites(*, program):

@@ -13,10 +13,11 @@ from tests.factories import AssignmentFactory, LearnerFactory, RotationTypeFacto
 
 pytestmark = pytest.mark.django_db
 
-# Counted by the test client with database sessions: 1 session read, the user, their memberships,
-# the program and year (access), then the grid's own reads (blocks, learners, rotation types,
-# assignments, site load, sites) and the unread badge of the menu.
-GRID_QUERIES = 11
+# Counted by the test client with database sessions: the session, the user, the year with its
+# program's name (access: one prepared read, was two), their memberships, then the grid's own reads:
+# blocks, learners, rotation types, assignments, and the site load counted per site and block with
+# the sites' names (was the company's assignment rows, then the sites: one query less).
+GRID_QUERIES = 9
 # A 26 × 13 grid with a site in every cell: 145 KB (≈420 bytes a cell, most of it the learner and
 # block ids in the cell's id and its two links), against 244 KB with an include per cell.
 GRID_MAX_BYTES = 150_000
@@ -89,6 +90,8 @@ def test_names_in_cells_are_escaped(client, casey, program, year, blocks, site):
     client.force_login(casey)
     page = _grid(client, program, year).content.decode()
     assert "<b>Bo" not in page and "&lt;b&gt;Bo &quot;Quote&quot;" in page
+    # the learner's header cell, written in Python too: its title and text escaped as autoescape would
+    assert 'title="&quot;Quote&quot;, &lt;b&gt;Bo">&quot;Quote&quot;, &lt;b&gt;Bo</a>' in page
     assert 'data-rotation="&lt;i&gt;"' in page and "<i>" not in page
 
 
@@ -100,3 +103,27 @@ def test_the_grid_is_no_slower_to_count_however_many_rows(client, casey, program
     with CaptureQueriesContext(connection) as captured:
         _grid(client, program, year)
     assert sum("academics_rotationassignment" in q["sql"] for q in captured.captured_queries) == 2
+
+
+def test_the_site_load_counts_every_programs_assignments_in_each_block_they_overlap(
+        client, casey, program, year, blocks, site, clinic, riley, acs):
+    """The load is counted by PostgreSQL per site and block (one row per site): an assignment counts in
+    every block its dates overlap (a free-dated one spanning two blocks counts in both), another
+    program's learners count too, and a site nobody is at in any block is not listed."""
+    from tests.factories import ProgramFactory
+
+    other = LearnerFactory(program=ProgramFactory(sponsor=program.sponsor, name="Northwind Pediatrics"))
+    AssignmentFactory(learner=riley, rotation_type=acs, site=site, block=None,
+                      start_date=blocks[0].end_date, end_date=blocks[1].start_date)  # spans blocks 1 and 2
+    AssignmentFactory(learner=other, site=site, block=None, start_date=blocks[1].start_date,
+                      end_date=blocks[1].end_date)
+    AssignmentFactory(learner=LearnerFactory(program=program), rotation_type=acs, site=clinic, block=blocks[2],
+                      start_date=blocks[2].start_date, end_date=blocks[2].end_date)
+    client.force_login(casey)
+    page = _grid(client, program, year).content.decode()
+    footer = page.split('<tfoot id="grid-capacity">')[1].split("</tfoot>")[0]
+    rows = {re.search(r'title="([^"]+)"', row).group(1): re.findall(r"<td[^>]*>([^<]*)</td>", row)
+            for row in footer.split("<tr>")[1:]}
+    assert list(rows) == ["Harbor Street Clinic", site.name]  # by name
+    assert rows[site.name][:4] == ["1", "2", "0", "0"] and len(rows[site.name]) == 13 + 1
+    assert rows["Harbor Street Clinic"][:4] == ["0", "0", "1", "0"]

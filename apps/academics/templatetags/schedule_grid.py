@@ -6,9 +6,13 @@ their markup cannot drift apart. Every value goes through ``escape``, as autoesc
 Compact markup: ``hx-target="closest td"`` and ``hx-swap="innerHTML"`` are set once on the table
 (htmx inherits them, resolving ``closest td`` from the clicked link), and on the grid page a cell's
 links are relative to the page (``<learner>/<block>/`` under ``…/grid/``); a cell answered alone
-carries the grid's absolute URL."""
+carries the grid's absolute URL.
+
+The learner's header cell of each row is written here too (``grid_rows``): ``{% url %}`` and a dozen
+lookups per row were the rest of the template's time; the person link is reversed once per page."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -43,11 +47,10 @@ def _gaps(learner_id, gaps, oob=False) -> str:
     return f'<td id="gaps-{learner_id}"{gap_class}{swap}>{shown}</td>'
 
 
-@register.simple_tag
-def grid_row_cells(row, blocks):
-    """A row's cells and its required-gaps cell. ``blocks``: ``grid_blocks``, made once per page;
+def grid_row_cells(row, blocks) -> str:
+    """A row's cells and its required-gaps cell. ``blocks``: ``_Blocks``, made once per page;
     the text of each distinct (rotation, site) is written once per page too."""
-    learner_id, label = str(row.learner.pk), escape(str(row.learner.user))
+    learner_id, label = str(row.learner.pk), escape(row.learner.name)
     shown_of = blocks.shown
     parts = []
     for (block_id, block_label), (_block, cell) in zip(blocks, row.cells, strict=True):
@@ -57,6 +60,28 @@ def grid_row_cells(row, blocks):
         path = f"{learner_id}/{block_id}/"
         parts.append(_cell(path, f"cell-{learner_id}-{block_id}", f"Edit {label} in {block_label}", shown))
     parts.append(_gaps(learner_id, row.gaps))
+    return "".join(parts)
+
+
+_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
+
+@register.simple_tag
+def grid_rows(rows, blocks, program_id):
+    """Every learner row of the grid (``rows``: ``selectors.GridRow``s of ``GridLearner``s): the
+    learner's header cell (person link, name, PGY), the cells and the required-gaps cell."""
+    columns = _Blocks(blocks)
+    person = reverse("academics:person_detail", args=[program_id, _PLACEHOLDER])
+    parts = []
+    for row in rows:
+        learner = row.learner
+        name = f"{escape(learner.last_name)}, {escape(learner.first_name)}"
+        pgy = f"<small>PGY-{escape(learner.pgy_level)}</small>" if learner.pgy_level else ""
+        gap_row = ' class="gap-row"' if row.gaps else ""
+        parts.append(
+            f'\n  <tr{gap_row}>\n    <th scope="row" class="learner-col">'
+            f'<a href="{person.replace(_PLACEHOLDER, str(learner.user_id))}" title="{name}">{name}</a>{pgy}</th>'
+            f"\n    {grid_row_cells(row, columns)}\n  </tr>")
     return mark_safe("".join(parts))
 
 
@@ -66,11 +91,6 @@ class _Blocks(list):
     def __init__(self, blocks):
         super().__init__((str(block.pk), escape(block.name)) for block in blocks)
         self.shown = {}
-
-
-@register.simple_tag
-def grid_blocks(blocks):
-    return _Blocks(blocks)
 
 
 @register.simple_tag

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.academics import access, ical, imports, selectors, services
@@ -34,6 +36,7 @@ from apps.core.access import company_of, get_for_company_or_404
 from apps.core.downloads import download_name, spreadsheet_response
 from apps.core.forms import apply_service_errors
 from apps.core.scoping import unscoped
+from apps.core.templatetags.form_field import field_html
 
 IMPORT_SESSION_KEY = "academics_import"
 
@@ -65,35 +68,35 @@ def program_detail(request, program_id):
 
 @login_required
 def roster(request, program_id):
-    program = access.get_program_for_user(request.user, program_id, manage=True)
-    form = RosterFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    people = selectors.roster_people(program=program, q=filters.get("q", ""), role=filters.get("role", ""),
+    program, _row = access.get_program_row_for_user(request.user, program_id, manage=True)
+    form = RosterFilterForm(request.GET) if request.GET else None  # none to build for the plain visit
+    filters = form.cleaned_data if form is not None and form.is_valid() else {}
+    people = selectors.roster_values(program=program, q=filters.get("q", ""), role=filters.get("role", ""),
                                      pgy=filters.get("pgy"), status=filters.get("status", ""),
                                      track=filters.get("track", ""), sort=filters.get("sort") or "name")
-    page = Paginator(people, 25).get_page(request.GET.get("page"))  # COUNT + LIMIT/OFFSET in SQL
-    page.object_list = _with_links([selectors.RosterRow.of(user) for user in page.object_list], program)
+    page = Paginator(people, selectors.ROSTER_PAGE).get_page(request.GET.get("page"))  # COUNT, LIMIT/OFFSET in SQL
     query = request.GET.copy()
     query.pop("page", None)
-    response = render(request, "academics/roster.html" if not request.htmx else "academics/_roster_table.html", {
-        "program": program, "form": form, "page": page, "query": query.urlencode(),
-        "tracks": selectors.roster_tracks(program=program), "search_note": form.search_note,
-    })
-    return _vary_on_htmx(response)
+    context = {"program": program, "page": page, "query": query.urlencode(),
+               "search_note": form.search_note if form is not None else ""}
+    if request.htmx:
+        return _vary_on_htmx(render(request, "academics/_roster_table.html", context))
+    return _vary_on_htmx(render(request, "academics/roster.html", {**context, "form_html": _filter_form_html(form)}))
 
 
-_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+_blank_filter_form_html = {}  # language → HTML: the blank filter form is the same for every program
 
 
-def _with_links(rows, program):
-    """Each row's person and portfolio links, reversed once per page rather than twice per row
-    (``{% url %}`` per row was ≈2 ms of a 25-row roster; issue 19)."""
-    person = reverse("academics:person_detail", args=[program.pk, _PLACEHOLDER])
-    portfolio = reverse("analytics_learner_portfolio", args=[_PLACEHOLDER])
-    for row in rows:
-        row.person_url = person.replace(_PLACEHOLDER, str(row.user.pk))
-        row.portfolio_url = portfolio.replace(_PLACEHOLDER, str(row.learner_id)) if row.learner_id else ""
-    return rows
+def _filter_form_html(form) -> str:
+    """The filter form's fields (``{% form_field %}`` each). Blank (no query string, the usual
+    visit) it depends on nothing but the language, so it is written once per process."""
+    if form is not None:
+        return mark_safe("".join(field_html(field) for field in form))
+    language = get_language()
+    html = _blank_filter_form_html.get(language)
+    if html is None:
+        html = _blank_filter_form_html[language] = mark_safe("".join(field_html(f) for f in RosterFilterForm()))
+    return html
 
 
 @login_required
@@ -238,7 +241,7 @@ def year_detail(request, program_id, year_id):
 # ---------------------------------------------------------------- schedule grid
 @login_required
 def grid(request, program_id, year_id):
-    year = access.get_year_for_user(request.user, program_id, year_id)
+    year = access.get_year_row_for_user(request.user, program_id, year_id)
     undo = request.session.pop(GRID_UNDO_KEY, None)
     return render(request, "academics/grid.html",
                   {"program": year.program, "year": year, "grid": selectors.schedule_grid(year=year),
