@@ -459,6 +459,7 @@ def bench_posts_remove(keys) -> dict:
         ids = list(EPAAssessment.all_objects.filter(submission_key__in=keys).values_list("pk", flat=True))
         notification_keys = [f"assessment:{pk}:received:{channel}" for pk in ids for channel in Channel.values]
         notifications = list(Notification.objects.filter(idempotency_key__in=notification_keys))
+        notification_ids = [notification.pk for notification in notifications]  # delete() clears .pk
         for notification in notifications:
             notification.delete()  # post_delete: the learner's unread count is recounted
         with connection.cursor() as cursor:
@@ -467,7 +468,7 @@ def bench_posts_remove(keys) -> dict:
             for table, column in tables:  # raw: a model delete would write a "deleted" history row
                 cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" = ANY(%s)', [ids])
             cursor.execute(f'DELETE FROM "{Notification.history.model._meta.db_table}" WHERE id = ANY(%s)',
-                           [[n.pk for n in notifications]])
+                           [notification_ids])
     return {"assessments": len(ids), "notifications": len(notifications)}
 
 
