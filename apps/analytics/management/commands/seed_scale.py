@@ -240,7 +240,9 @@ class Builder:
     def _skeleton(self, *, staging, parts=1):
         """The tenants, programs and schedules (COPY from Python: ~1M rows at L), the clinic's site
         and practitioner, and the staging tables the SQL jobs join. Returns the jobs, as
-        (label, function of a cursor), biggest first."""
+        (label, function of a cursor), biggest first; ``parts`` > 1 splits the assessments and
+        the work-hour entries into that many jobs each (not used: two connections filling one
+        table were slower than one each filling its own)."""
         epa_ids, tag_ids, specialty, epa_set = self._reference()
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no per-row deferred key checks queued
