@@ -214,9 +214,8 @@ class Builder:
             # one job per table: two connections inserting into one table wait on each other (its
             # extension lock, its last pages), so the loaders fill different tables at once
             jobs = self._skeleton(staging="UNLOGGED")
-        deferred = indexes_deferred(BULK_TABLES, log=_log)
-        with transaction.atomic():
-            deferred.__enter__()
+        with transaction.atomic(), connection.cursor() as cursor:
+            constraints, indexes = _keys_and_indexes_drop(cursor, BULK_TABLES)
         failure = None
         try:
             _run_jobs(jobs, loaders)
@@ -224,11 +223,9 @@ class Builder:
             failure = error
         try:
             started = time.monotonic()
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    _session(cursor, local=True)
-                deferred.__exit__(None, None, None)
-            _log(f"indexes and keys rebuilt and validated in {time.monotonic() - started:.1f}s")
+            _keys_and_indexes_rebuild(constraints, indexes, loaders)
+            _log(f"rebuilt {len(indexes)} indexes and {len(constraints)} keys and validated the foreign keys "
+                 f"in {time.monotonic() - started:.1f}s")
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGING_LEARNER}, {STAGING_RESIDENT}")
@@ -550,6 +547,63 @@ def _owns(tables) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+def _keys_and_indexes_drop(cursor, tables):
+    """What apps/core/bulkload.py's ``indexes_deferred`` drops (the tables' indexes, primary,
+    unique and exclusion keys, their outgoing and incoming foreign keys), dropped the same way;
+    returns their definitions for ``_keys_and_indexes_rebuild``."""
+    cursor.execute(
+        "SELECT c.conname, c.conrelid::regclass::text, c.contype, pg_get_constraintdef(c.oid) "
+        "FROM pg_constraint c WHERE c.contype IN ('p', 'u', 'x', 'f') "
+        "AND (c.conrelid = ANY(%(t)s::regclass[]) OR c.confrelid = ANY(%(t)s::regclass[]))", {"t": tables})
+    constraints = list(dict.fromkeys(cursor.fetchall()))
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+        "FROM pg_index i WHERE i.indrelid = ANY(%(t)s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conindid = i.indexrelid AND c.contype IN ('p','u','x'))", {"t": tables})
+    indexes = cursor.fetchall()
+    for name, table, _kind, _ in sorted(constraints, key=lambda c: _KEY_ORDER[c[2]]):
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _table, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return constraints, indexes
+
+
+_KEY_ORDER = {"f": 0, "x": 1, "u": 1, "p": 2}  # dropped in this order (incoming keys need the primary keys)
+
+
+def _keys_and_indexes_rebuild(constraints, indexes, loaders):
+    """Put back what ``_keys_and_indexes_drop`` dropped, on ``loaders`` connections (each
+    statement its own transaction): the primary, unique and exclusion keys (a sort each), then in
+    one transaction the foreign keys ``NOT VALID`` (no scan), then the other indexes, then one
+    ``VALIDATE`` per foreign key (one anti-join each: every row is checked), biggest tables first.
+    A statement conflicts with the other connection's on one table at most, so they may wait for
+    each other, never in a cycle."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.oid::regclass::text, pg_relation_size(c.oid) FROM pg_class c "
+                       "WHERE c.oid = ANY(%s::regclass[])", [list({table for _, table, _, _ in constraints}
+                                                                  | {table for _, table, _ in indexes})])
+        size = dict(cursor.fetchall())
+
+    def statements(rows):
+        """Biggest tables first; a table's n-th statement after every table's (n-1)-th: two
+        VALIDATEs of one table wait for each other, so the connections take different tables."""
+        rank, seen = [], {}
+        for table, sql in sorted(rows, key=lambda row: -size.get(row[0], 0)):
+            seen[table] = seen.get(table, -1) + 1
+            rank.append((seen[table], -size.get(table, 0), table, sql))
+        return [(sql[:80], lambda cursor, sql=sql: cursor.execute(sql)) for *_, sql in sorted(rank)]
+
+    _run_jobs(statements([(table, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                          for name, table, kind, definition in constraints if kind != "f"]), loaders, quiet=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, table, kind, definition in constraints:
+            if kind == "f":
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+    _run_jobs(statements([(table, definition) for _, table, definition in indexes]), loaders, quiet=True)
+    _run_jobs(statements([(table, f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+                          for name, table, kind, _ in constraints if kind == "f"]), loaders, quiet=True)
+
+
 def _log(line):
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
@@ -572,7 +626,7 @@ def _timed(label, job, cursor):
     _log(f"{label}: {time.monotonic() - started:.1f}s")
 
 
-def _run_jobs(jobs, loaders):
+def _run_jobs(jobs, loaders, *, quiet=False):
     """Run the jobs on ``loaders`` threads, each with its own database connection (Django's are
     per thread) and a copy of this thread's context (the row-level-security bypass of
     ``unscoped``); each job is one transaction. A thread stops at the first failure; the first
@@ -591,7 +645,10 @@ def _run_jobs(jobs, loaders):
                 with transaction.atomic(), connection.cursor() as cursor:
                     _session(cursor, local=True)
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    _timed(label, job, cursor)
+                    if quiet:
+                        job(cursor)
+                    else:
+                        _timed(label, job, cursor)
         except BaseException as error:  # reported by the calling thread
             failures.append(error)
         finally:
