@@ -12,7 +12,9 @@ a fresh submission key each time, as the faculty persona). Settings are the benc
 REDIS_URL sessions are database sessions (their queries are counted); the tasks a POST dispatches are
 written to the outbox and handed to Celery's in-memory broker, as a request hands them to a worker
 (``--eager``: run them in the request, as the tests and the demo do). Set REDIS_URL to measure what
-production runs.
+production runs. The assessments the POSTs saved (with their tags, history rows and notifications)
+are deleted at the end (``run.bench_posts_remove``), so profiling the POST does not grow the data
+the other pages show.
 
 First it times ``-n`` requests without a profiler (after a warm-up request) and prints the median,
 p90 and minimum wall time, the median CPU time of this process (Python, without PostgreSQL's own
@@ -39,6 +41,7 @@ os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.
 from bench import run  # noqa: E402  (sets Django up on the bench database of --size)
 
 POST_PAGE = "assessment POST"
+POSTED_KEYS = []  # the submission keys this run posted: removed at the end (run.bench_posts_remove)
 
 
 def _post_requester(client, faculty):
@@ -49,8 +52,9 @@ def _post_requester(client, faculty):
     counter = iter(range(10**9))
 
     def request():
-        n = next(counter)
-        response = client.post(url, {**choices[n % len(choices)], "submission_key": str(uuid.uuid4()),
+        n, key = next(counter), str(uuid.uuid4())
+        POSTED_KEYS.append(key)
+        response = client.post(url, {**choices[n % len(choices)], "submission_key": key,
                                      "complications_occurred": "unknown",
                                      "narrative_feedback": "Bench: clear plan, safe technique."})
         if response.status_code != 302:
@@ -151,11 +155,17 @@ def main():
     for label in labels:
         if label not in urls and label != POST_PAGE:
             raise SystemExit(f"unknown page {label!r}; pages: {', '.join([*urls, POST_PAGE])}")
-    for label in labels:
-        request = requester(label, urls, users, eager=options.eager)
-        print(f"{label}: {measure(request, options.requests, show_queries=options.queries)}", flush=True)
-        if not options.no_profile:
-            profile(request, options.requests, profiler=options.profiler, html=options.html)
+    try:
+        for label in labels:
+            request = requester(label, urls, users, eager=options.eager)
+            print(f"{label}: {measure(request, options.requests, show_queries=options.queries)}", flush=True)
+            if not options.no_profile:
+                profile(request, options.requests, profiler=options.profiler, html=options.html)
+    finally:
+        if POSTED_KEYS:  # the measured pages' data as it was: the POSTs' rows go (bench/run.py's cleanup)
+            print(f"removed what the POSTs wrote: {run.bench_posts_remove(POSTED_KEYS)}")
+            if options.eager:  # their tasks refreshed the analytics views: rebuild them without the rows
+                run.analytics_refresh(concurrently=False)
 
 
 if __name__ == "__main__":

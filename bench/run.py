@@ -4,7 +4,13 @@ Seeds the size with seed_scale if its companies are missing, starts gunicorn on 
 signs a session in, measures p50/p95 of key pages with a small threaded http.client load
 generator (bounded request counts and a time limit), counts queries per page with the Django
 test client, times a CONCURRENT refresh of each analytics view, and writes bench/results-<size>.json
-and docs/benchmarks.md (from every results file present)."""
+and docs/benchmarks.md (from every results file present).
+
+The write test (1,000 assessment POSTs by the faculty persona, for the learners of the measured
+program) leaves the measured pages' data unchanged: after it, ``bench_posts_remove`` deletes the
+assessments it saved (found by their submission keys), their tags, simple-history rows and
+notifications, so "learner progress", "CCC packet" and the dashboard do not grow from run to run.
+The audit rows stay (the audit log is append-only)."""
 
 import argparse
 import http.client
@@ -47,7 +53,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
@@ -374,9 +380,11 @@ def _form_token(port, cookie):
     return f"{cookie}; {csrf}", CSRF_INPUT.search(body).group(1)
 
 
-def post_load(port, cookie, choices, *, requests, threads):
-    """Threads POST the real form, each time with a fresh submission_key; 302 = saved."""
-    latencies, errors, keys, lock = [], [], [], threading.Lock()
+def post_load(port, cookie, choices, *, requests, threads, keys=None):
+    """Threads POST the real form, each time with a fresh submission_key; 302 = saved. The keys
+    posted are appended to ``keys`` (for ``bench_posts_remove``)."""
+    latencies, errors, lock = [], [], threading.Lock()
+    keys = [] if keys is None else keys
     deadline, per_thread = time.monotonic() + TIME_LIMIT_SECONDS, max(1, requests // threads)
     cookies, token = _form_token(port, cookie)
     headers = {"Cookie": cookies, "Host": "127.0.0.1", "Content-Type": "application/x-www-form-urlencoded"}
@@ -429,6 +437,39 @@ def _saved(keys):
     with unscoped("bench: count the assessments it posted"):
         rows = list(EPAAssessment.all_objects.filter(submission_key__in=keys).values_list("submission_key", flat=True))
     return {"saved": len(rows), "saved_distinct": len(set(rows))}
+
+
+def bench_posts_remove(keys) -> dict:
+    """Bench-only cleanup: delete what the bench's own assessment POSTs wrote, so the measured
+    pages' data (learner progress, CCC packet, program dashboard: the faculty persona's program)
+    is the same from one run to the next instead of growing by a thousand assessments a run.
+
+    Removed: the assessments with these submission keys, their feedback tags, their simple-history
+    rows, and the learners' "assessment received" notifications (with their history; deleted
+    through the ORM so the unread-count cache is told). Kept: the audit rows (the audit log is
+    append-only, and no measured page reads it) and the outbox rows of the dispatched tasks. The
+    analytics views are rebuilt by the next run's timed refresh, before any page is measured.
+    Call it after the worker has stopped (a notification written after the cleanup would stay)."""
+    from apps.assessments.models import AssessmentFeedbackTag, EPAAssessment
+    from apps.notifications.models import Channel, Notification
+
+    if not keys:
+        return {"assessments": 0, "notifications": 0}
+    with unscoped("bench: remove the assessments the bench posted"), transaction.atomic():
+        ids = list(EPAAssessment.all_objects.filter(submission_key__in=keys).values_list("pk", flat=True))
+        notification_keys = [f"assessment:{pk}:received:{channel}" for pk in ids for channel in Channel.values]
+        notifications = list(Notification.objects.filter(idempotency_key__in=notification_keys))
+        notification_ids = [notification.pk for notification in notifications]  # delete() clears .pk
+        for notification in notifications:
+            notification.delete()  # post_delete: the learner's unread count is recounted
+        with connection.cursor() as cursor:
+            tables = (AssessmentFeedbackTag._meta.db_table, "assessment_id"), \
+                     (EPAAssessment.history.model._meta.db_table, "id"), (EPAAssessment._meta.db_table, "id")
+            for table, column in tables:  # raw: a model delete would write a "deleted" history row
+                cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" = ANY(%s)', [ids])
+            cursor.execute(f'DELETE FROM "{Notification.history.model._meta.db_table}" WHERE id = ANY(%s)',
+                           [notification_ids])
+    return {"assessments": len(ids), "notifications": len(notifications)}
 
 
 def start_worker():
@@ -509,6 +550,7 @@ def main():
         from apps.assessments.models import EPAAssessment
         result["assessments_total"] = EPAAssessment.all_objects.count()
     server = start_gunicorn(options.port, options.workers)
+    posted_keys = []  # the write test's submission keys: its rows are removed after it (bench_posts_remove)
     try:
         cookies = {persona: session_cookie(user) for persona, user in users.items()}
         result["pages"] = {label: load(options.port, url, cookies[persona], requests=options.requests,
@@ -520,7 +562,7 @@ def main():
         worker = start_worker()
         result["celery_worker"] = "1 worker process (drains e-mail + refresh tasks)" if worker else "none (eager tasks)"
         result["post"] = post_load(options.port, cookies["faculty"], post_choices(users["faculty"]),
-                                   requests=options.post_requests, threads=options.post_threads)
+                                   requests=options.post_requests, threads=options.post_threads, keys=posted_keys)
         if booking_world is not None:
             result["booking"] = booking_load(options.port, cookies["reception"], booking_world)
     finally:
@@ -529,6 +571,9 @@ def main():
         if "worker" in locals() and worker:
             worker.terminate()
             worker.wait(timeout=60)
+        removed = bench_posts_remove(posted_keys)  # the measured pages' data as it was before the POSTs
+        if "post" in result:
+            result["post"]["removed_after"] = removed
     result["uptime_after"] = machine_load()
     (ROOT / "bench" / f"results-{options.size}.json").write_text(json.dumps(result, indent=2, default=str))
     from bench.report import write_report

@@ -62,3 +62,21 @@ def test_seed_scale_gives_the_first_company_a_clinic_whose_practitioner_finds_an
     assert found.status_code == 200 and someone.mrn in found.content.decode()
     chart = client.get(reverse("clinical:chart", args=[someone.pk]))
     assert chart.status_code == 200 and someone.last_name in chart.content.decode()
+
+
+def test_seed_scale_ids_are_distinct_version_4_uuids_and_a_third_of_the_assessments_are_tagged():
+    """The ids come from a random prefix and a counter (uuid_sql), not gen_random_uuid(): still
+    distinct, still version 4; the tags are written by the assessments' own statement."""
+    from apps.assessments.models import AssessmentFeedbackTag
+
+    call_command("seed_scale", "--size", "S", "--assessments", "600", "--patients", "20", "--company-prefix", "ids")
+    with unscoped("test inspects the synthetic tenant"):
+        company = Company.objects.get(subdomain="ids-0")
+        rows = list(EPAAssessment.all_objects.filter(company=company).values_list("pk", "submission_key"))
+        entries = list(WorkEntry.objects.filter(company=company).values_list("pk", flat=True))
+        vitals = list(VitalSigns.objects.filter(company=company).values_list("pk", flat=True))
+        tagged = AssessmentFeedbackTag.objects.filter(company=company, assessment__company=company).count()
+    ids = [pk for pk, _ in rows] + [key for _, key in rows] + entries + vitals
+    assert len(set(ids)) == len(ids) == 2 * 600 + len(entries) + 100
+    assert {value.version for value in ids} == {4}
+    assert 0.2 * 600 < tagged < 0.4 * 600
