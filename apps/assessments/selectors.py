@@ -1,17 +1,20 @@
 """Reads for EPA assessments and requests. Every function returns company-scoped querysets;
 soft-deleted assessments are excluded everywhere (``objects`` is the alive manager)."""
 
+import datetime
 import statistics
 import uuid
 from collections import defaultdict
 
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 
-from apps.academics.models import Learner, Program
+from apps.academics.models import Learner, Program, RotationAssignment
+from apps.academics.selectors import RECENT_DAYS, learners_for_assessor
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key
+from apps.core.prepared import prepared
 from apps.reference.models import EPA, CaseType, EntrustmentLevel, FeedbackTag
 from apps.tenants.access import active_memberships, is_org_admin, program_ids_with_roles
 from apps.tenants.models import Membership, User
@@ -108,6 +111,46 @@ def assessors_for_learner(*, learner):
     ids = Membership.objects.for_company(learner.company_id).filter(
         program=learner.program, role__in=sorted(ASSESSORS), is_active=True).values_list("user_id", flat=True)
     return User.objects.for_company(learner.company_id).filter(pk__in=ids, is_active=True).exclude(pk=learner.user_id)
+
+
+LEARNER_CHOICE_FIELDS = ("id", "user__first_name", "user__last_name", "user__email", "program__name")
+
+
+def _learner_choices_builder(*, company_id, assessor_id, program_ids, today, since):
+    """``academics.selectors.learners_for_assessor`` (without search, the assessor left out) as
+    values(): the same filter and order, read as the columns of the choice labels."""
+    recent = RotationAssignment.objects.for_company(company_id).filter(
+        learner=OuterRef("pk"), primary_supervisor__user_id=assessor_id, start_date__lte=today, end_date__gte=since)
+    return (Learner.objects.for_company(company_id)
+            .filter(program_id__in=program_ids, status__in=[Learner.Status.ACTIVE, Learner.Status.PROBATION])
+            .exclude(user_id=assessor_id).annotate(is_recent=Exists(recent))
+            .order_by("-is_recent", "user__last_name", "user__first_name").values(*LEARNER_CHOICE_FIELDS))
+
+
+_learner_choice_rows = prepared(_learner_choices_builder)
+
+
+def _learner_label(row) -> str:
+    """``f"{learner.user} ({learner.program})"``: User.__str__ is the full name, else the e-mail."""
+    name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
+    return f"{name} ({row['program__name']})"
+
+
+def learner_choices(*, assessor, today: datetime.date, search: str = "") -> list:
+    """(id, label) of the learners the assessor may assess (not themself), recent assignees first:
+    the assessment form's learner choices without a model instance per learner (issue 19). The
+    plain list is one prepared read; a search (``icontains``, which cannot be prepared) is the
+    same queryset as values()."""
+    if search:
+        rows = learners_for_assessor(assessor=assessor, today=today, search=search).exclude(
+            user_id=assessor.pk).values(*LEARNER_CHOICE_FIELDS)
+    else:
+        program_ids = tuple(sorted(program_ids_with_roles(assessor, ASSESSORS), key=str))
+        if not program_ids:
+            return []
+        rows = _learner_choice_rows(company_id=assessor.company_id, assessor_id=assessor.pk, program_ids=program_ids,
+                                    today=today, since=today - datetime.timedelta(days=RECENT_DAYS))
+    return [(row["id"], _learner_label(row)) for row in rows]
 
 
 def epas_for_assessor(*, assessor):

@@ -97,14 +97,20 @@ class AssessmentForm(forms.Form):
                                          widget=forms.Textarea(attrs={"rows": 3}), label="Narrative feedback")
 
     def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, case_type_rows=None,
-                 **kwargs):
+                 learner_choices=None, **kwargs):
         """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
         their scale's levels) and ``levels`` (the chosen EPA's scale) fill the choices, so the
         page renders with one query per kind of choice however many options there are.
-        ``case_type_rows()``: the case types read with the EPAs (no query of their own)."""
+        ``case_type_rows()``: the case types read with the EPAs (no query of their own).
+        ``learner_choices()``: the learners' (id, label) read as values (``selectors.learner_choices``),
+        shown instead of a Learner, its user and its program built per option; ``learners`` still
+        validates a posted learner (one read of the chosen one)."""
         super().__init__(*args, **kwargs)
         self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
         _load_choices(self.fields["learner"], learners)
+        if learner_choices is not None:
+            empty = [("", self.fields["learner"].empty_label)]
+            self.fields["learner"].choices = functools.cache(lambda: empty + list(learner_choices()))
         _load_choices(self.fields["epa"], epas, lambda: epa_list)
         self.fields["entrustment_level"].choices = [
             (level["number"], format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",

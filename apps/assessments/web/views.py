@@ -124,12 +124,14 @@ def new(request):
                                "twice. To assess again, open a new form.")
         return redirect("assessments:detail", assessment_id=saved.pk)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
+    today = timezone.localdate()
+    learners = learners_for_assessor(assessor=user, today=today, search=search).exclude(user=user)
     answering = _request_to_answer(request)
     initial = _prefill(request, learners, answering)
     if request.method == "GET" and _is_key(request.GET.get("key")):
         initial["submission_key"] = request.GET["key"]  # the back button to an unsaved form: same key
     form = AssessmentForm(request.POST or None, initial=initial,
+                          learner_choices=lambda: selectors.learner_choices(assessor=user, today=today, search=search),
                           **_form_kwargs(company_id=user.company_id, learners=learners,
                                          epas=selectors.epas_for_assessor(assessor=user),
                                          epa_id=request.POST.get("epa") or request.GET.get("epa")))
