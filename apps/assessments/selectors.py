@@ -17,7 +17,7 @@ from apps.core.idempotency import IdempotencyKeyError, idempotency_key
 from apps.core.prepared import prepared
 from apps.reference.models import EPA, CaseType, EntrustmentLevel, FeedbackTag
 from apps.tenants.access import active_memberships, is_org_admin, program_ids_with_roles
-from apps.tenants.models import Membership, User
+from apps.tenants.models import Membership, Site, User
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS
 
 
@@ -183,6 +183,33 @@ def epas_with_scale_levels(epas, *, company_id=None):
     return epas
 
 
+EPA_FIELDS = ("id", "epa_set_id", "number", "name", "short_name", "description", "category", "display_order")
+
+
+def _epa_choices_builder(*, company_id, program_ids):
+    set_ids = Program.objects.for_company(company_id).filter(pk__in=program_ids).values("epa_set_id")
+    return epas_with_scale_levels(EPA.objects.filter(epa_set_id__in=set_ids), company_id=company_id).values(
+        *EPA_FIELDS, "scale_levels", "case_type_rows")
+
+
+_epa_choice_rows = prepared(_epa_choices_builder)
+
+
+def epa_list_for_assessor(*, assessor) -> list:
+    """``epas_with_scale_levels(epas_for_assessor(...), company_id=...)`` as a list: the same EPAs,
+    each with ``scale_levels`` and ``case_type_rows``, built from one prepared values() read (the
+    form's EPA choices and what a POST validates its EPA, level and case type against)."""
+    program_ids = tuple(sorted(program_ids_with_roles(assessor, ASSESSORS), key=str))
+    if not program_ids:
+        return []
+    epas = []
+    for row in _epa_choice_rows(company_id=assessor.company_id, program_ids=program_ids):
+        epa = EPA.from_db("default", EPA_FIELDS, tuple(row[name] for name in EPA_FIELDS))
+        epa.scale_levels, epa.case_type_rows = row["scale_levels"], row["case_type_rows"]
+        epas.append(epa)
+    return epas
+
+
 CASE_TYPE_FIELDS = ("id", "epa_id", "company_id", "code", "name", "typical_minutes", "is_active")
 
 
@@ -208,6 +235,24 @@ def case_types_for_epas(*, company_id, epa_ids):
 def feedback_tags_for(*, company_id, specialty_id=None):
     tags = FeedbackTag.objects.visible_to(company_id).filter(is_active=True)
     return tags.filter(Q(specialty__isnull=True) | Q(specialty_id=specialty_id))
+
+
+TAG_FIELDS = ("id", "category", "name", "description", "specialty_id", "company_id", "is_active")
+_tag_rows = prepared(lambda company_id: feedback_tags_for(company_id=company_id).values(*TAG_FIELDS))
+
+
+def feedback_tag_list(*, company_id) -> list:
+    """``feedback_tags_for(company_id=...)`` as FeedbackTag rows from one prepared values() read."""
+    return [FeedbackTag.from_db("default", TAG_FIELDS, tuple(row[name] for name in TAG_FIELDS))
+            for row in _tag_rows(company_id=company_id)]
+
+
+_site_rows = prepared(lambda company_id: Site.objects.for_company(company_id).filter(is_active=True).values("id", "name"))
+
+
+def site_choices(*, company_id) -> list:
+    """(id, name) of the company's active sites (Site.__str__ is its name), in Site's order."""
+    return [(row["id"], row["name"]) for row in _site_rows(company_id=company_id)]
 
 
 def completion_board(*, user) -> dict:

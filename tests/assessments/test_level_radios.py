@@ -16,15 +16,20 @@ from tests.factories import EPAFactory, EPASetFactory, ScaleFactory
 pytestmark = pytest.mark.django_db
 
 # assessments/levels_field.html as it was, with the loop over the radios
-TEMPLATE_LOOP = """{# The entrustment-level radios; on the new-assessment form htmx swaps them for the chosen EPA's scale. #}
-<fieldset id="entrustment-levels" class="step choice-group{% if form.entrustment_level.errors %} field-error{% endif %}"{% if mode == "new" %} hx-get="{% url 'assessments:entrustment_levels' %}" hx-trigger="change from:#id_epa" hx-include="#id_epa" hx-swap="outerHTML"{% endif %}><legend>Entrustment level <span class="required" aria-hidden="true">*</span></legend>
-    {% for radio in form.entrustment_level %}
-    <label class="choice" for="{{ radio.id_for_label }}">{{ radio.tag }} <span>{{ radio.choice_label }}</span></label>
-    {% empty %}<p class="help">Choose the EPA to see its entrustment levels.</p>
-    {% endfor %}
-    {% for error in form.entrustment_level.errors %}<p class="error" id="id_entrustment_level_error">{{ error }}</p>{% endfor %}
-  </fieldset>
-"""
+TEMPLATE_LOOP = (
+    "{# The entrustment-level radios; on the new-assessment form htmx swaps them for the chosen EPA's scale. #}\n"
+    '<fieldset id="entrustment-levels" class="step choice-group{% if form.entrustment_level.errors %} field-error'
+    '{% endif %}"{% if mode == "new" %} hx-get="{% url \'assessments:entrustment_levels\' %}" hx-trigger="change '
+    'from:#id_epa" hx-include="#id_epa" hx-swap="outerHTML"{% endif %}><legend>Entrustment level <span '
+    'class="required" aria-hidden="true">*</span></legend>\n'
+    "    {% for radio in form.entrustment_level %}\n"
+    '    <label class="choice" for="{{ radio.id_for_label }}">{{ radio.tag }} <span>{{ radio.choice_label }}</span>'
+    "</label>\n"
+    '    {% empty %}<p class="help">Choose the EPA to see its entrustment levels.</p>\n'
+    "    {% endfor %}\n"
+    '    {% for error in form.entrustment_level.errors %}<p class="error" id="id_entrustment_level_error">{{ error }}'
+    "</p>{% endfor %}\n"
+    "  </fieldset>\n")
 
 
 def _form(faith, epas, data=None, epa_id=None):

@@ -98,16 +98,20 @@ def acknowledge(request, assessment_id):
 
 
 # ------------------------------------------------------------------ the form
-def _form_kwargs(*, company_id, learners, epas, epa_id=None):
+def _form_kwargs(*, company_id, learners, epas, epa_id=None, epa_list=None, validating=True):
     """Choices for the assessment form: the entrustment levels are those of the chosen EPA's
-    scale (the posted/given one, else the first EPA's)."""
-    epa_list = list(selectors.epas_with_scale_levels(epas, company_id=company_id))
+    scale (the posted/given one, else the first EPA's). ``epa_list``: ``epas`` already read with
+    their levels and case types (``selectors.epa_list_for_assessor``). ``validating=False``: the
+    form is only rendered, so no case-type or tag queryset is built (their rows give the choices)."""
+    if epa_list is None:
+        epa_list = list(selectors.epas_with_scale_levels(epas, company_id=company_id))
     chosen = next((epa for epa in epa_list if str(epa.pk) == str(epa_id)), epa_list[0] if epa_list else None)
     return {"learners": learners, "epas": epas, "epa_list": epa_list, "company_id": company_id,
             "levels": (chosen.scale_levels or []) if chosen else [],
-            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list]),
+            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list])
+            if validating else None,
             "case_type_rows": lambda: selectors.case_types_from(epa_list),
-            "tags": selectors.feedback_tags_for(company_id=company_id)}
+            "tags": selectors.feedback_tags_for(company_id=company_id) if validating else None}
 
 
 @login_required
@@ -125,16 +129,17 @@ def new(request):
         return redirect("assessments:detail", assessment_id=saved.pk)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     today = timezone.localdate()
-    learners = learners_for_assessor(assessor=user, today=today, search=search).exclude(user=user)
+
+    def learners():  # the queryset: built when a POST validates its learner or ?learner= prefills one
+        return learners_for_assessor(assessor=user, today=today, search=search).exclude(user=user)
+
     answering = _request_to_answer(request)
     initial = _prefill(request, learners, answering)
     if request.method == "GET" and _is_key(request.GET.get("key")):
         initial["submission_key"] = request.GET["key"]  # the back button to an unsaved form: same key
-    form = AssessmentForm(request.POST or None, initial=initial,
-                          learner_choices=lambda: selectors.learner_choices(assessor=user, today=today, search=search),
-                          **_form_kwargs(company_id=user.company_id, learners=learners,
-                                         epas=selectors.epas_for_assessor(assessor=user),
-                                         epa_id=request.POST.get("epa") or request.GET.get("epa")))
+    form = AssessmentForm(request.POST or None, initial=initial, **_new_form_kwargs(
+        user, learners=learners if request.method == "POST" else None, today=today, search=search,
+        epa_id=request.POST.get("epa") or request.GET.get("epa")))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -146,6 +151,20 @@ def new(request):
             messages.success(request, f"Assessment of {data['learner'].user} saved. They can see it now.")
             return redirect("assessments:detail", assessment_id=assessment.pk)
     return render(request, "assessments/form.html", {"form": form, "search": search, "mode": "new"})
+
+
+def _new_form_kwargs(user, *, learners, today, search="", epa_id=None) -> dict:
+    """The new-assessment form's choices as rows (issue 19): learners and sites as (id, label),
+    EPAs and tags from prepared reads. ``learners``: a function giving the learner queryset when
+    the form validates a POST, else None: a form only rendered builds no queryset at all."""
+    company_id, validating = user.company_id, learners is not None
+    return {"learner_choices": lambda: selectors.learner_choices(assessor=user, today=today, search=search),
+            "site_choices": lambda: selectors.site_choices(company_id=company_id),
+            "tag_rows": lambda: selectors.feedback_tag_list(company_id=company_id),
+            **_form_kwargs(company_id=company_id, learners=learners() if validating else None,
+                           epas=selectors.epas_for_assessor(assessor=user) if validating else None,
+                           epa_list=selectors.epa_list_for_assessor(assessor=user), epa_id=epa_id,
+                           validating=validating)}
 
 
 def _is_key(value) -> bool:
@@ -175,14 +194,14 @@ def _answers(data, answering) -> bool:
 
 
 def _prefill(request, learners, answering=None) -> dict:
-    """Schedule prefill: the chosen learner's rotation today gives the site. Answering a request:
+    """``learners()``: the learners the form offers. Schedule prefill: the chosen learner's rotation today gives the site. Answering a request:
     its learner, EPA, case date and case type."""
     if answering is not None:
         assignment = assignment_on(learner=answering.learner, day=answering.case_date)
         return {"learner": answering.learner, "epa": answering.epa, "assessment_date": answering.case_date,
                 "case_type": answering.case_type, "site": assignment.site if assignment else None}
     learner_id = uuid_param(request, "learner")
-    learner = learners.filter(pk=learner_id).first() if learner_id else None
+    learner = learners().filter(pk=learner_id).first() if learner_id else None
     if learner is None:
         return {}
     assignment = assignment_on(learner=learner, day=timezone.localdate())
