@@ -119,14 +119,15 @@ def _form_kwargs(*, company_id, learners, epas, epa_id=None, epa_list=None, vali
 def new(request):
     """The form. Each render has its own idempotency key (the hidden ``submission_key``, also put
     in the address as ``?key=`` by assessments.js, so the back button returns to it): a POST or a
-    render whose key is already used shows the saved assessment, never a second one."""
+    render whose key is already used shows the saved assessment, never a second one. A POST does
+    not look its key up first (issue 19: one read fewer per assessment saved): the key's unique
+    constraint turns a second submission into a replay of the first (``assessment.replayed``), and
+    a POST that is not saved looks the key up before showing errors."""
     user = request.user
-    used_key = request.POST.get("submission_key") if request.method == "POST" else request.GET.get("key")
+    used_key = request.GET.get("key") if request.method == "GET" else None
     saved = selectors.assessment_given_with_key(assessor=user, key=used_key) if used_key else None
     if saved is not None:
-        messages.info(request, f"This assessment of {saved.learner.user} was already saved; nothing was saved "
-                               "twice. To assess again, open a new form.")
-        return redirect("assessments:detail", assessment_id=saved.pk)
+        return _already_saved(request, saved)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     today = timezone.localdate()
 
@@ -148,9 +149,21 @@ def new(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if assessment.replayed:
+                return _already_saved(request, assessment)
             messages.success(request, f"Assessment of {data['learner'].user} saved. They can see it now.")
             return redirect("assessments:detail", assessment_id=assessment.pk)
+    if request.method == "POST":  # not saved now: a key already used shows its assessment, not errors
+        saved = selectors.assessment_given_with_key(assessor=user, key=request.POST.get("submission_key"))
+        if saved is not None:
+            return _already_saved(request, saved)
     return render(request, "assessments/form.html", {"form": form, "search": search, "mode": "new"})
+
+
+def _already_saved(request, saved):
+    messages.info(request, f"This assessment of {saved.learner.user} was already saved; nothing was saved "
+                           "twice. To assess again, open a new form.")
+    return redirect("assessments:detail", assessment_id=saved.pk)
 
 
 def _new_form_kwargs(user, *, learners, today, search="", epa_id=None) -> dict:
@@ -218,7 +231,8 @@ def _submit_fields(form) -> dict:
 
 def _submit(form, *, assessor, entry_method, request=None):
     """The form's input into the one submit service; ``request``: the assessment request it answers.
-    ``new`` has looked the submission key up already (``key_checked``)."""
+    ``key_checked``: no look-up of the key before the INSERT (its unique constraint catches a
+    replay; ``new`` looks it up only when the POST is not saved)."""
     data = form.cleaned_data
     learner = request.learner if request is not None else data["learner"]
     epa = request.epa if request is not None else data["epa"]
