@@ -233,18 +233,17 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
 
 
 def _save_new_with_history_audit_and_tags(*, assessment, actor, went_well, needs_work, tag_rows) -> None:
-    """``save_with_audit`` of a new assessment, then ``_tags_link`` (issue 19: one round trip for
-    what follows the row). The row is saved as usual (``save()``: its company and parents checked,
-    its signals sent) but without simple-history's own INSERT; its history row (built as
-    ``HistoryManager.bulk_history_create`` builds one), its audit row (``audit_log_build``, the
-    changes a new row's ``save_with_audit`` records) and its tag links then go in one execute.
-    The caller's transaction holds them together."""
-    assessment._history_user = actor
-    assessment.skip_history_when_saving = True  # simple-history's post_save writes nothing
-    try:
-        assessment.save()
-    finally:
-        del assessment.skip_history_when_saving
+    """``save_with_audit`` of a new assessment, then ``_tags_link``, in one round trip (issue 19).
+    The assessment is checked as ``save()`` and ``bulk_create`` check a tenant row
+    (``prepare_tenant_rows``: its company from its learner, every parent of that company); its
+    history row is built as simple-history's ``bulk_history_create`` builds one (no model signal
+    is sent: simple-history's post_save is the only receiver for assessments, and this row is
+    what it would write); its audit row is ``audit_log_build`` with the changes a new row's
+    ``save_with_audit`` records. All of them, tag links included, go in one execute; the
+    caller's transaction (replay_or_create's savepoint) holds them together, and a duplicate
+    key raises IntegrityError from that execute as it would from ``save()``."""
+    prepare_tenant_rows(EPAAssessment, [assessment])
+    statements = [_insert_sql(assessment)]  # compiled first: created_at/updated_at set for the rows below
     history_model = type(assessment).history.model
     history = history_model(
         history_date=timezone.now(), history_user=actor, history_type="+",
@@ -255,28 +254,26 @@ def _save_new_with_history_audit_and_tags(*, assessment, actor, went_well, needs
     links = _tag_links(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=tag_rows)
     if links:
         prepare_tenant_rows(AssessmentFeedbackTag, links)  # what bulk_create checks
-    _insert_together([history, audit, *links])
-
-
-def _insert_together(rows) -> None:
-    """New rows (of any tables) in one round trip: each INSERT compiled by the ORM as
-    ``bulk_create`` writes it (defaults, ``auto_now_add``, value conversion; an auto-increment key
-    left to the database and not read back), the statements sent in one execute (the connection
-    binds values on the client, so a statement list is one query)."""
-    statements, params = [], []
-    for row in rows:
-        opts = type(row)._meta
-        fields = [field for field in opts.concrete_fields if not field.generated
-                  and not (field is opts.auto_field and getattr(row, field.attname) is None)]
-        query = sql.InsertQuery(type(row))
-        query.insert_values(fields, [row])
-        for statement, values in query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql():
-            statements.append(statement)
-            params.extend(values)
+    rows = [assessment, history, audit, *links]
+    statements += [_insert_sql(row) for row in rows[1:]]
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(";\n".join(statements), params)
+        cursor.execute(";\n".join(sql for sql, _ in statements), [value for _, values in statements for value in values])
     for row in rows:
         row._state.adding, row._state.db = False, DEFAULT_DB_ALIAS
+
+
+def _insert_sql(row) -> tuple:
+    """(sql, params) of the INSERT of one new row, compiled by the ORM as ``bulk_create`` writes it
+    (defaults, ``auto_now``/``auto_now_add`` set on the row, value conversion; an auto-increment key
+    left to the database and not read back). Several go in one execute: the connection binds
+    values on the client, so a statement list is one query."""
+    opts = type(row)._meta
+    fields = [field for field in opts.concrete_fields
+              if not field.generated and not (field is opts.auto_field and getattr(row, field.attname) is None)]
+    query = sql.InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    [(statement, values)] = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    return statement, list(values)
 
 
 def _tag_links(*, assessment, went_well, needs_work, rows=None) -> list:

@@ -1,4 +1,4 @@
-"""A new assessment's history row, audit row and tag links go to the database in one execute
+"""A new assessment, its history row, audit row and tag links go to the database in one execute
 (issue 19): the rows are those ``save_with_audit`` and ``bulk_create`` wrote one by one."""
 
 import uuid
@@ -14,6 +14,11 @@ from apps.audit.services import save_with_audit
 pytestmark = pytest.mark.django_db
 
 PER_ROW = {"history_id", "history_date", "id", "submission_key", "submitted_at", "created_at", "updated_at"}
+
+
+def _stored(assessment) -> dict:
+    row = EPAAssessment.objects.for_company(assessment.company_id).get(pk=assessment.pk)
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname not in PER_ROW}
 
 
 def _history(assessment) -> dict:
@@ -40,6 +45,7 @@ def test_the_rows_written_together_are_those_written_one_by_one(surgery):
                                program=riley.program, **fields)
     save_with_audit(instance=one_by_one, actor=faith, action="assessment.submit")
 
+    assert _stored(together) == _stored(one_by_one)
     assert _history(together) == _history(one_by_one)
     assert _history(together)["history_user_id"] == faith.pk and _history(together)["history_type"] == "+"
     assert _audit(together) == _audit(one_by_one)
