@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -72,6 +73,14 @@ def _validate_from(field, load) -> None:
                 raise invalid_choice(value)
             return found
         field.to_python = to_python
+
+
+def _tag_list(value) -> list:
+    """No tag chosen: [] rather than ModelMultipleChoiceField's ``queryset.none()``, which the
+    submit service would iterate twice through the ORM's compiler for nothing (issue 19)."""
+    if isinstance(value, QuerySet) and value.query.is_empty():
+        return []
+    return value
 
 
 class AssessmentForm(forms.Form):
@@ -141,6 +150,12 @@ class AssessmentForm(forms.Form):
                                             category))
         self.initial.setdefault("submission_key", uuid.uuid4())
         self.initial.setdefault("assessment_date", timezone.localdate())
+
+    def clean_tags_went_well(self):
+        return _tag_list(self.cleaned_data["tags_went_well"])
+
+    def clean_tags_needs_work(self):
+        return _tag_list(self.cleaned_data["tags_needs_work"])
 
     def case_context(self) -> dict:
         data = self.cleaned_data
