@@ -183,7 +183,7 @@ def epas_with_scale_levels(epas, *, company_id=None):
     return epas
 
 
-EPA_FIELDS = ("id", "epa_set_id", "number", "name", "short_name", "description", "category", "display_order")
+EPA_FIELDS = ("id", "epa_set_id", "number", "name", "short_name", "description", "category", "display_order")  # every field, in the model's order (from_db)
 
 
 def _epa_choices_builder(*, company_id, program_ids):
@@ -237,7 +237,7 @@ def feedback_tags_for(*, company_id, specialty_id=None):
     return tags.filter(Q(specialty__isnull=True) | Q(specialty_id=specialty_id))
 
 
-TAG_FIELDS = ("id", "category", "name", "description", "specialty_id", "company_id", "is_active")
+TAG_FIELDS = ("id", "category", "name", "description", "specialty_id", "company_id", "is_active")  # every field, in order
 _tag_rows = prepared(lambda company_id: feedback_tags_for(company_id=company_id).values(*TAG_FIELDS))
 
 

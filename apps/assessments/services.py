@@ -16,6 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from apps.academics.models import RotationAssignment
 from apps.academics.selectors import assignment_on
 from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
 from apps.assessments.models import (
@@ -35,6 +36,7 @@ from apps.audit.actions import action_name
 from apps.audit.models import AuditLog
 from apps.audit.services import audit_log_build, audit_log_record, restore, save_with_audit, snapshot, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
+from apps.core.prepared import prepared
 from apps.core.scoping import prepare_tenant_rows
 from apps.core.tasks import dispatch, dispatch_together
 from apps.notifications.models import Channel
@@ -204,7 +206,7 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
         if errors:
             raise ValidationError(errors)
         if "rotation_assignment" not in case_context:
-            case_context["rotation_assignment"] = assignment_on(learner=learner, day=assessment_date)
+            case_context["rotation_assignment"] = _rotation_on(learner=learner, day=assessment_date)
         assessment = EPAAssessment(
             learner=learner, assessor=assessor, epa=epa, entrustment_level=int(entrustment_level),
             assessment_date=assessment_date, submitted_at=timezone.now(), submission_key=key,
@@ -274,6 +276,21 @@ def _insert_sql(row) -> tuple:
     query.insert_values(fields, [row])
     [(statement, values)] = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
     return statement, list(values)
+
+
+ROTATION_FIELDS = ("company_id", "id", "learner_id")  # in the model's field order, as from_db takes them
+_rotation_rows = prepared(lambda company_id, learner_id, day: RotationAssignment.objects.for_company(company_id)
+                          .filter(learner_id=learner_id, start_date__lte=day, end_date__gte=day)
+                          .order_by("start_date").values(*ROTATION_FIELDS)[:1])
+
+
+def _rotation_on(*, learner, day):
+    """``academics.selectors.assignment_on`` for the assessment's key: the learner's rotation on
+    the case day (the same rows and order: RotationAssignment's ``start_date``, first one), read
+    by one prepared query as a row holding only its id, company and learner (issue 19)."""
+    rows = _rotation_rows(company_id=learner.company_id, learner_id=learner.pk, day=day)
+    return (RotationAssignment.from_db(DEFAULT_DB_ALIAS, ROTATION_FIELDS, tuple(rows[0][name] for name in ROTATION_FIELDS))
+            if rows else None)
 
 
 def _tag_links(*, assessment, went_well, needs_work, rows=None) -> list:
