@@ -1,20 +1,23 @@
 """Reads for EPA assessments and requests. Every function returns company-scoped querysets;
 soft-deleted assessments are excluded everywhere (``objects`` is the alive manager)."""
 
+import datetime
 import statistics
 import uuid
 from collections import defaultdict
 
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 
-from apps.academics.models import Learner, Program
+from apps.academics.models import Learner, Program, RotationAssignment
+from apps.academics.selectors import RECENT_DAYS, learners_for_assessor
 from apps.assessments.models import AssessmentFeedbackTag, AssessmentRequest, EPAAssessment
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key
+from apps.core.prepared import prepared
 from apps.reference.models import EPA, CaseType, EntrustmentLevel, FeedbackTag
 from apps.tenants.access import active_memberships, is_org_admin, program_ids_with_roles
-from apps.tenants.models import Membership, User
+from apps.tenants.models import Membership, Site, User
 from apps.tenants.roles import ASSESSORS, PROGRAM_MANAGERS
 
 
@@ -110,6 +113,46 @@ def assessors_for_learner(*, learner):
     return User.objects.for_company(learner.company_id).filter(pk__in=ids, is_active=True).exclude(pk=learner.user_id)
 
 
+LEARNER_CHOICE_FIELDS = ("id", "user__first_name", "user__last_name", "user__email", "program__name")
+
+
+def _learner_choices_builder(*, company_id, assessor_id, program_ids, today, since):
+    """``academics.selectors.learners_for_assessor`` (without search, the assessor left out) as
+    values(): the same filter and order, read as the columns of the choice labels."""
+    recent = RotationAssignment.objects.for_company(company_id).filter(
+        learner=OuterRef("pk"), primary_supervisor__user_id=assessor_id, start_date__lte=today, end_date__gte=since)
+    return (Learner.objects.for_company(company_id)
+            .filter(program_id__in=program_ids, status__in=[Learner.Status.ACTIVE, Learner.Status.PROBATION])
+            .exclude(user_id=assessor_id).annotate(is_recent=Exists(recent))
+            .order_by("-is_recent", "user__last_name", "user__first_name").values(*LEARNER_CHOICE_FIELDS))
+
+
+_learner_choice_rows = prepared(_learner_choices_builder)
+
+
+def _learner_label(row) -> str:
+    """``f"{learner.user} ({learner.program})"``: User.__str__ is the full name, else the e-mail."""
+    name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
+    return f"{name} ({row['program__name']})"
+
+
+def learner_choices(*, assessor, today: datetime.date, search: str = "") -> list:
+    """(id, label) of the learners the assessor may assess (not themself), recent assignees first:
+    the assessment form's learner choices without a model instance per learner (issue 19). The
+    plain list is one prepared read; a search (``icontains``, which cannot be prepared) is the
+    same queryset as values()."""
+    if search:
+        rows = learners_for_assessor(assessor=assessor, today=today, search=search).exclude(
+            user_id=assessor.pk).values(*LEARNER_CHOICE_FIELDS)
+    else:
+        program_ids = tuple(sorted(program_ids_with_roles(assessor, ASSESSORS), key=str))
+        if not program_ids:
+            return []
+        rows = _learner_choice_rows(company_id=assessor.company_id, assessor_id=assessor.pk, program_ids=program_ids,
+                                    today=today, since=today - datetime.timedelta(days=RECENT_DAYS))
+    return [(row["id"], _learner_label(row)) for row in rows]
+
+
 def epas_for_assessor(*, assessor):
     """EPAs of the sets the assessor's programs use. The memberships (read once per request)
     give the programs; their sets are a subquery of the same query."""
@@ -140,6 +183,33 @@ def epas_with_scale_levels(epas, *, company_id=None):
     return epas
 
 
+EPA_FIELDS = ("id", "epa_set_id", "number", "name", "short_name", "description", "category", "display_order")  # every field, in the model's order (from_db)
+
+
+def _epa_choices_builder(*, company_id, program_ids):
+    set_ids = Program.objects.for_company(company_id).filter(pk__in=program_ids).values("epa_set_id")
+    return epas_with_scale_levels(EPA.objects.filter(epa_set_id__in=set_ids), company_id=company_id).values(
+        *EPA_FIELDS, "scale_levels", "case_type_rows")
+
+
+_epa_choice_rows = prepared(_epa_choices_builder)
+
+
+def epa_list_for_assessor(*, assessor) -> list:
+    """``epas_with_scale_levels(epas_for_assessor(...), company_id=...)`` as a list: the same EPAs,
+    each with ``scale_levels`` and ``case_type_rows``, built from one prepared values() read (the
+    form's EPA choices and what a POST validates its EPA, level and case type against)."""
+    program_ids = tuple(sorted(program_ids_with_roles(assessor, ASSESSORS), key=str))
+    if not program_ids:
+        return []
+    epas = []
+    for row in _epa_choice_rows(company_id=assessor.company_id, program_ids=program_ids):
+        epa = EPA.from_db("default", EPA_FIELDS, tuple(row[name] for name in EPA_FIELDS))
+        epa.scale_levels, epa.case_type_rows = row["scale_levels"], row["case_type_rows"]
+        epas.append(epa)
+    return epas
+
+
 CASE_TYPE_FIELDS = ("id", "epa_id", "company_id", "code", "name", "typical_minutes", "is_active")
 
 
@@ -165,6 +235,24 @@ def case_types_for_epas(*, company_id, epa_ids):
 def feedback_tags_for(*, company_id, specialty_id=None):
     tags = FeedbackTag.objects.visible_to(company_id).filter(is_active=True)
     return tags.filter(Q(specialty__isnull=True) | Q(specialty_id=specialty_id))
+
+
+TAG_FIELDS = ("id", "category", "name", "description", "specialty_id", "company_id", "is_active")  # every field, in order
+_tag_rows = prepared(lambda company_id: feedback_tags_for(company_id=company_id).values(*TAG_FIELDS))
+
+
+def feedback_tag_list(*, company_id) -> list:
+    """``feedback_tags_for(company_id=...)`` as FeedbackTag rows from one prepared values() read."""
+    return [FeedbackTag.from_db("default", TAG_FIELDS, tuple(row[name] for name in TAG_FIELDS))
+            for row in _tag_rows(company_id=company_id)]
+
+
+_site_rows = prepared(lambda company_id: Site.objects.for_company(company_id).filter(is_active=True).values("id", "name"))
+
+
+def site_choices(*, company_id) -> list:
+    """(id, name) of the company's active sites (Site.__str__ is its name), in Site's order."""
+    return [(row["id"], row["name"]) for row in _site_rows(company_id=company_id)]
 
 
 def completion_board(*, user) -> dict:

@@ -10,11 +10,13 @@ import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import sql
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from apps.academics.models import RotationAssignment
 from apps.academics.selectors import assignment_on
 from apps.assessments.access import assessor_may_assess, can_change_assessment, can_delete_assessment
 from apps.assessments.models import (
@@ -32,8 +34,10 @@ from apps.assessments.tasks import (
 )
 from apps.audit.actions import action_name
 from apps.audit.models import AuditLog
-from apps.audit.services import audit_log_record, restore, save_with_audit, soft_delete
+from apps.audit.services import audit_log_build, audit_log_record, restore, save_with_audit, snapshot, soft_delete
 from apps.core.idempotency import IdempotencyKeyError, idempotency_key, replay_or_create
+from apps.core.prepared import prepared
+from apps.core.scoping import prepare_tenant_rows
 from apps.core.tasks import dispatch, dispatch_together
 from apps.notifications.models import Channel
 from apps.notifications.services import notification_send
@@ -181,8 +185,9 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
 
     The lean path (issue 19): rows the caller already read are checked in memory (the EPA's scale
     levels, a case type's and tags' company), tags given as rows are linked without re-reading
-    them, and ``key_checked=True`` (the caller looked the key up in this request, as the form
-    does) skips the second look-up: the unique key still turns a racing duplicate into a replay.
+    them, and ``key_checked=True`` skips the look-up before the INSERT (the form's POST, which
+    looks the key up only when it is not saved): the unique key still turns a duplicate into a
+    replay, returned with ``replayed=True``.
     One transaction: the assessment, its history row, its audit row, its tags, the request it
     answers and the dispatched notification are written together; the notification is sent by
     the worker."""
@@ -201,7 +206,7 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
         if errors:
             raise ValidationError(errors)
         if "rotation_assignment" not in case_context:
-            case_context["rotation_assignment"] = assignment_on(learner=learner, day=assessment_date)
+            case_context["rotation_assignment"] = _rotation_on(learner=learner, day=assessment_date)
         assessment = EPAAssessment(
             learner=learner, assessor=assessor, epa=epa, entrustment_level=int(entrustment_level),
             assessment_date=assessment_date, submitted_at=timezone.now(), submission_key=key,
@@ -212,20 +217,80 @@ def assessment_submit(*, assessor, learner, epa, entrustment_level, assessment_d
             _request_complete(request=request, actor=assessor, via_link=entry_method == EPAAssessment.EntryMethod.LINK)
         else:
             assessment.request = _request_complete_matching(assessor=assessor, learner=learner, epa=epa)
-        # Inside replay_or_create's savepoint already: no second one around the row and its audit
-        save_with_audit(instance=assessment, actor=assessor, action="assessment.submit", savepoint=False)
-        _tags_link(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=tag_rows)
+        # Inside replay_or_create's savepoint already: no second one around the row and what goes with it
+        _save_new_with_history_audit_and_tags(assessment=assessment, actor=assessor, went_well=went_well,
+                                              needs_work=needs_work, tag_rows=tag_rows)
         with dispatch_together():  # the notification and the analytics refresh: one outbox INSERT
             dispatch(notify_learner_of_assessment, company_id=str(assessment.company_id),
                      assessment_id=str(assessment.pk))
             _changed(assessment)
         return assessment
 
-    assessment, _created = replay_or_create(existing, key_field="submission_key", key=key, create=create,
-                                            look_first=not key_checked)
+    assessment, created = replay_or_create(existing, key_field="submission_key", key=key, create=create,
+                                           look_first=not key_checked)
     if assessment.assessor_id != assessor.pk:  # a key is one assessor's: never answer with someone else's row
         raise ValidationError({"submission_key": "Reload the form and submit again."})
+    assessment.replayed = not created  # the key's first assessment, returned again: nothing was saved now
     return assessment
+
+
+def _save_new_with_history_audit_and_tags(*, assessment, actor, went_well, needs_work, tag_rows) -> None:
+    """``save_with_audit`` of a new assessment, then ``_tags_link``, in one round trip (issue 19).
+    The assessment is checked as ``save()`` and ``bulk_create`` check a tenant row
+    (``prepare_tenant_rows``: its company from its learner, every parent of that company); its
+    history row is built as simple-history's ``bulk_history_create`` builds one (no model signal
+    is sent: simple-history's post_save is the only receiver for assessments, and this row is
+    what it would write); its audit row is ``audit_log_build`` with the changes a new row's
+    ``save_with_audit`` records. All of them, tag links included, go in one execute; the
+    caller's transaction (replay_or_create's savepoint) holds them together, and a duplicate
+    key raises IntegrityError from that execute as it would from ``save()``."""
+    prepare_tenant_rows(EPAAssessment, [assessment])
+    statements = [_insert_sql(assessment)]  # compiled first: created_at/updated_at set for the rows below
+    history_model = type(assessment).history.model
+    history = history_model(
+        history_date=timezone.now(), history_user=actor, history_type="+",
+        history_change_reason=getattr(assessment, "_change_reason", None),
+        **{field.attname: getattr(assessment, field.attname) for field in history_model.tracked_fields})
+    audit = audit_log_build(company=assessment.company_id, actor=actor, action="assessment.submit",
+                            entity=assessment, changes=snapshot(assessment))
+    links = _tag_links(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=tag_rows)
+    if links:
+        prepare_tenant_rows(AssessmentFeedbackTag, links)  # what bulk_create checks
+    rows = [assessment, history, audit, *links]
+    statements += [_insert_sql(row) for row in rows[1:]]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(";\n".join(sql for sql, _ in statements), [value for _, values in statements for value in values])
+    for row in rows:
+        row._state.adding, row._state.db = False, DEFAULT_DB_ALIAS
+
+
+def _insert_sql(row) -> tuple:
+    """(sql, params) of the INSERT of one new row, compiled by the ORM as ``bulk_create`` writes it
+    (defaults, ``auto_now``/``auto_now_add`` set on the row, value conversion; an auto-increment key
+    left to the database and not read back). Several go in one execute: the connection binds
+    values on the client, so a statement list is one query."""
+    opts = type(row)._meta
+    fields = [field for field in opts.concrete_fields
+              if not field.generated and not (field is opts.auto_field and getattr(row, field.attname) is None)]
+    query = sql.InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    [(statement, values)] = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    return statement, list(values)
+
+
+ROTATION_FIELDS = ("company_id", "id", "learner_id")  # in the model's field order, as from_db takes them
+_rotation_rows = prepared(lambda company_id, learner_id, day: RotationAssignment.objects.for_company(company_id)
+                          .filter(learner_id=learner_id, start_date__lte=day, end_date__gte=day)
+                          .order_by("start_date").values(*ROTATION_FIELDS)[:1])
+
+
+def _rotation_on(*, learner, day):
+    """``academics.selectors.assignment_on`` for the assessment's key: the learner's rotation on
+    the case day (the same rows and order: RotationAssignment's ``start_date``, first one), read
+    by one prepared query as a row holding only its id, company and learner (issue 19)."""
+    rows = _rotation_rows(company_id=learner.company_id, learner_id=learner.pk, day=day)
+    return (RotationAssignment.from_db(DEFAULT_DB_ALIAS, ROTATION_FIELDS, tuple(rows[0][name] for name in ROTATION_FIELDS))
+            if rows else None)
 
 
 def _tag_links(*, assessment, went_well, needs_work, rows=None) -> list:
@@ -240,13 +305,6 @@ def _tag_links(*, assessment, went_well, needs_work, rows=None) -> list:
                 AssessmentFeedbackTag(assessment=assessment, tag_id=tag_id, tag_type=tag_type,
                                       company_id=assessment.company_id))
     return [link(tag_id, "went_well") for tag_id in went_well] + [link(tag_id, "needs_work") for tag_id in needs_work]
-
-
-def _tags_link(*, assessment, went_well, needs_work, rows=None) -> None:
-    """The tags of a new assessment (nothing to replace: no DELETE)."""
-    links = _tag_links(assessment=assessment, went_well=went_well, needs_work=needs_work, rows=rows)
-    if links:
-        AssessmentFeedbackTag.objects.bulk_create(links)
 
 
 def _tags_replace(*, assessment, went_well, needs_work) -> None:

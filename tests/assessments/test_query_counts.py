@@ -89,14 +89,16 @@ def test_to_do_my_assessments_and_the_board_stay_within_twelve_queries(client, s
 
 
 # Issue 19: the lean write path. Counted by the test client with database sessions, a case type and
-# two tags posted: 15 = 1 session read + SAVEPOINT/RELEASE of the one write transaction (BEGIN/COMMIT
-# outside the test's own transaction) + 12: the user, their memberships, the key look-up, the EPAs
-# (with their levels and case types), the learner, the tags, the rotation on the case day, an open
-# request it answers, and four writes (the assessment, its history row, its audit row, its tag
-# links). Tests run tasks eagerly after the commit; with a broker the learner's notification and the
-# analytics refresh add one INSERT of both outbox rows inside the transaction and one UPDATE marking
-# both after it (bench/NOTES.md, "Issue 19 part 1" and "Issue 19: education pages"; tests/core/test_outbox.py).
-POST_QUERIES = 15
+# two tags posted: 11 = 1 session read + SAVEPOINT/RELEASE of the one write transaction (BEGIN/COMMIT
+# outside the test's own transaction) + 8: the user, their memberships, the EPAs (with their levels
+# and case types), the learner, the rotation on the case day, an open request it answers, and one
+# execute of the INSERTs of the assessment, its history row, its audit row and its tag links. No
+# look-up of the key first: its unique constraint turns a double submit into a replay
+# (test_form.py). Tests run tasks eagerly after the commit; with a broker the learner's notification
+# and the analytics refresh add one INSERT of both outbox rows inside the transaction and one UPDATE
+# marking both after it (bench/NOTES.md, "Issue 19 part 1" and "Issue 19: education pages";
+# tests/core/test_outbox.py): 12 in the bench (BEGIN/COMMIT, no tags posted).
+POST_QUERIES = 11
 POST_SESSION_QUERIES = 1
 
 
@@ -112,7 +114,7 @@ def _post_data(surgery, **overrides):
             "patient_asa_class": 2, "procedure_minutes": 55, **overrides}
 
 
-def test_faith_saves_an_assessment_in_fifteen_queries_however_many_options_the_form_offers(
+def test_faith_saves_an_assessment_in_eleven_queries_however_many_options_the_form_offers(
         client, surgery, django_assert_num_queries):
     from apps.assessments.models import EPAAssessment
     from apps.audit.models import AuditLog

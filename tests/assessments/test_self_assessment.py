@@ -51,8 +51,10 @@ def test_the_service_refuses_a_self_assessment_whoever_calls_it(surgery, casey):
 def test_caseys_form_does_not_offer_casey(client, surgery, casey):
     client.force_login(casey.user)
     response = client.get(reverse("assessments:new"))
-    offered = [str(learner.user) for learner in response.context["form"].fields["learner"].queryset]
-    assert offered == ["Riley Chen"]
+    # the choices the page shows (read as rows: the form of a GET builds no learner queryset)
+    offered = [label for value, label in response.context["form"].fields["learner"].choices if value]
+    assert offered == [f"Riley Chen ({surgery['program']})"]
+    assert "Casey Chief" not in response.content.decode().split('id="id_learner"')[1].split("</select>")[0]
 
 
 @pytest.mark.django_db

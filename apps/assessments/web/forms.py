@@ -6,11 +6,12 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
 from apps.assessments.models import NARRATIVE_MAX_LENGTH, TAG_CATEGORY, CaseUrgency, LocationType
-from apps.reference.models import EPA, CaseType, FeedbackTag
+from apps.reference.models import EPA
 from apps.tenants.models import Site
 
 
@@ -19,11 +20,14 @@ def _load_choices(field, queryset, load=None) -> None:
     and only when the form is rendered (a valid POST redirects without reading them): a
     ModelChoiceField otherwise re-queries at each render, and two fields sharing a queryset query
     twice. ``load`` returns the objects when the caller has them (or shares them between fields):
-    the posted value is then validated against those rows too, not queried again."""
-    field.queryset = queryset
+    the posted value is then validated against those rows too, not queried again. ``queryset=None``
+    (a form only rendered, never validated: the new form's GET): the choices come from ``load``
+    and no queryset is built (issue 19)."""
+    if queryset is not None:
+        field.queryset = queryset
     iterator = field.iterator(field)
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    if load is not None:
+    if load is not None and queryset is not None:
         _validate_from(field, load)
     load = load or functools.cache(lambda: list(queryset))
     field.choices = functools.cache(lambda: empty + [iterator.choice(obj) for obj in load()])
@@ -71,14 +75,22 @@ def _validate_from(field, load) -> None:
         field.to_python = to_python
 
 
+def _tag_list(value) -> list:
+    """No tag chosen: [] rather than ModelMultipleChoiceField's ``queryset.none()``, which the
+    submit service would iterate twice through the ORM's compiler for nothing (issue 19)."""
+    if isinstance(value, QuerySet) and value.query.is_empty():
+        return []
+    return value
+
+
 class AssessmentForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     learner = forms.ModelChoiceField(queryset=None, empty_label="Choose the learner")
-    epa = forms.ModelChoiceField(queryset=EPA.objects.none(), label="EPA", empty_label="Choose the EPA")
+    epa = forms.ModelChoiceField(queryset=None, label="EPA", empty_label="Choose the EPA")
     entrustment_level = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Entrustment level")
     assessment_date = forms.DateField(label="Case date", widget=forms.DateInput(attrs={"type": "date"}))
-    case_type = forms.ModelChoiceField(queryset=CaseType.objects.none(), required=False, label="Case type")
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    case_type = forms.ModelChoiceField(queryset=None, required=False, label="Case type")
+    site = forms.ModelChoiceField(queryset=None, required=False)
     case_urgency = forms.ChoiceField(choices=[("", "—")] + CaseUrgency.choices, required=False, label="Urgency")
     patient_asa_class = forms.IntegerField(required=False, label="ASA class (1–6)",
                                            widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
@@ -89,22 +101,33 @@ class AssessmentForm(forms.Form):
         widget=forms.Select(choices=[("unknown", "—"), ("false", "None"), ("true", "Yes")]))
     location_type = forms.ChoiceField(choices=[("", "—")] + LocationType.choices, required=False, label="Location")
     location_details = forms.CharField(required=False, max_length=100, label="Location details")
-    tags_went_well = forms.ModelMultipleChoiceField(queryset=FeedbackTag.objects.none(), required=False,
+    tags_went_well = forms.ModelMultipleChoiceField(queryset=None, required=False,
                                                     widget=forms.CheckboxSelectMultiple, label="Went well")
-    tags_needs_work = forms.ModelMultipleChoiceField(queryset=FeedbackTag.objects.none(), required=False,
+    tags_needs_work = forms.ModelMultipleChoiceField(queryset=None, required=False,
                                                      widget=forms.CheckboxSelectMultiple, label="Needs work")
     narrative_feedback = forms.CharField(required=False, max_length=NARRATIVE_MAX_LENGTH,
                                          widget=forms.Textarea(attrs={"rows": 3}), label="Narrative feedback")
 
     def __init__(self, *args, learners, epas, epa_list, levels, company_id, case_types, tags, case_type_rows=None,
-                 **kwargs):
+                 learner_choices=None, site_choices=None, tag_rows=None, **kwargs):
         """``epas`` validates the posted EPA; ``epa_list`` (the same rows, already loaded with
         their scale's levels) and ``levels`` (the chosen EPA's scale) fill the choices, so the
         page renders with one query per kind of choice however many options there are.
-        ``case_type_rows()``: the case types read with the EPAs (no query of their own)."""
+        ``case_type_rows()``: the case types read with the EPAs (no query of their own).
+        ``learner_choices()``: the learners' (id, label) read as values (``selectors.learner_choices``),
+        shown instead of a Learner, its user and its program built per option; ``learners`` still
+        validates a posted learner (one read of the chosen one); ``site_choices()`` likewise for the
+        sites. ``tag_rows()``: the rows of ``tags`` already read (both tag lists share them).
+        A form that is only rendered needs no querysets: ``learners``, ``epas``, ``case_types`` and
+        ``tags`` may then be None, with the choices given as rows (model fields declare
+        ``queryset=None``: no queryset cloned per field when the form copies its fields)."""
         super().__init__(*args, **kwargs)
         self.fields["learner"].label_from_instance = lambda l: f"{l.user} ({l.program})"
-        _load_choices(self.fields["learner"], learners)
+        if learners is not None or learner_choices is None:
+            _load_choices(self.fields["learner"], learners)
+        if learner_choices is not None:
+            self.fields["learner"].choices = functools.cache(lambda: [("", self.fields["learner"].empty_label),
+                                                                      *learner_choices()])
         _load_choices(self.fields["epa"], epas, lambda: epa_list)
         self.fields["entrustment_level"].choices = [
             (level["number"], format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",
@@ -113,16 +136,26 @@ class AssessmentForm(forms.Form):
         self.fields["case_type"].label_from_instance = lambda c: f"{c.name} (EPA {c.epa.number})"
         _load_choices(self.fields["case_type"], case_types,
                       functools.cache(case_type_rows) if case_type_rows is not None else None)
-        _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
-        tag_list = functools.cache(lambda: list(tags))
+        if site_choices is None or self.is_bound:
+            _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
+        if site_choices is not None:
+            self.fields["site"].choices = functools.cache(lambda: [("", self.fields["site"].empty_label),
+                                                                   *site_choices()])
+        tag_list = functools.cache(tag_rows or (lambda: list(tags)))
         for name, tag_type in (("tags_went_well", "went_well"), ("tags_needs_work", "needs_work")):
             category = TAG_CATEGORY[tag_type]  # each list offers only its own group's tags
             self.fields[name].label_from_instance = lambda tag: tag.name
-            _load_choices(self.fields[name], tags.filter(category=category),
+            _load_choices(self.fields[name], tags.filter(category=category) if tags is not None else None,
                           functools.partial(lambda category: [t for t in tag_list() if t.category == category],
                                             category))
         self.initial.setdefault("submission_key", uuid.uuid4())
         self.initial.setdefault("assessment_date", timezone.localdate())
+
+    def clean_tags_went_well(self):
+        return _tag_list(self.cleaned_data["tags_went_well"])
+
+    def clean_tags_needs_work(self):
+        return _tag_list(self.cleaned_data["tags_needs_work"])
 
     def case_context(self) -> dict:
         data = self.cleaned_data

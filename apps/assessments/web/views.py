@@ -98,16 +98,20 @@ def acknowledge(request, assessment_id):
 
 
 # ------------------------------------------------------------------ the form
-def _form_kwargs(*, company_id, learners, epas, epa_id=None):
+def _form_kwargs(*, company_id, learners, epas, epa_id=None, epa_list=None, validating=True):
     """Choices for the assessment form: the entrustment levels are those of the chosen EPA's
-    scale (the posted/given one, else the first EPA's)."""
-    epa_list = list(selectors.epas_with_scale_levels(epas, company_id=company_id))
+    scale (the posted/given one, else the first EPA's). ``epa_list``: ``epas`` already read with
+    their levels and case types (``selectors.epa_list_for_assessor``). ``validating=False``: the
+    form is only rendered, so no case-type or tag queryset is built (their rows give the choices)."""
+    if epa_list is None:
+        epa_list = list(selectors.epas_with_scale_levels(epas, company_id=company_id))
     chosen = next((epa for epa in epa_list if str(epa.pk) == str(epa_id)), epa_list[0] if epa_list else None)
     return {"learners": learners, "epas": epas, "epa_list": epa_list, "company_id": company_id,
             "levels": (chosen.scale_levels or []) if chosen else [],
-            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list]),
+            "case_types": selectors.case_types_for_epas(company_id=company_id, epa_ids=[e.pk for e in epa_list])
+            if validating else None,
             "case_type_rows": lambda: selectors.case_types_from(epa_list),
-            "tags": selectors.feedback_tags_for(company_id=company_id)}
+            "tags": selectors.feedback_tags_for(company_id=company_id) if validating else None}
 
 
 @login_required
@@ -115,24 +119,28 @@ def _form_kwargs(*, company_id, learners, epas, epa_id=None):
 def new(request):
     """The form. Each render has its own idempotency key (the hidden ``submission_key``, also put
     in the address as ``?key=`` by assessments.js, so the back button returns to it): a POST or a
-    render whose key is already used shows the saved assessment, never a second one."""
+    render whose key is already used shows the saved assessment, never a second one. A POST does
+    not look its key up first (issue 19: one read fewer per assessment saved): the key's unique
+    constraint turns a second submission into a replay of the first (``assessment.replayed``), and
+    a POST that is not saved looks the key up before showing errors."""
     user = request.user
-    used_key = request.POST.get("submission_key") if request.method == "POST" else request.GET.get("key")
+    used_key = request.GET.get("key") if request.method == "GET" else None
     saved = selectors.assessment_given_with_key(assessor=user, key=used_key) if used_key else None
     if saved is not None:
-        messages.info(request, f"This assessment of {saved.learner.user} was already saved; nothing was saved "
-                               "twice. To assess again, open a new form.")
-        return redirect("assessments:detail", assessment_id=saved.pk)
+        return _already_saved(request, saved)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    learners = learners_for_assessor(assessor=user, today=timezone.localdate(), search=search).exclude(user=user)
+    today = timezone.localdate()
+
+    def learners():  # the queryset: built when a POST validates its learner or ?learner= prefills one
+        return learners_for_assessor(assessor=user, today=today, search=search).exclude(user=user)
+
     answering = _request_to_answer(request)
     initial = _prefill(request, learners, answering)
     if request.method == "GET" and _is_key(request.GET.get("key")):
         initial["submission_key"] = request.GET["key"]  # the back button to an unsaved form: same key
-    form = AssessmentForm(request.POST or None, initial=initial,
-                          **_form_kwargs(company_id=user.company_id, learners=learners,
-                                         epas=selectors.epas_for_assessor(assessor=user),
-                                         epa_id=request.POST.get("epa") or request.GET.get("epa")))
+    form = AssessmentForm(request.POST or None, initial=initial, **_new_form_kwargs(
+        user, learners=learners if request.method == "POST" else None, today=today, search=search,
+        epa_id=request.POST.get("epa") or request.GET.get("epa")))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -141,9 +149,35 @@ def new(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if assessment.replayed:
+                return _already_saved(request, assessment)
             messages.success(request, f"Assessment of {data['learner'].user} saved. They can see it now.")
             return redirect("assessments:detail", assessment_id=assessment.pk)
+    if request.method == "POST":  # not saved now: a key already used shows its assessment, not errors
+        saved = selectors.assessment_given_with_key(assessor=user, key=request.POST.get("submission_key"))
+        if saved is not None:
+            return _already_saved(request, saved)
     return render(request, "assessments/form.html", {"form": form, "search": search, "mode": "new"})
+
+
+def _already_saved(request, saved):
+    messages.info(request, f"This assessment of {saved.learner.user} was already saved; nothing was saved "
+                           "twice. To assess again, open a new form.")
+    return redirect("assessments:detail", assessment_id=saved.pk)
+
+
+def _new_form_kwargs(user, *, learners, today, search="", epa_id=None) -> dict:
+    """The new-assessment form's choices as rows (issue 19): learners and sites as (id, label),
+    EPAs and tags from prepared reads. ``learners``: a function giving the learner queryset when
+    the form validates a POST, else None: a form only rendered builds no queryset at all."""
+    company_id, validating = user.company_id, learners is not None
+    return {"learner_choices": lambda: selectors.learner_choices(assessor=user, today=today, search=search),
+            "site_choices": lambda: selectors.site_choices(company_id=company_id),
+            "tag_rows": lambda: selectors.feedback_tag_list(company_id=company_id),
+            **_form_kwargs(company_id=company_id, learners=learners() if validating else None,
+                           epas=selectors.epas_for_assessor(assessor=user) if validating else None,
+                           epa_list=selectors.epa_list_for_assessor(assessor=user), epa_id=epa_id,
+                           validating=validating)}
 
 
 def _is_key(value) -> bool:
@@ -173,14 +207,14 @@ def _answers(data, answering) -> bool:
 
 
 def _prefill(request, learners, answering=None) -> dict:
-    """Schedule prefill: the chosen learner's rotation today gives the site. Answering a request:
+    """``learners()``: the learners the form offers. Schedule prefill: the chosen learner's rotation today gives the site. Answering a request:
     its learner, EPA, case date and case type."""
     if answering is not None:
         assignment = assignment_on(learner=answering.learner, day=answering.case_date)
         return {"learner": answering.learner, "epa": answering.epa, "assessment_date": answering.case_date,
                 "case_type": answering.case_type, "site": assignment.site if assignment else None}
     learner_id = uuid_param(request, "learner")
-    learner = learners.filter(pk=learner_id).first() if learner_id else None
+    learner = learners().filter(pk=learner_id).first() if learner_id else None
     if learner is None:
         return {}
     assignment = assignment_on(learner=learner, day=timezone.localdate())
@@ -197,7 +231,8 @@ def _submit_fields(form) -> dict:
 
 def _submit(form, *, assessor, entry_method, request=None):
     """The form's input into the one submit service; ``request``: the assessment request it answers.
-    ``new`` has looked the submission key up already (``key_checked``)."""
+    ``key_checked``: no look-up of the key before the INSERT (its unique constraint catches a
+    replay; ``new`` looks it up only when the POST is not saved)."""
     data = form.cleaned_data
     learner = request.learner if request is not None else data["learner"]
     epa = request.epa if request is not None else data["epa"]
