@@ -134,7 +134,7 @@ def profile(request, count, *, profiler, html=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="S", choices=sorted(run.PREFIXES))
-    parser.add_argument("--page", required=True, help=f"a bench page label, '{POST_PAGE}', or 'all'")
+    parser.add_argument("--page", required=True, help=f"a bench page label, several separated by ';', '{POST_PAGE}', or 'all'")
     parser.add_argument("-n", "--requests", type=int, default=30)
     parser.add_argument("--profiler", choices=["pyinstrument", "cprofile"], default="pyinstrument")
     parser.add_argument("--no-profile", action="store_true", help="timings only")
@@ -151,7 +151,7 @@ def main():
     run.rls.use_app_login()
     ward, meeting = users.pop("ward", None), users.pop("ccc_meeting", None)
     urls, _missing = run.pages(learner, program, year, users.get("practitioner"), ward, meeting)
-    labels = [*urls, POST_PAGE] if options.page == "all" else [options.page]
+    labels = [*urls, POST_PAGE] if options.page == "all" else [label.strip() for label in options.page.split(";")]
     for label in labels:
         if label not in urls and label != POST_PAGE:
             raise SystemExit(f"unknown page {label!r}; pages: {', '.join([*urls, POST_PAGE])}")
