@@ -487,6 +487,18 @@ def machine_load():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
+def stop_worker(worker, *, grace_seconds=300):
+    """A warm shutdown: the worker finishes the task it is running (at L an analytics refresh takes
+    about two minutes), then it is killed if it still has not stopped, so the run always ends with
+    its results written and the write test's rows removed."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=30)
+
+
 def start_gunicorn(port, workers):
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -569,8 +581,7 @@ def main():
         server.terminate()
         server.wait(timeout=30)
         if "worker" in locals() and worker:
-            worker.terminate()
-            worker.wait(timeout=60)
+            stop_worker(worker)
         removed = bench_posts_remove(posted_keys)  # the measured pages' data as it was before the POSTs
         if "post" in result:
             result["post"]["removed_after"] = removed
