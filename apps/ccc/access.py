@@ -12,6 +12,7 @@
 
 import uuid
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -135,11 +136,19 @@ _meeting_resident = prepared(lambda company_id, meeting_id, program_id, learner_
                        .filter(meeting_id=meeting_id).values("learner_id"))
     .order_by().values(*[field.attname for field in Learner._meta.concrete_fields],
                        *[f"{prefix}__{field.attname}" for prefix, model in _LEARNER_RELATED
-                         for field in model._meta.concrete_fields]))
+                         for field in model._meta.concrete_fields],
+                       order=ArraySubquery(MeetingResident.objects.for_company(company_id).filter(meeting_id=meeting_id)
+                                           .order_by("order", "pk").values("learner_id"))))
 
 
 def get_meeting_resident_for_user(user, meeting, learner_id) -> Learner:
     """A resident listed on the meeting (404 otherwise), with its user and program (one prepared read)."""
+    return get_meeting_resident_in_order_for_user(user, meeting, learner_id)[0]
+
+
+def get_meeting_resident_in_order_for_user(user, meeting, learner_id) -> tuple[Learner, list]:
+    """``get_meeting_resident_for_user`` and the meeting's residents' learner ids in the meeting's
+    order (the packet page's pager), in the same read."""
     try:
         learner_id = learner_id if isinstance(learner_id, uuid.UUID) else uuid.UUID(str(learner_id))
     except ValueError:
@@ -153,7 +162,7 @@ def get_meeting_resident_for_user(user, meeting, learner_id) -> Learner:
     for prefix, model in _LEARNER_RELATED:
         setattr(learner, prefix, instance_of(model, {field.attname: row[f"{prefix}__{field.attname}"]
                                                      for field in model._meta.concrete_fields}))
-    return learner
+    return learner, row["order"]
 
 
 def get_job_for_user(user, job_id) -> PacketJob:

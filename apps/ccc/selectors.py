@@ -4,18 +4,20 @@ meeting in a fixed number of queries (pinned in tests/ccc/test_packets.py)."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, CharField, Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.expressions import Case, RawSQL, When
+from django.db.models.functions import Cast, ExtractYear, JSONObject
 
-from apps.academics.models import AcademicYear, Learner
+from apps.academics.models import AcademicYear, Learner, Program
 from apps.assessments.models import AssessmentFeedbackTag, EPAAssessment
 from apps.ccc.models import (
     CCCMeeting,
     EvidenceMapping,
-    MeetingResident,
     MilestoneAssessment,
     MilestoneLevel,
     Period,
@@ -83,12 +85,68 @@ def instance_of(model, row: dict):
 
 _milestones = prepared(lambda milestone_set_id: Milestone.objects.filter(milestone_set_id=milestone_set_id)
                        .order_by("display_order", "pk").values(*_fields(Milestone)))
-_scale_top = prepared(lambda epa_set_id: EntrustmentLevel.objects.filter(scale__epa_sets=epa_set_id)
-                      .order_by("-number").values("number")[:1])
-_mappings = prepared(lambda company_id, program_id: EvidenceMapping.objects.for_company(company_id)
-                     .filter(program_id=program_id).values("milestone_id", "epa_id", "weight"))
-_epas = prepared(lambda epa_set_id: EPA.objects.filter(epa_set_id=epa_set_id)
-                 .order_by("display_order", "number").values(*_fields(EPA)))
+
+
+# The packet's reads, folded (issue 19): what the packets of one meeting need is read in four
+# prepared queries, each row carrying its lists as arrays of JSON objects built by the ORM
+# (``ArraySubquery`` of ``JSONObject``): one per program (milestones, EPAs, mapping, the scale's
+# top), one per learner (work-hour state, levels, last and current review), the period's
+# assessments with their tags, and the trajectory summed per EPA and half-year in SQL. Fifteen
+# round trips were most of the page's PostgreSQL time; JSON values come back as text, dates and
+# UUIDs as strings: ``_from_json`` gives each model field its Python type (``Field.to_python``),
+# decimals travel as text (a JSON number would lose "1.00").
+def _json_of(model, *extra, **renamed):
+    fields = {name: Cast(name, CharField()) if model._meta.get_field(name).get_internal_type() == "DecimalField"
+              else name for name in _fields(model) if name not in renamed}
+    return JSONObject(**fields, **{name: name for name in extra}, **renamed)
+
+
+def _from_json(model, data: dict):
+    """A model instance of a ``_json_of`` object (its fields' Python types; others deferred)."""
+    row = {}
+    for model_field in model._meta.concrete_fields:
+        if model_field.attname in data:
+            value = data[model_field.attname]
+            row[model_field.attname] = None if value is None else model_field.to_python(value)
+    return instance_of(model, row)
+
+
+def _program_reads(company_id, program_id):
+    return Program.objects.for_company(company_id).filter(pk=program_id).order_by().values(
+        milestones=ArraySubquery(Milestone.objects.filter(milestone_set_id=OuterRef("milestone_set_id"))
+                                 .order_by("display_order", "pk").values(json=_json_of(Milestone))),
+        epas=ArraySubquery(EPA.objects.filter(epa_set_id=OuterRef("epa_set_id"))
+                           .order_by("display_order", "number").values(json=_json_of(EPA))),
+        mappings=ArraySubquery(EvidenceMapping.objects.for_company(company_id).filter(program_id=OuterRef("pk"))
+                               .order_by().values(json=JSONObject(milestone_id="milestone_id", epa_id="epa_id",
+                                                                  weight=Cast("weight", CharField())))),
+        top=Subquery(EntrustmentLevel.objects.filter(scale__epa_sets=OuterRef("epa_set_id"))
+                     .order_by("-number").values("number")[:1]))
+
+
+_program = prepared(_program_reads)
+_LEVEL_JSON = _json_of(MilestoneAssessment, academic_year__name="academic_year__name",
+                       academic_year__start_date="academic_year__start_date")
+
+
+def _learner_reads(company_id, learner_ids, meeting_id):
+    reviews = ResidentReview.objects.for_company(company_id).filter(learner_id=OuterRef("pk"))
+    return (Learner.objects.for_company(company_id)
+            .filter(RawSQL('"academics_learner"."id" = ANY(%s::uuid[])', (learner_ids,), output_field=BooleanField()))
+            .order_by().values(
+                "id", "pgy_level", "program__hours_policy__time_zone", "compliance_state__id",
+                "compliance_state__stale", "compliance_state__pgy_level", "compliance_state__time_zone",
+                levels=ArraySubquery(MilestoneAssessment.objects.for_company(company_id).filter(learner_id=OuterRef("pk"))
+                                     .order_by("academic_year__start_date", "period", "pk").values(json=_LEVEL_JSON)),
+                last_review=Subquery(reviews.filter(finalised_at__isnull=False).exclude(meeting_id=meeting_id)
+                                     .order_by("-finalised_at").values(json=_json_of(
+                                         ResidentReview, meeting__period="meeting__period",
+                                         meeting__academic_year_id="meeting__academic_year_id",
+                                         meeting__academic_year__name="meeting__academic_year__name"))[:1]),
+                review=Subquery(reviews.filter(meeting_id=meeting_id).values(json=_json_of(ResidentReview))[:1])))
+
+
+_learners = prepared(_learner_reads)
 _EPA_OF_ASSESSMENT = tuple(f"epa__{name}" for name in _fields(EPA))
 _assessments = prepared(lambda company_id, learner_ids, start, as_of: EPAAssessment.objects.for_company(company_id)
                         .filter(_any_learner("assessments_epaassessment", learner_ids),
@@ -96,26 +154,19 @@ _assessments = prepared(lambda company_id, learner_ids, start, as_of: EPAAssessm
                         .order_by("assessment_date", "submitted_at", "pk")
                         .values("id", "learner_id", "epa_id", "assessment_date", "entrustment_level",
                                 "narrative_feedback", "assessor__first_name", "assessor__last_name",
-                                "assessor__email", *_EPA_OF_ASSESSMENT))
-_tags = prepared(lambda company_id, assessment_ids: AssessmentFeedbackTag.objects.for_company(company_id)
-                 .filter(RawSQL('"assessments_assessmentfeedbacktag"."assessment_id" = ANY(%s::uuid[])',
-                                (assessment_ids,), output_field=BooleanField()))
-                 .order_by("tag__name").values("assessment_id", "tag__name", "tag_type"))
+                                "assessor__email", *_EPA_OF_ASSESSMENT,
+                                tags=ArraySubquery(AssessmentFeedbackTag.objects.for_company(company_id)
+                                                   .filter(assessment_id=OuterRef("pk")).order_by("tag__name")
+                                                   .values(json=JSONObject(name="tag__name", type="tag_type")))))
+# The trajectory over the whole training: per (learner, EPA, half-year) the sum and count of the
+# levels (the page shows sum / count, as Python computed it from every row before).
 _trajectory = prepared(lambda company_id, learner_ids, as_of: EPAAssessment.objects.for_company(company_id)
                        .filter(_any_learner("assessments_epaassessment", learner_ids), assessment_date__lte=as_of)
-                       .order_by().values("learner_id", "epa_id", "assessment_date", "entrustment_level"))
-_levels = prepared(lambda company_id, learner_ids: MilestoneAssessment.objects.for_company(company_id)
-                   .filter(_any_learner("ccc_milestoneassessment", learner_ids))
-                   .order_by("academic_year__start_date", "period", "pk")
-                   .values(*_fields(MilestoneAssessment), "academic_year__name", "academic_year__start_date"))
-_last_reviews = prepared(lambda company_id, learner_ids, meeting_id: ResidentReview.objects.for_company(company_id)
-                         .filter(_any_learner("ccc_residentreview", learner_ids), finalised_at__isnull=False)
-                         .exclude(meeting_id=meeting_id).order_by("learner_id", "-finalised_at").distinct("learner_id")
-                         .values(*_fields(ResidentReview), "meeting__period", "meeting__academic_year_id",
-                                 "meeting__academic_year__name"))
-_reviews = prepared(lambda company_id, learner_ids, meeting_id: ResidentReview.objects.for_company(company_id)
-                    .filter(_any_learner("ccc_residentreview", learner_ids), meeting_id=meeting_id)
-                    .order_by().values(*_fields(ResidentReview)))
+                       .annotate(year=ExtractYear("assessment_date"),
+                                 half=Case(When(assessment_date__month__lte=6, then=1), default=2,
+                                           output_field=IntegerField()))
+                       .order_by().values("learner_id", "epa_id", "year", "half")
+                       .annotate(total=Sum("entrustment_level"), count=Count("pk")))
 TAG_TYPES = dict(AssessmentFeedbackTag.TagType.choices)
 
 
@@ -134,33 +185,18 @@ class AssessmentRow:
     tag_labels: list  # "tag (went well)", by tag name
 
 
-def scale_top_of(program) -> int:
-    """The highest level of the program's EPA set's entrustment scale (0 without a set or levels)."""
-    if not program.epa_set_id:
-        return 0
-    rows = _scale_top(epa_set_id=program.epa_set_id)
-    return (rows[0]["number"] if rows else 0) or 0
-
-
-_resident_order = prepared(lambda company_id, meeting_id: MeetingResident.objects.for_company(company_id)
-                          .filter(meeting_id=meeting_id).order_by("order", "pk").values("learner_id"))
-
-
-def meeting_resident_ids(meeting) -> list:
-    """The meeting's residents' learner ids in the meeting's order (one prepared read)."""
-    return [row["learner_id"] for row in _resident_order(company_id=meeting.company_id, meeting_id=meeting.pk)]
-
-
 def meeting_learners(meeting) -> list[Learner]:
     return [row.learner for row in meeting.residents.select_related("learner__user").order_by("order", "pk")]
 
 
 def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_learner=None,
-                milestones: list[Milestone] | None = None) -> list[Packet]:
+                milestones: list[Milestone] | None = None, work_hours: bool = False) -> list[Packet]:
     """The packets of ``learners`` (residents of ``meeting``): evidence in the meeting's period up
-    to the meeting's date. ``violations_by_learner`` ({learner id: [violation]}) comes from the
-    work-hours context when it is installed (one call for all learners). ``milestones``: the
-    program's (``program_milestones``) when the caller has read them already (one query less)."""
+    to the meeting's date, in five queries for any number of learners (six with ``work_hours``).
+    Work-hour violations: ``violations_by_learner`` ({learner id: [violation]}, one call for all
+    learners: ``jobs.violations_for``), or ``work_hours=True`` to read them here (the residents'
+    work-hour state rides with their levels and reviews). ``milestones`` is accepted for callers
+    that have them; the program's are read with its EPAs either way (one query)."""
     company_id, program = meeting.company_id, meeting.program
     start, end = period_window(meeting.academic_year, meeting.period)
     as_of = min(end, meeting.date)
@@ -170,25 +206,18 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
         return []
     learner_ids = uuid_array(ids)
 
-    epas = [instance_of(EPA, row) for row in _epas(epa_set_id=program.epa_set_id)] if program.epa_set_id else []
+    [reference] = _program(company_id=company_id, program_id=program.pk)
+    milestones = [_from_json(Milestone, data) for data in reference["milestones"]] if program.milestone_set_id else []
+    epas = [_from_json(EPA, data) for data in reference["epas"]] if program.epa_set_id else []
     epa_by_id = {epa.pk: epa for epa in epas}
-    rows = _assessments(company_id=company_id, learner_ids=learner_ids, start=start, as_of=as_of)
-    tags = defaultdict(list)  # read even without assessments: a fixed number of queries
-    for link in _tags(company_id=company_id, assessment_ids=uuid_array(row["id"] for row in rows)):
-        tag_type = TAG_TYPES.get(link["tag_type"], link["tag_type"]).lower()
-        tags[link["assessment_id"]].append(f"{link['tag__name']} ({tag_type})")
-    if milestones is None:
-        milestones = program_milestones(program)
     mappings = defaultdict(dict)  # milestone id → {epa id: weight}
-    for row in _mappings(company_id=company_id, program_id=program.pk):
-        mappings[row["milestone_id"]][row["epa_id"]] = row["weight"]
-    top = scale_top_of(program)
-    levels = _levels(company_id=company_id, learner_ids=learner_ids)
-    last_reviews = {row["learner_id"]: _last_review(row) for row in
-                    _last_reviews(company_id=company_id, learner_ids=learner_ids, meeting_id=meeting.pk)}
-    reviews = {row["learner_id"]: instance_of(ResidentReview, row) for row in
-               _reviews(company_id=company_id, learner_ids=learner_ids, meeting_id=meeting.pk)}
-
+    for data in reference["mappings"]:
+        mappings[data["milestone_id"]][data["epa_id"]] = Decimal(data["weight"])
+    top = (reference["top"] or 0) if program.epa_set_id else 0
+    per_learner = _learners(company_id=company_id, learner_ids=learner_ids, meeting_id=meeting.pk)
+    if work_hours:
+        violations_by_learner = _violations_of_states(company_id, ids, per_learner, start, min(end, meeting.date))
+    rows = _assessments(company_id=company_id, learner_ids=learner_ids, start=start, as_of=as_of)
     for row in rows:
         epa = epa_by_id.get(row["epa_id"])
         if epa is None:  # an EPA outside the program's set
@@ -198,25 +227,25 @@ def packets_for(*, meeting: CCCMeeting, learners: list[Learner], violations_by_l
             pk=row["id"], learner_id=row["learner_id"], epa_id=row["epa_id"], epa=epa,
             assessment_date=row["assessment_date"], entrustment_level=row["entrustment_level"],
             narrative_feedback=row["narrative_feedback"], assessor=f"{first} {last}".strip() or row["assessor__email"],
-            tag_labels=tags.get(row["id"], [])))
-    halves = defaultdict(list)  # (learner, EPA, half-year) → levels: the trajectory over the whole training
-    for row in _trajectory(company_id=company_id, learner_ids=learner_ids, as_of=as_of):
-        day = row["assessment_date"]
-        halves[(row["learner_id"], row["epa_id"], (day.year, 1 if day.month <= 6 else 2))].append(
-            row["entrustment_level"])
-    for (learner_id, epa_id, (year, half)), found in sorted(halves.items(), key=lambda item: item[0][2]):
-        label = f"{year} {'Jan–Jun' if half == 1 else 'Jul–Dec'}"
-        packets[learner_id].history.setdefault(epa_id, []).append((label, sum(found) / len(found), len(found)))
+            tag_labels=[f"{tag['name']} ({TAG_TYPES.get(tag['type'], tag['type']).lower()})" for tag in row["tags"]]))
+    halves = sorted(_trajectory(company_id=company_id, learner_ids=learner_ids, as_of=as_of),
+                    key=lambda row: (row["year"], row["half"]))  # stable: the EPAs' order within a half-year
+    for row in halves:
+        label = f"{row['year']} {'Jan–Jun' if row['half'] == 1 else 'Jul–Dec'}"
+        packets[row["learner_id"]].history.setdefault(row["epa_id"], []).append(
+            (label, row["total"] / row["count"], row["count"]))
     current = (meeting.academic_year.start_date, _period_rank(meeting.period))
-    for row in levels:
-        packet = packets[row["learner_id"]]
-        if row["academic_year_id"] == meeting.academic_year_id and row["period"] == meeting.period:
-            packet.current_levels[row["milestone_id"]] = _level(row)
-        elif (row["academic_year__start_date"], _period_rank(row["period"])) < current:
-            packet.previous_levels.setdefault(row["milestone_id"], []).append(_level(row))
+    for row in per_learner:
+        packet = packets[row["id"]]
+        for data in row["levels"]:
+            level = _level(data)
+            if level.academic_year_id == meeting.academic_year_id and level.period == meeting.period:
+                packet.current_levels[level.milestone_id] = level
+            elif (level.academic_year.start_date, _period_rank(level.period)) < current:
+                packet.previous_levels.setdefault(level.milestone_id, []).append(level)
+        packet.last_review = _last_review(row["last_review"]) if row["last_review"] else None
+        packet.review = _from_json(ResidentReview, row["review"]) if row["review"] else None
     for learner_id, packet in packets.items():
-        packet.last_review = last_reviews.get(learner_id)
-        packet.review = reviews.get(learner_id)
         if violations_by_learner is not None:
             packet.violations_available = True
             packet.violations = list(violations_by_learner.get(learner_id, []))
@@ -228,19 +257,20 @@ def _period_rank(period) -> int:
     return 0 if period == Period.MID_YEAR else 1
 
 
-def _level(row) -> MilestoneAssessment:
-    level = instance_of(MilestoneAssessment, row)
-    level.academic_year = instance_of(AcademicYear, {"id": row["academic_year_id"], "name": row["academic_year__name"],
-                                                   "start_date": row["academic_year__start_date"]})
+def _level(data) -> MilestoneAssessment:
+    level = _from_json(MilestoneAssessment, data)
+    level.academic_year = _from_json(AcademicYear, {"id": data["academic_year_id"],
+                                                    "name": data["academic_year__name"],
+                                                    "start_date": data["academic_year__start_date"]})
     return level
 
 
-def _last_review(row) -> ResidentReview:
-    review = instance_of(ResidentReview, row)
-    review.meeting = instance_of(CCCMeeting, {"id": row["meeting_id"], "period": row["meeting__period"],
-                                            "academic_year_id": row["meeting__academic_year_id"]})
-    review.meeting.academic_year = instance_of(AcademicYear, {"id": row["meeting__academic_year_id"],
-                                                            "name": row["meeting__academic_year__name"]})
+def _last_review(data) -> ResidentReview:
+    review = _from_json(ResidentReview, data)
+    review.meeting = _from_json(CCCMeeting, {"id": data["meeting_id"], "period": data["meeting__period"],
+                                             "academic_year_id": data["meeting__academic_year_id"]})
+    review.meeting.academic_year = _from_json(AcademicYear, {"id": data["meeting__academic_year_id"],
+                                                             "name": data["meeting__academic_year__name"]})
     return review
 
 
@@ -336,9 +366,16 @@ def work_hour_violations(*, company_id, learner_ids, start: datetime.date, end: 
     residents are fresh or all are not (one packet always), three when mixed. A stored run of
     failing 28-day windows keeps its full extent (as the compliance report shows it)."""
     learner_ids = list(learner_ids)
+    states = _hours_states(company_id=company_id, learner_ids=uuid_array(learner_ids))
+    return _violations_of_states(company_id, learner_ids, states, start, end)
+
+
+def _violations_of_states(company_id, learner_ids, states, start, end) -> dict:
+    """``work_hour_violations`` of the learners' state rows (``_hours_states``' columns: the
+    packets' learner read carries them too)."""
     out = {pk: [] for pk in learner_ids}
     fresh, stale = defaultdict(list), {}  # time zone → ids; id → (time zone, PGY level)
-    for row in _hours_states(company_id=company_id, learner_ids=uuid_array(learner_ids)):
+    for row in states:
         tz = ZoneInfo(row["program__hours_policy__time_zone"] or DEFAULT_TIME_ZONE)
         state = None if row["compliance_state__id"] is None else SimpleNamespace(
             stale=row["compliance_state__stale"], pgy_level=row["compliance_state__pgy_level"],

@@ -80,3 +80,36 @@ def test_seed_scale_ids_are_distinct_version_4_uuids_and_a_third_of_the_assessme
     assert len(set(ids)) == len(ids) == 2 * 600 + len(entries) + 100
     assert {value.version for value in ids} == {4}
     assert 0.2 * 600 < tagged < 0.4 * 600
+
+
+def test_seed_scale_stores_every_residents_work_hour_findings_as_the_service_computes_them():
+    """Every seeded resident has a fresh ComplianceState and stored findings (the pages read them,
+    not the rules engine), and what the seeder copied from its class's resident is what
+    ``compliance_recompute`` itself writes for that resident."""
+    from apps.hours import findings as hours_findings
+    from apps.hours import selectors as hours_selectors
+    from apps.hours.models import ComplianceFinding, ComplianceState
+
+    call_command("seed_scale", "--size", "S", "--assessments", "300", "--patients", "5", "--company-prefix", "wh")
+
+    def stored(learner):
+        state = ComplianceState.objects.filter(learner=learner).values(
+            "stale", "pgy_level", "time_zone", "first_day", "last_day").get()
+        found = sorted(ComplianceFinding.objects.filter(learner=learner).values_list(
+            "rule", "severity", "start", "end", "hours", "detail"))
+        return state, found
+
+    with unscoped("test inspects the synthetic tenant"):
+        company = Company.objects.get(subdomain="wh-0")
+        learners = list(Learner.objects.filter(company=company).select_related("program").order_by("pk"))
+        assert len(learners) == 130  # one program of 30 (300 assessments) and the hours program of 100
+        states = ComplianceState.objects.filter(company=company)
+        assert states.count() == len(learners) and not states.filter(stale=True).exists()
+        assert ComplianceFinding.objects.filter(company=company).exists()
+        for learner in learners:
+            tz = hours_selectors.program_time_zone(learner.program)
+            assert hours_selectors.is_fresh(learner.compliance_state, learner, tz)
+        for learner in learners[::9]:  # copies and computed ones alike
+            seeded = stored(learner)
+            hours_findings.compliance_recompute(company_id=company.pk, learner_id=learner.pk)
+            assert stored(learner) == seeded

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from apps.academics.access import get_program_for_user
 from apps.academics.models import AcademicYear, Learner
 from apps.audit.access import access_log_record
-from apps.ccc import access, jobs, selectors, services
+from apps.ccc import access, selectors, services
 from apps.ccc.api.serializers import (
     CompleteSerializer,
     MeetingCreateSerializer,
@@ -94,8 +94,7 @@ class MeetingViewSet(TenantScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
         """One resident's packet as data (what the packet screen shows)."""
         meeting = access.get_meeting_for_user(request.user, pk)
         learner = access.get_meeting_resident_for_user(request.user, meeting, learner_id)
-        packet = selectors.packets_for(meeting=meeting, learners=[learner],
-                                       violations_by_learner=jobs.violations_for(meeting, [learner]))[0]
+        packet = selectors.packets_for(meeting=meeting, learners=[learner], work_hours=True)[0]
         access_log_record(actor=request.user, obj_or_queryset=learner, action="view", request=request)
         return Response(packet_data(packet))
 

@@ -139,13 +139,10 @@ def resident(request, meeting_id, learner_id):
     """One resident's packet; the chair records levels and the review on the same screen."""
     user = request.user
     meeting = access.get_meeting_for_user(user, meeting_id)
-    learner = access.get_meeting_resident_for_user(user, meeting, learner_id)
-    order = selectors.meeting_resident_ids(meeting)
+    learner, order = access.get_meeting_resident_in_order_for_user(user, meeting, learner_id)
     index = order.index(learner.pk)
-    milestones = selectors.program_milestones(meeting.program)
-    violations = jobs.violations_for(meeting, [learner])
-    packet = selectors.packets_for(meeting=meeting, learners=[learner], violations_by_learner=violations,
-                                   milestones=milestones)[0]
+    packet = selectors.packets_for(meeting=meeting, learners=[learner], work_hours=True)[0]
+    milestones = [row["milestone"] for row in packet.rows]
     access_log_record(actor=user, obj_or_queryset=learner, action="view", request=request)
     can_record = access.can_record_reviews(user, meeting)
     form = None

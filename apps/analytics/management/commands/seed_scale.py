@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import defaultdict
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -47,7 +48,7 @@ from apps.clinical.services.scale import scale_clinic_seed, uuid_prefix, uuid_sq
 from apps.core.bulkload import indexes_deferred
 from apps.core.scoping import unscoped
 from apps.hours import findings as hours_findings
-from apps.hours.models import WorkEntry
+from apps.hours.models import ComplianceFinding, ComplianceState, WorkEntry
 from apps.reference.models import EPA, EntrustmentLevel, EntrustmentScale, EPASet, FeedbackTag, Specialty
 from apps.tenants.models import Company, Institution, Membership, Site, SponsoringInstitution, User
 from apps.tenants.roles import Role
@@ -62,6 +63,7 @@ EPAS, ROTATIONS, BLOCKS = 16, 6, 13
 YEAR_START = datetime.date(2026, 7, 1)
 HISTORY_DAYS = 720
 HOURS_PROGRAM_RESIDENTS, WORK_HOUR_DAYS = 100, 365
+CALL_CYCLE = 4  # in-house call every fourth night: _work_hours' schedules, one per position modulo 4
 # Loaded with their indexes and keys dropped, then rebuilt and validated (apps/core/bulkload.py).
 BULK_TABLES = ["assessments_epaassessment", "assessments_assessmentrequest", "assessments_assessmentfeedbacktag",
                "hours_workentry", "clinical_patient", "clinical_case", "clinical_visit", "clinical_vitalsigns"]
@@ -263,17 +265,51 @@ class Builder:
         return jobs
 
     def _finish(self):
-        # stored work-hour findings (issue 15) for the 100-resident program the bench's compliance
-        # report shows, once its entries' indexes are back; other synthetic residents get theirs from
-        # `manage.py hours_recompute_compliance` (their reports say "being recomputed" until then)
         started = time.monotonic()
-        hours_findings.compliance_recompute_learners(
-            residents=[(self.hours_program["company"], learner) for learner, _ in self.hours_program["learners"]])
-        _log(f"work-hour findings of the hours program: {time.monotonic() - started:.1f}s")
+        count = self._work_hour_findings()
+        _log(f"work-hour findings of {count:,} residents: {time.monotonic() - started:.1f}s")
         started = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         _log(f"ANALYZE: {time.monotonic() - started:.1f}s")
+
+    def _work_hour_findings(self) -> int:
+        """Every seeded resident's stored work-hour findings and ``ComplianceState`` (issue 15), as
+        production keeps them (a write marks the learner stale, a task runs
+        ``findings.compliance_recompute``): the pages read the stored findings, never the engine.
+        ``_work_hours`` gives each resident one of ``CALL_CYCLE`` schedules (its position modulo
+        the call cycle: the same entries at the same instants), so residents of one schedule and
+        one PGY level (the PGY-1 moonlighting rule reads it) have the same findings: the service
+        runs for one resident of each (20 at most, the real engine over their entries), and
+        PostgreSQL copies that resident's state and findings to the others of its class (L: 53k
+        residents, ~1 s; the service for each would take ~20 min). Run once the entries' indexes
+        are back. tests/analytics/test_seed_scale.py checks the copies against the service."""
+        classes = defaultdict(list)
+        for position, company, learner, pgy in self.residents:
+            classes[(position % CALL_CYCLE, pgy)].append((company, learner))
+        hours_findings.compliance_recompute_learners(residents=[members[0] for members in classes.values()])
+        copies = [(learner, company, members[0][1]) for members in classes.values() for company, learner in members[1:]]
+        state_columns = [f.column for f in ComplianceState._meta.concrete_fields
+                         if f.column not in ("id", "company_id", "learner_id")]
+        finding_columns = [f.column for f in ComplianceFinding._meta.concrete_fields
+                           if f.column not in ("id", "company_id", "learner_id")]
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE scale_findings_copy (learner uuid, company uuid, source uuid) "
+                           "ON COMMIT DROP")
+            with cursor.copy("COPY scale_findings_copy FROM STDIN") as copy:
+                for row in copies:
+                    copy.write_row(row)
+            # the states' ids are UUIDs, the findings' a sequence
+            for table, key, columns in (("hours_compliancestate", uuid_sql("salt", "row_number() OVER ()"), state_columns),
+                                        ("hours_compliancefinding", None, finding_columns)):
+                names = ", ".join(["company_id", "learner_id", *(f'"{column}"' for column in columns)])
+                copied = ", ".join(["c.company", "c.learner", *(f's."{column}"' for column in columns)])
+                cursor.execute(f"INSERT INTO {table} ({'id, ' if key else ''}{names}) "
+                               f"SELECT {key + ', ' if key else ''}{copied} "
+                               f"FROM scale_findings_copy c JOIN {table} s ON s.learner_id = c.source",
+                               {"salt": uuid_prefix()} if key else None)
+            cursor.execute("DROP TABLE scale_findings_copy")
+        return len(self.residents)
 
     def _clinic_site(self, world):
         """Every synthetic company gets the clinical roles' baseline codes (COPY fires no signal);
@@ -310,6 +346,9 @@ class Builder:
                         (program, learner) for program in programs for learner in program["learners"])]
         residents = [(position, program["company"], learner) for position, (program, (learner, _)) in enumerate(
             (program, learner) for program in programs + [self.hours_program] for learner in program["learners"])]
+        self.residents = [(position, company, learner, pgy) for (position, company, learner), (_, pgy) in zip(
+            residents, (learner for program in programs + [self.hours_program] for learner in program["learners"]),
+            strict=True)]
         tail = " ON COMMIT DROP" if kind == "TEMPORARY" else ""
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING_LEARNER}, {STAGING_RESIDENT}")  # a caller's transaction may hold them
         cursor.execute(f"CREATE {kind} TABLE {STAGING_LEARNER} (n int PRIMARY KEY, learner uuid, program uuid, "
@@ -518,8 +557,8 @@ class Builder:
         constants = "".join(f", %(c{i})s" for i in range(len(copier.constants)))
         cursor.execute(
             "WITH d AS (SELECT r.p, r.company, r.learner, o, %(first)s::date + o AS day, "
-            "                  extract(isodow FROM %(first)s::date + o)::int - 1 AS wd, (o + r.p) %% 4 = 0 AS call_day, "
-            "                  o >= 1 AND (o - 1 + r.p) %% 4 = 0 "
+            "                  extract(isodow FROM %(first)s::date + o)::int - 1 AS wd, (o + r.p) %% %(cycle)s = 0 AS call_day, "
+            "                  o >= 1 AND (o - 1 + r.p) %% %(cycle)s = 0 "
             "                  AND extract(isodow FROM %(first)s::date + o - 1)::int - 1 < 5 AS skipped "
             f"           FROM {STAGING_RESIDENT} r CROSS JOIN generate_series(0, %(days)s - 1) o "
             "           WHERE r.p %% %(parts)s = %(part)s) "
@@ -535,7 +574,7 @@ class Builder:
             "WHERE NOT d.skipped AND CASE k.n WHEN 1 THEN d.call_day AND d.wd < 5 WHEN 2 THEN NOT d.call_day AND d.wd = 2 "
             "                             WHEN 3 THEN NOT d.call_day AND d.wd < 5 ELSE d.wd = 5 END",
             {"first": self.today - datetime.timedelta(days=WORK_HOUR_DAYS), "days": WORK_HOUR_DAYS,
-             "tz": "America/New_York", "part": part, "parts": parts, "salt": uuid_prefix()}
+             "tz": "America/New_York", "part": part, "parts": parts, "salt": uuid_prefix(), "cycle": CALL_CYCLE}
             | {f"c{i}": value for i, value in enumerate(copier.constants)})
 
 
