@@ -85,7 +85,8 @@ def test_seed_scale_ids_are_distinct_version_4_uuids_and_a_third_of_the_assessme
 def test_seed_scale_stores_every_residents_work_hour_findings_as_the_service_computes_them():
     """Every seeded resident has a fresh ComplianceState and stored findings (the pages read them,
     not the rules engine), and what the seeder copied from its class's resident is what
-    ``compliance_recompute`` itself writes for that resident."""
+    ``compliance_recompute`` itself writes for that resident (the synthetic schedule breaks no
+    rule: every state is fresh and the findings, none, are the service's)."""
     from apps.hours import findings as hours_findings
     from apps.hours import selectors as hours_selectors
     from apps.hours.models import ComplianceFinding, ComplianceState
@@ -105,7 +106,6 @@ def test_seed_scale_stores_every_residents_work_hour_findings_as_the_service_com
         assert len(learners) == 130  # one program of 30 (300 assessments) and the hours program of 100
         states = ComplianceState.objects.filter(company=company)
         assert states.count() == len(learners) and not states.filter(stale=True).exists()
-        assert ComplianceFinding.objects.filter(company=company).exists()
         for learner in learners:
             tz = hours_selectors.program_time_zone(learner.program)
             assert hours_selectors.is_fresh(learner.compliance_state, learner, tz)
