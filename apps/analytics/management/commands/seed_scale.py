@@ -206,8 +206,8 @@ class Builder:
            connections (threads) take the jobs — the assessments (with their tags), the work-hour
            entries, the clinic, the requests — biggest first, each job one transaction;
         3. one transaction: the indexes and keys rebuilt and every foreign key validated (after a
-           failed load too, so the tables never stay without them); then the hours program's
-           findings and ANALYZE.
+           failed load too, so the tables never stay without them); then every resident's
+           work-hour findings (``_work_hour_findings``) and ANALYZE.
         A failure in step 2 leaves this prefix's companies partly loaded: ``--replace`` removes them."""
         with transaction.atomic():
             if existing:
