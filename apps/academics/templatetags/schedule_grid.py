@@ -3,10 +3,11 @@ template include per cell (two links, four lookups each) was most of the page's 
 writes every cell — the grid page's rows and the htmx answers for one cell (saved, Cancel) — so
 their markup cannot drift apart. Every value goes through ``escape``, as autoescaping would.
 
-Compact markup: ``hx-target="closest td"`` and ``hx-swap="innerHTML"`` are set once on the table
-(htmx inherits them, resolving ``closest td`` from the clicked link), and on the grid page a cell's
-links are relative to the page (``<learner>/<block>/`` under ``…/grid/``); a cell answered alone
-carries the grid's absolute URL.
+Compact markup: a cell's link is a plain ``href``; one delegated click handler
+(``static/academics/grid.js``) loads its editor into the cell by htmx, so the URL is not written a
+second time as an ``hx-get`` (≈29 KB of a 26 × 13 grid). On the grid page a cell's link is relative
+to the page (``<learner>/<block>/`` under ``…/grid/``); a cell answered alone carries the grid's
+absolute URL. Without JavaScript the link opens the editor as a page.
 
 The learner's header cell of each row is written here too (``grid_rows``): ``{% url %}`` and a dozen
 lookups per row were the rest of the template's time; the person link is reversed once per page."""
@@ -35,8 +36,8 @@ def _shown(cell) -> tuple[str, str, str]:
 
 def _cell(url, cell_id, label, shown, undo_html="") -> str:
     classes, rotation, text = shown
-    return (f'<td class="{classes}" id="{cell_id}" data-rotation="{rotation}"><a href="{url}" hx-get="{url}" '
-            f'aria-label="{label}">{text}</a>{undo_html}</td>')
+    return (f'<td class="{classes}" id="{cell_id}" data-rotation="{rotation}"><a href="{url}" aria-label="{label}">'
+            f"{text}</a>{undo_html}</td>")
 
 
 def _gaps(learner_id, gaps, oob=False) -> str:
