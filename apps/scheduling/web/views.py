@@ -353,7 +353,8 @@ def _column_html(items, free, *, by_room, escaped=None) -> str:
     """A column's free cells and appointments as HTML, built by string: a busy day has hundreds of
     them (format_html or a template per cell would be most of the page's time). Every value from
     the database that is not a UUID, a number or one of our own labels goes through ``escape``;
-    ``escaped`` keeps the escaped texts that repeat (status, colour, the meta line) for the page.
+    ``escaped`` keeps the escaped texts that repeat (status, colour, the meta line, the patient's name)
+    for the page.
 
     Cells are written in the order of their rows (the order a phone lists them in, where the grid
     becomes one column), so no ``order`` is needed; each link's URL is written once: htmx opens it
@@ -369,10 +370,14 @@ def _column_html(items, free, *, by_room, escaped=None) -> str:
             head = escaped[key] = (f'{escape(a.status)}{" overbooked" if a.overbooked else ""}',
                                    escape(a.colour), _appointment_meta(a, by_room))
         status, colour, meta = head
+        name_key = (a.first_name, a.last_name)  # a busy day names each patient twice or more
+        name = escaped.get(name_key)
+        if name is None:
+            name = escaped[name_key] = escape(a.patient_name)
         cells.append((row,
                       f'<a class="book-appt status-{status}" style="grid-row: {row} / span {span}; --colour: {colour}" '
                       f'href="{url}" data-testid="appointment"><strong>{when}</strong> '
-                      f'{escape(a.patient_name)}<span class="book-meta">{meta}</span></a>'))
+                      f'{name}<span class="book-meta">{meta}</span></a>'))
     cells.sort(key=_ROW)  # stable: a row's appointments keep their order (free cells never share a row)
     return mark_safe("".join([html for _, html in cells]))  # noqa: S308 — database text above went through escape()
 
