@@ -12,7 +12,7 @@ shell, a management command) each call writes at once; wrap loops in ``access_lo
 """
 
 import json
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.db import connections, models, router
@@ -40,14 +40,25 @@ _SHARED = ("actor_id", "ip_address", "user_agent", "endpoint", "method", "status
 _INSERT = (f'INSERT INTO "{AccessLog._meta.db_table}" ({", ".join(_COLUMNS)}) '
            "SELECT entry.c, %s::uuid, entry.a, entry.t, entry.i, %s::inet, %s::text, %s::text, %s::text, "
            "%s::smallint, entry.at FROM json_to_recordset(%s::json) AS entry(c uuid, a text, t text, i text, at timestamptz)")
-_SHARED_AT = tuple(_COLUMNS.index(name) for name in _SHARED)
-_STATUS = _COLUMNS.index("status_code")
+_STATUS = _SHARED.index("status_code")
+
+
+def _text(value):
+    """A company id or a time as the JSON text PostgreSQL reads back (None stays null)."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 class AccessBatch:
+    """A request's (or task's) entries, kept as they will be sent: grouped by what they share
+    (``_SHARED``), each entry the JSON object of what differs. An entry already added (same actor,
+    action, entity type and id) is not added again. A page logs hundreds at once (``add_records``):
+    their shared columns, action, type and time are looked at once, not per entry."""
+
     def __init__(self):
-        self.entries: list[tuple] = []
-        self.seen: set[tuple] = set()
+        self.groups: dict[tuple, list[dict]] = {}
+        self.seen: dict[tuple, set[str]] = {}  # (actor, action, entity type) → entity ids added
         self.status_code: int | None = None
 
     def add(self, entry: AccessLog):
@@ -58,38 +69,43 @@ class AccessBatch:
 
     def add_row(self, row: tuple):
         """Add an entry as a tuple of ``_COLUMNS`` values."""
-        key = (row[1], row[2], row[3], row[4])  # actor, action, entity type, entity id
-        if key not in self.seen:
-            self.seen.add(key)
-            self.entries.append(row)
+        self.add_records(shared=(row[1], row[5], row[6], row[7], row[8], row[9]), action=row[2], entity_type=row[3],
+                         at=row[10], records=[(row[4], row[0])])
+
+    def add_records(self, *, shared: tuple, action, entity_type, at, records) -> None:
+        """Add entries that share ``shared`` (``_SHARED``'s values; a status of None is the
+        response's), action, entity type and time: ``records`` are (entity id, company id) pairs."""
+        seen = self.seen.setdefault((shared[0], action, entity_type), set())
+        group = self.groups.setdefault(shared, [])
+        at_text, companies = _text(at), {}
+        for pk, company_id in records:
+            entity_id = str(pk)
+            if entity_id in seen:
+                continue
+            seen.add(entity_id)
+            company = companies.get(company_id)
+            if company is None:
+                company = companies[company_id] = _text(company_id)
+            group.append({"c": company, "a": action, "t": entity_type, "i": entity_id, "at": at_text})
 
     def flush(self):
-        entries, self.entries, self.seen = self.entries, [], set()
-        if not entries:
+        groups, self.groups, self.seen = self.groups, {}, {}
+        statements: dict[tuple, list[dict]] = {}
+        for shared, rows in groups.items():
+            if rows:
+                if shared[_STATUS] is None:
+                    shared = (*shared[:_STATUS], self.status_code, *shared[_STATUS + 1:])
+                statements.setdefault(shared, []).extend(rows)
+        if not statements:
             return 0
-        groups: dict[tuple, list] = {}
-        text: dict = {None: None}  # a request's entries share a few companies and one time: each written once
-
-        def as_text(value):
-            written = text.get(value)
-            if written is None and value is not None:
-                written = text[value] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-            return written
-
-        for entry in entries:
-            shared = tuple(entry[at] for at in _SHARED_AT)
-            if shared[-1] is None:
-                shared = (*shared[:-1], self.status_code)
-            groups.setdefault(shared, []).append({"c": as_text(entry[0]), "a": entry[2], "t": entry[3],
-                                                  "i": str(entry[4]), "at": as_text(entry[10])})
         # Written after the view or task, when its tenant may be unbound (a task's tenant ends in
         # task_postrun before this runs; a task may read several companies): under the bypass,
         # each entry carrying the company of the record it names (row_company_id).
         with rls.bypass("access log: each entry carries its record's company"), \
                 connections[router.db_for_write(AccessLog)].cursor() as cursor:
-            for shared, rows in groups.items():  # one statement for a request's entries (they share these)
+            for shared, rows in statements.items():  # one statement for a request's entries (they share these)
                 cursor.execute(_INSERT, [*shared, json.dumps(rows)])
-        return len(entries)
+        return sum(len(rows) for rows in statements.values())
 
 
 _batch: ContextVar[AccessBatch | None] = ContextVar("rounds_access_batch", default=None)
@@ -141,18 +157,16 @@ def _log(*, actor, rows, action, request) -> int:
     """Collect ``rows`` of (model label, pk, company id) in the current batch (or write them now)."""
     ctx = context.from_request(request) if request is not None else context.current()
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    shared = (actor_id, ctx.ip_address, ctx.user_agent, ctx.endpoint, ctx.method, None)
     now = timezone.now()
-    entries = [(company_id, actor_id, action, label, str(pk), ctx.ip_address, ctx.user_agent, ctx.endpoint,
-                ctx.method, None, now) for label, pk, company_id in rows]
+    by_label: dict[str, list] = {}
+    for label, pk, company_id in rows:
+        by_label.setdefault(label, []).append((pk, company_id))
     batch = _batch.get()
-    if batch is None:
-        with access_log_batch() as now_batch:
-            for entry in entries:
-                now_batch.add_row(entry)
-    else:
-        for entry in entries:
-            batch.add_row(entry)
-    return len(entries)
+    with nullcontext(batch) if batch is not None else access_log_batch() as batch:
+        for label, records in by_label.items():
+            batch.add_records(shared=shared, action=action, entity_type=label, at=now, records=records)
+    return len(rows)
 
 
 # ---------------------------------------------------------------- Celery: one batch per task

@@ -1,8 +1,9 @@
 """Reads of the appointment book: scoped querysets (billing and physio read through these)."""
 
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import BigIntegerField, Func, IntegerField
+from django.db.models import BigIntegerField, Func, IntegerField, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from apps.core.prepared import prepared
 from apps.scheduling.models import Appointment, AppointmentStatus, SchedulingSettings
@@ -64,7 +65,7 @@ _ATTENDANCE_SQL = (
 
 # The day view's columns (the keys of the rows ``day_book_values`` returns).
 DAY_COLUMNS = (
-    "id", "patient_id", "practitioner_id", "resource_id", "service_type_id", "start_us", "end_us", "status",
+    "id_text", "patient_id", "practitioner_id", "resource_id", "service_type_id", "start_us", "end_us", "status",
     "overbooked", "cancellation_reason", "patient__first_name", "patient__last_name", "practitioner__first_name",
     "practitioner__last_name", "practitioner__email", "service_type__name", "service_type__colour", "resource__name",
     "attendance",
@@ -74,7 +75,7 @@ DAY_COLUMNS = (
 def _day_book_builder(company_id, site_id, start, end):
     return (Appointment.objects.for_company(company_id).filter(site_id=site_id, start__lt=end, end__gt=start)
             .order_by("start").annotate(
-                start_us=EpochMicroseconds("start"), end_us=EpochMicroseconds("end"),
+                id_text=Cast("id", TextField()), start_us=EpochMicroseconds("start"), end_us=EpochMicroseconds("end"),
                 attendance=RawSQL(_ATTENDANCE_SQL, (AppointmentStatus.NOSHOW, AppointmentStatus.CANCELLED),
                                   output_field=ArrayField(IntegerField())))
             .values(*DAY_COLUMNS))
@@ -86,8 +87,9 @@ _day_book_rows = prepared(_day_book_builder)
 def day_book_values(*, site, start, end) -> list[dict]:
     """The day view's appointments at ``site`` overlapping [start, end) — every status — as dicts
     of ``DAY_COLUMNS``, joined in one prepared query, no model instances (a busy day has hundreds):
-    start and end in microseconds since the epoch (``EpochMicroseconds``), and the patient's
-    attendance ([no-shows, late cancellations] of all time, as ``attendance_counts`` counts them)."""
+    the appointment's id as text (``id_text``: only written into its link, so not parsed into a
+    ``UUID`` and printed back for each row), start and end in microseconds since the epoch
+    (``EpochMicroseconds``), and the patient's attendance ([no-shows, late cancellations] of all time, as ``attendance_counts`` counts them)."""
     return _day_book_rows(company_id=site.company_id, site_id=site.pk, start=start, end=end)
 
 

@@ -221,7 +221,7 @@ def _book_cells(page):
     booked = {when: (int(row), int(span)) for row, span, when in re.findall(
         r'class="book-appt[^"]*" style="grid-row: (\d+) / span (\d+);[^>]*><strong>([^<]+)</strong>', page)}
     free = [(int(row), label) for row, label in re.findall(
-        r'class="book-free" style="grid-row: (\d+);[^>]*><span class="book-free-label">([^<]+) free', page)]
+        r'class="book-free" style="grid-row: (\d+)"[^>]*><span class="book-free-label">([^<]+) free', page)]
     return booked, free
 
 

@@ -5,6 +5,7 @@ appointment panel), others the whole page, so every action also works without Ja
 
 import bisect
 import datetime
+import operator
 import uuid
 from html import escape
 from zoneinfo import ZoneInfo
@@ -113,24 +114,29 @@ def _epoch_us(moment) -> int:
 
 class BookRow:
     """One appointment of the day view, from ``selectors.day_book_values`` (a dict, not a model
-    instance): ``start_us``/``end_us`` in microseconds since the epoch; ``start``/``end`` (aware
-    datetimes) and ``site`` for the few rows ``selectors.match_entries`` reads."""
+    instance): ``pk`` is the id as text (it is only written into links); ``start_us``/``end_us`` in
+    microseconds since the epoch; ``start``/``end`` (aware datetimes) and ``site`` for the few rows
+    ``selectors.match_entries`` reads; the practitioner's name is written only where it is shown."""
 
     __slots__ = ("cancellation_reason", "colour", "end_us", "first_name", "last_name", "late_cancellations",
-                 "noshows", "overbooked", "pk", "patient_id", "practitioner_id", "practitioner_name", "resource_id",
+                 "noshows", "overbooked", "pk", "patient_id", "practitioner", "practitioner_id", "resource_id",
                  "resource_name", "service_name", "service_type_id", "site", "site_id", "start_us", "status")
 
     def __init__(self, row, site):
-        self.pk, self.patient_id, self.practitioner_id = row["id"], row["patient_id"], row["practitioner_id"]
+        self.pk, self.patient_id, self.practitioner_id = row["id_text"], row["patient_id"], row["practitioner_id"]
         self.resource_id, self.service_type_id, self.status = row["resource_id"], row["service_type_id"], row["status"]
         self.start_us, self.end_us, self.overbooked = row["start_us"], row["end_us"], row["overbooked"]
         self.cancellation_reason, self.colour = row["cancellation_reason"], row["service_type__colour"]
         self.first_name, self.last_name = row["patient__first_name"], row["patient__last_name"]
         self.service_name, self.resource_name = row["service_type__name"], row["resource__name"]
         self.noshows, self.late_cancellations = row["attendance"]
-        self.practitioner_name = (f"{row['practitioner__first_name']} {row['practitioner__last_name']}".strip()
-                                  or row["practitioner__email"])
+        self.practitioner = (row["practitioner__first_name"], row["practitioner__last_name"], row["practitioner__email"])
         self.site, self.site_id = site, site.pk
+
+    @property
+    def practitioner_name(self):
+        first, last, email = self.practitioner
+        return f"{first} {last}".strip() or email
 
     @property
     def start(self):
@@ -347,11 +353,15 @@ def _column_html(items, free, *, by_room, escaped=None) -> str:
     """A column's free cells and appointments as HTML, built by string: a busy day has hundreds of
     them (format_html or a template per cell would be most of the page's time). Every value from
     the database that is not a UUID, a number or one of our own labels goes through ``escape``;
-    ``escaped`` keeps the escaped texts that repeat (status, colour, the meta line) for the page."""
+    ``escaped`` keeps the escaped texts that repeat (status, colour, the meta line, the patient's name)
+    for the page.
+
+    Cells are written in the order of their rows (the order a phone lists them in, where the grid
+    becomes one column), so no ``order`` is needed; each link's URL is written once: htmx opens it
+    in the panel through one delegated handler (static/scheduling/day.js), not an ``hx-get`` per cell."""
     escaped = {} if escaped is None else escaped
-    parts = [f'<a class="book-free" style="grid-row: {row}; order: {row}" href="{url}" hx-get="{url}" '
-             f'hx-target="#panel" data-testid="free"><span class="book-free-label">{label} free</span></a>'
-             for row, url, label in free]
+    cells = [(row, f'<a class="book-free" style="grid-row: {row}" href="{url}" data-testid="free">'
+                   f'<span class="book-free-label">{label} free</span></a>') for row, url, label in free]
     for a, row, span, when, url in items:
         key = (a.service_name, a.resource_id and a.resource_name, by_room and a.practitioner_name, a.status,
                a.overbooked, a.noshows, a.late_cancellations, a.colour)
@@ -360,12 +370,19 @@ def _column_html(items, free, *, by_room, escaped=None) -> str:
             head = escaped[key] = (f'{escape(a.status)}{" overbooked" if a.overbooked else ""}',
                                    escape(a.colour), _appointment_meta(a, by_room))
         status, colour, meta = head
-        parts.append(
-            f'<a class="book-appt status-{status}" '
-            f'style="grid-row: {row} / span {span}; order: {row}; --colour: {colour}" href="{url}" '
-            f'hx-get="{url}" hx-target="#panel" data-testid="appointment"><strong>{when}</strong> '
-            f'{escape(a.patient_name)}<span class="book-meta">{meta}</span></a>')
-    return mark_safe("".join(parts))  # noqa: S308 — database text above went through escape()
+        name_key = (a.first_name, a.last_name)  # a busy day names each patient twice or more
+        name = escaped.get(name_key)
+        if name is None:
+            name = escaped[name_key] = escape(a.patient_name)
+        cells.append((row,
+                      f'<a class="book-appt status-{status}" style="grid-row: {row} / span {span}; --colour: {colour}" '
+                      f'href="{url}" data-testid="appointment"><strong>{when}</strong> '
+                      f'{name}<span class="book-meta">{meta}</span></a>'))
+    cells.sort(key=_ROW)  # stable: a row's appointments keep their order (free cells never share a row)
+    return mark_safe("".join([html for _, html in cells]))  # noqa: S308 — database text above went through escape()
+
+
+_ROW = operator.itemgetter(0)
 
 
 @login_required
