@@ -273,6 +273,10 @@ class RotationAssignment(TenantModel, TimestampedModel):
         indexes = [
             models.Index(fields=["company", "start_date", "end_date"], name="assignment_company_dates"),
             models.Index(fields=["site", "start_date"], name="assignment_site_start"),
+            # the grid reads a program's assignments learner by learner within the company: without
+            # it PostgreSQL ANDed the exclusion constraint's GiST index with the company's index
+            # (every assignment of the company, once per learner: 6.7 → 2.1 ms at L)
+            models.Index(fields=["company", "learner", "start_date"], name="assignment_company_learner"),
         ]
         ordering = ["start_date"]
 
