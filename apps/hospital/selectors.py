@@ -1,11 +1,23 @@
 """Reads of the hospital floor: scoped querysets and page data with a fixed number of queries."""
 
 import datetime
-from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, CharField, Count, FilteredRelation, Func, Prefetch, Q
-from django.db.models.functions import Cast
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    Func,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from apps.core.prepared import prepared
@@ -135,10 +147,29 @@ def ward_mar(*, ward, start, end) -> list[dict]:
             for a in assignments]
 
 
-MAR_PRESCRIPTION_COLUMNS = ("medication", "strength", "form", "dose", "dose_unit", "route", "frequency", "status",
-                            "as_needed", "as_needed_condition")
-MAR_DOSE_COLUMNS = ("mar_dose__status", "mar_dose__reason", "mar_dose__recorded_by__first_name",
-                    "mar_dose__recorded_by__last_name", "mar_dose__recorded_by__email")
+class TrimScale(Func):
+    """``trim_scale(numeric)``: a dose without its trailing zeros, as ``Decimal.normalize()`` writes it."""
+
+    function = "trim_scale"
+    output_field = DecimalField()
+
+
+class ConcatWords(Func):
+    """The non-empty texts joined by a space (``" ".join(t for t in texts if t)``): PostgreSQL's
+    ``concat_ws`` skips NULLs, so each empty text is made NULL first."""
+
+    template = "concat_ws(' ', %(expressions)s)"
+    output_field = CharField()
+
+    def __init__(self, *texts):
+        super().__init__(*(NullIf(Cast(text, CharField()), Value("")) for text in texts))
+
+
+def _recorder(relation):
+    """Who recorded the dose as ``str(User)`` names them (full name, else e-mail), "" for nobody yet."""
+    full_name = Trim(Concat(f"{relation}__first_name", Value(" "), f"{relation}__last_name", output_field=CharField()))
+    return Case(When(**{f"{relation}__isnull": True}, then=Value("")),
+                default=Coalesce(NullIf(full_name, Value("")), f"{relation}__email", output_field=CharField()))
 
 
 def _ward_patients(company_id, ward_id):
@@ -152,6 +183,10 @@ _mar_patients = prepared(lambda company_id, ward_id: _ward_patients(company_id, 
 
 
 def _mar_lines(company_id, ward_id, start, end, overdue_from):
+    """One row per dose in the window (or per prescription without one), 13 columns: the prescription's
+    heading is written by PostgreSQL as two texts (``title``, ``dose_text``, as ``str(prescription)``
+    and ``dose_text`` write them) and the recorder as one (``recorded_by``), instead of ten columns
+    repeated on each of a ward's 200 rows and joined in Python."""
     window = (Q(doses__due_at__gte=start, doses__due_at__lt=end)
               | Q(doses__due_at__isnull=True, doses__given_at__gte=start, doses__given_at__lt=end)
               | Q(doses__due_at__gte=overdue_from, doses__due_at__lt=start, doses__status=Dose.Status.SCHEDULED))
@@ -160,13 +195,16 @@ def _mar_lines(company_id, ward_id, start, end, overdue_from):
                     status__in=[Prescription.Status.ACTIVE, Prescription.Status.ON_HOLD])
             .annotate(mar_dose=FilteredRelation("doses", condition=window & Q(doses__company_id=company_id)))
             .order_by("medication", "id", "mar_dose__due_at", "mar_dose__given_at", "mar_dose__id")
-            .values(*MAR_PRESCRIPTION_COLUMNS, *MAR_DOSE_COLUMNS, rx_id=_text("id"), pid=_text("patient_id"),
+            .values("as_needed", "as_needed_condition", rx_status=F("status"), rx_id=_text("id"),
+                    pid=_text("patient_id"), title=ConcatWords("medication", "strength", "form"),
+                    dose_text=Concat(Cast(TrimScale("dose"), CharField()), Value(" "), "dose_unit", Value(" "), "route",
+                                     Value(" "), "frequency", output_field=CharField()),
                     dose_id=_text("mar_dose__id"), due_s=EpochSeconds("mar_dose__due_at"),
-                    given_s=EpochSeconds("mar_dose__given_at")))
+                    dose_status=F("mar_dose__status"), given_s=EpochSeconds("mar_dose__given_at"),
+                    reason=F("mar_dose__reason"), recorded_by=_recorder("mar_dose__recorded_by")))
 
 
 _mar_lines_prepared = prepared(_mar_lines)
-_prescription_values = itemgetter(*MAR_PRESCRIPTION_COLUMNS)
 
 
 def ward_mar_page(*, ward, start, end) -> list[dict]:
@@ -175,9 +213,11 @@ def ward_mar_page(*, ward, start, end) -> list[dict]:
     open bed assignments with bed label and patient; then the active or on-hold prescriptions of the
     ward's patients LEFT JOIN their doses in the window (due in it, given as needed in it, or the
     previous 12 hours' unrecorded: overdue) and who recorded each. Each row: ``{"patient_id",
-    "first_name", "last_name", "mrn", "bed", "prescriptions": [{"id", "medication", …, "doses": [{"id",
-    "due_s", "status", "given_s", "reason", "recorded_by"}]}]}``: ids as text, due and given times as
-    whole seconds since the epoch (``EpochSeconds``; None when absent)."""
+    "first_name", "last_name", "mrn", "bed", "prescriptions": [{"id", "title", "dose_text", "status",
+    "as_needed", "as_needed_condition", "doses": [dose, …]}]}``, a dose being the query's own row (no
+    copy per dose) read by ``"dose_id"``, ``"due_s"``, ``"dose_status"``, ``"given_s"``, ``"reason"``,
+    ``"recorded_by"`` (the recorder's name, "" for nobody): ids as text, due and given times as whole
+    seconds since the epoch (``EpochSeconds``; None when absent)."""
     company_id, ward_id = ward.company_id, ward.pk
     rows = [{"patient_id": row["pid"], "first_name": row["patient__first_name"],
              "last_name": row["patient__last_name"], "mrn": row["patient__mrn"], "bed": row["bed__label"],
@@ -188,24 +228,15 @@ def ward_mar_page(*, ward, start, end) -> list[dict]:
     by_patient = {row["patient_id"]: row["prescriptions"] for row in rows}
     lines = _mar_lines_prepared(company_id=company_id, ward_id=ward_id, start=start, end=end,
                                 overdue_from=start - datetime.timedelta(hours=OVERDUE_HOURS))
-    prescription, rx_id, doses, recorders = None, None, None, {}
+    rx_id, doses = None, None
     for line in lines:  # 200 lines on the bench's 40-patient ward: kept to plain lookups
         if rx_id != line["rx_id"]:
             rx_id, doses = line["rx_id"], []
-            prescription = dict(zip(MAR_PRESCRIPTION_COLUMNS, _prescription_values(line), strict=True))
-            prescription.update(id=rx_id, patient_id=line["pid"], doses=doses)
-            by_patient[line["pid"]].append(prescription)
-        dose_id = line["dose_id"]
-        if dose_id is not None:
-            email = line["mar_dose__recorded_by__email"]
-            recorded_by = ""  # a dose nobody recorded yet (most of them): no recorder to name
-            if email is not None:
-                who = (line["mar_dose__recorded_by__first_name"], line["mar_dose__recorded_by__last_name"], email)
-                recorded_by = recorders.get(who)
-                if recorded_by is None:
-                    recorded_by = recorders[who] = f"{who[0]} {who[1]}".strip() or email
-            doses.append({"id": dose_id, "due_s": line["due_s"], "status": line["mar_dose__status"],
-                          "given_s": line["given_s"], "reason": line["mar_dose__reason"], "recorded_by": recorded_by})
+            by_patient[line["pid"]].append({
+                "id": rx_id, "title": line["title"], "dose_text": line["dose_text"], "status": line["rx_status"],
+                "as_needed": line["as_needed"], "as_needed_condition": line["as_needed_condition"], "doses": doses})
+        if line["dose_id"] is not None:
+            doses.append(line)
     return rows
 
 

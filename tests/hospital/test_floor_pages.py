@@ -3,6 +3,7 @@ in the access log, and that the pages' rows (``.values()``, written in Python) a
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -212,7 +213,7 @@ def test_the_pages_rows_are_the_apis_rows(hospital, ward, mar_ward):
     api = selectors.ward_mar(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
     page = selectors.ward_mar_page(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
     assert [(str(r["patient"].pk), [(str(rx.pk), [str(d.pk) for d in rx.window]) for rx in r["prescriptions"]])
-            for r in api] == [(r["patient_id"], [(rx["id"], [d["id"] for d in rx["doses"]]) for rx in r["prescriptions"]])
+            for r in api] == [(r["patient_id"], [(rx["id"], [d["dose_id"] for d in rx["doses"]]) for rx in r["prescriptions"]])
                               for r in page]  # the page's ids are text (written into links)
     board = selectors.bed_board(site=hospital)
     assert [(str(w["ward"].pk), [(str(row["bed"].pk), row["assignment"] and str(row["assignment"].patient_id),
@@ -221,6 +222,25 @@ def test_the_pages_rows_are_the_apis_rows(hospital, ward, mar_ward):
         (w["id"], [(bed_id, stay and stay["patient_id"], stay and stay["start_s"]) for bed_id, _l, _s, stay in w["beds"]])
         for w in selectors.bed_board_page(site=hospital)]
 
+
+
+def test_the_mars_headings_and_recorders_written_by_postgresql_are_pythons(hospital, ward, doctor, nurse, mar_ward):
+    """``_mar_lines`` writes each prescription's heading (``str(prescription)``, ``dose_text``) and each
+    recorder's name (``str(user)``) in SQL: the same texts as the model rows', trailing zeros and blank
+    parts included."""
+    odd = mar_ward["prn"]
+    odd.strength, odd.form, odd.dose = "", "", Decimal("12.500")
+    odd.save()
+    nurse.first_name = nurse.last_name = ""
+    nurse.save()
+    api = selectors.ward_mar(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
+    page = selectors.ward_mar_page(ward=ward, start=mar_ward["start"], end=mar_ward["end"])
+    assert [(str(rx), rx.dose_text, [str(d.recorded_by) if d.recorded_by else "" for d in rx.window])
+            for r in api for rx in r["prescriptions"]] == [
+        (rx["title"], rx["dose_text"], [d["recorded_by"] for d in rx["doses"]]) for r in page for rx in r["prescriptions"]]
+    assert {"Morphine", "12.5 mg oral PRN"} <= {text for r in page for rx in r["prescriptions"]
+                                                for text in (rx["title"], rx["dose_text"])}
+    assert nurse.email in [d["recorded_by"] for r in page for rx in r["prescriptions"] for d in rx["doses"]]
 
 
 def test_the_mars_due_and_given_times_are_the_apis_times_in_whole_seconds(hospital, ward, mar_ward):

@@ -5,7 +5,6 @@ once, short, with its "Record" link's URL once (static/hospital/mar.js loads the
 import datetime
 import uuid
 import zoneinfo
-from decimal import Decimal
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -20,14 +19,13 @@ START = datetime.datetime(2026, 3, 2, 7, tzinfo=ZONE)
 
 
 def _dose(status, due, given=None, reason="", recorded_by=""):
-    return {"id": str(uuid.uuid4()), "due_s": None if due is None else int(due.timestamp()), "status": status,
-            "given_s": None if given is None else int(given.timestamp()), "reason": reason,
+    return {"dose_id": str(uuid.uuid4()), "due_s": None if due is None else int(due.timestamp()),
+            "dose_status": status, "given_s": None if given is None else int(given.timestamp()), "reason": reason,
             "recorded_by": recorded_by}
 
 
 def _rows(status="active", as_needed=False, doses=()):
-    rx = {"id": str(uuid.uuid4()), "medication": HOSTILE, "strength": "5 mg", "form": "tablet",
-          "dose": Decimal("5.000"), "dose_unit": "mg", "route": "oral", "frequency": "BID", "status": status,
+    rx = {"id": str(uuid.uuid4()), "title": f"{HOSTILE} 5 mg tablet", "dose_text": "5 mg oral BID", "status": status,
           "as_needed": as_needed, "as_needed_condition": HOSTILE if as_needed else "", "doses": list(doses)}
     return [{"patient_id": str(uuid.uuid4()), "first_name": HOSTILE, "last_name": "O'Brien", "mrn": HOSTILE,
              "bed": HOSTILE, "prescriptions": [rx]}]
@@ -50,13 +48,13 @@ def test_every_value_from_the_database_is_escaped_as_autoescaping_would():
     assert HOSTILE not in html and "<script>" not in html
     assert f"{escape(HOSTILE)} · {escape(HOSTILE + ' O' + chr(39) + 'Brien')} <small>{escape(HOSTILE)}</small>" in html
     assert f"<h3>{escape(HOSTILE + ' 5 mg tablet')} <small>5 mg oral BID</small></h3>" in html
-    assert (f'<div data-dose="{held["id"]}"><b>09:00</b><span class="dose-held">Held</span> '
+    assert (f'<div data-dose="{held["dose_id"]}"><b>09:00</b><span class="dose-held">Held</span> '
             f"<small>{escape(HOSTILE)} — {escape(HOSTILE)}</small></div>") in html
-    assert (f'<div data-dose="{given["id"]}"><b>10:00</b><span class="dose-given">Given 10:05</span> '
+    assert (f'<div data-dose="{given["dose_id"]}"><b>10:00</b><span class="dose-given">Given 10:05</span> '
             f"<small>Nadia &lt;N&gt;</small></div>") in html
-    assert f'<div data-dose="{prn["id"]}"><b>PRN</b><span class="dose-given">Given 11:00</span>' in html
-    record = reverse("hospital:dose_record", args=[overdue["id"]])
-    assert (f'<div data-dose="{overdue["id"]}"><b>06:00</b> <strong class="flag-high">overdue</strong>'
+    assert f'<div data-dose="{prn["dose_id"]}"><b>PRN</b><span class="dose-given">Given 11:00</span>' in html
+    record = reverse("hospital:dose_record", args=[overdue["dose_id"]])
+    assert (f'<div data-dose="{overdue["dose_id"]}"><b>06:00</b> <strong class="flag-high">overdue</strong>'
             f'<a class="button" href="{record}" aria-label="Record the 06:00 dose">Record</a></div>') in html
     assert f'placeholder="{escape(HOSTILE)}"' in html  # the as-needed form's condition
     assert '<input type="hidden" name="csrfmiddlewaretoken" value="tok&lt;en&gt;">' in html
@@ -66,7 +64,7 @@ def test_who_may_not_give_and_an_on_hold_prescription_see_due_without_a_link():
     due = _dose("scheduled", START + datetime.timedelta(hours=1))
     for rows, can_give in ((_rows(doses=[due]), False), (_rows(status="on-hold", doses=[due]), True)):
         html = _render(rows, can_give=can_give)
-        assert f'<div data-dose="{due["id"]}"><b>08:00</b>due</div>' in html
+        assert f'<div data-dose="{due["dose_id"]}"><b>08:00</b>due</div>' in html
         assert "/record/" not in html and "<form" not in html
 
 
@@ -77,7 +75,7 @@ def test_each_rows_record_link_has_its_own_url_and_time():
         _dose("scheduled", START + datetime.timedelta(hours=1))]})
     html = _render(rows)
     for dose in [*doses, rows[0]["prescriptions"][1]["doses"][0]]:
-        assert html.count(reverse("hospital:dose_record", args=[dose["id"]])) == 1
+        assert html.count(reverse("hospital:dose_record", args=[dose["dose_id"]])) == 1
     assert html.count('aria-label="Record the 08:00 dose"') == 3 and html.count("Record the 12:00 dose") == 1
     assert html.count("<h3>") == 2  # the heading written once, used for both prescriptions
 

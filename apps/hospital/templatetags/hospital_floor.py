@@ -112,7 +112,8 @@ def mar_patients(context, rows, ward, start, can_give):
     strings), as autoescaping would."""
     if not rows:
         return mark_safe("<p>No patients on this ward.</p>")
-    record_url, prn_url = _link("hospital:dose_record"), _link("hospital:prn_give")
+    record_head, record_tail = reverse("hospital:dose_record", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+    prn_url = _link("hospital:prn_give")
     tz = timezone.get_current_timezone()
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
     csrf = _csrf_input(context) if can_give else ""
@@ -138,19 +139,16 @@ def mar_patients(context, rows, ward, start, can_give):
             f'<h2 id="p-{patient_id}">{_escape(row["bed"])} · {name} <small>{_escape(row["mrn"])}</small></h2>\n')
         for rx in row["prescriptions"]:
             active = rx["status"] == Prescription.Status.ACTIVE
-            key = (rx["medication"], rx["strength"], rx["form"], rx["dose"], rx["dose_unit"], rx["route"],
-                   rx["frequency"], rx["status"])
+            key = (rx["title"], rx["dose_text"], rx["status"])
             heading = headings.get(key)
             if heading is None:
-                title = " ".join(part for part in (rx["medication"], rx["strength"], rx["form"]) if part)
-                dose_text = f"{rx['dose'].normalize():f} {rx['dose_unit']} {rx['route']} {rx['frequency']}"
                 state = "" if active else f" — {PRESCRIPTION_STATUS_LABELS.get(rx['status'], rx['status'])}"
-                heading = headings[key] = (f'<div class="mar-rx"><h3>{_escape(title)} '
-                                           f'<small>{_escape(dose_text)}{_escape(state)}</small></h3>\n')
+                heading = headings[key] = (f'<div class="mar-rx"><h3>{_escape(rx["title"])} '
+                                           f'<small>{_escape(rx["dose_text"])}{_escape(state)}</small></h3>\n')
             add(heading)
             recordable = can_give and active
             for dose in rx["doses"]:
-                due_s, status = dose["due_s"], dose["status"]
+                due_s, status, dose_id = dose["due_s"], dose["dose_status"], dose["dose_id"]
                 overdue = status == scheduled and due_s is not None and due_s < start_s
                 cell = opening.get((due_s, overdue))
                 if cell is None:
@@ -160,10 +158,10 @@ def mar_patients(context, rows, ward, start, can_give):
                         f'" aria-label="Record the {due} dose">Record</a></div>\n')
                 if status == scheduled:
                     if recordable:
-                        add(f'<div data-dose="{dose["id"]}{cell[0]}<a class="button" '
-                            f'href="{record_url(dose["id"])}{cell[1]}')
+                        add(f'<div data-dose="{dose_id}{cell[0]}<a class="button" href="{record_head}{dose_id}'
+                            f'{record_tail}{cell[1]}')
                     else:
-                        add(f'<div data-dose="{dose["id"]}{cell[0]}due</div>\n')
+                        add(f'<div data-dose="{dose_id}{cell[0]}due</div>\n')
                     continue
                 given_s = dose["given_s"]
                 shown = recorded.get((status, given_s))
@@ -173,7 +171,7 @@ def mar_patients(context, rows, ward, start, can_give):
                         f'<span class="dose-{_escape(status)}">'
                         f'{_escape(DOSE_STATUS_LABELS.get(status, status))}{given}</span>')
                 reason = f" — {_escape(dose['reason'])}" if dose["reason"] else ""
-                add(f'<div data-dose="{dose["id"]}{cell[0]}{shown} '
+                add(f'<div data-dose="{dose_id}{cell[0]}{shown} '
                     f'<small>{_escape(dose["recorded_by"])}{reason}</small></div>\n')
             if not rx["doses"]:
                 add("<p><small>No doses due this shift.</small></p>\n")
