@@ -4,11 +4,10 @@ markup is what the templates wrote, values formatted as the template engine form
 (``localize``, ``floatformat``)."""
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from apps.analytics.tables import text
+from apps.analytics.tables import formatters, text
 
 register = template.Library()
 
@@ -38,6 +37,7 @@ def progress_rows(progress, detail=True):
     on the progress page; the portfolio shows the shorter table)."""
     if not progress:
         return mark_safe(f"<tr><td colspan=\"{8 if detail else 6}\">No EPAs in this program's set.</td></tr>")
+    _text, fixed = formatters()  # the language and settings once per table
     parts = []
     for row in progress:
         p = row["progress"]
@@ -48,7 +48,7 @@ def progress_rows(progress, detail=True):
         cells = [p.assessment_count, p.count_last_90_days, p.latest_level, p.highest_level]
         text = [_text(value) for value in cells]
         if detail:
-            text += [conditional_escape(floatformat(p.median_level, 1)), conditional_escape(floatformat(p.level_trend, 2))]
+            text += [fixed(p.median_level, 1), fixed(p.level_trend, 2)]
         text.append(_text(p.latest_date))
         parts.append(f'\n      <tr><th scope="row">{_text(row["epa"])}</th>\n      '
                      + "".join(f"<td>{value}</td>" for value in text) + "</tr>")
