@@ -8,11 +8,25 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 
 from apps.assessments.models import NARRATIVE_MAX_LENGTH, TAG_CATEGORY, CaseUrgency, LocationType
 from apps.reference.models import EPA
 from apps.tenants.models import Site
+
+
+class _ReadOnce(BaseChoiceIterator):
+    """Choices read at their first use and kept, as (value, label) pairs with string labels. A
+    callable given as choices is wrapped by Django in a CallableChoiceIterator that normalises the
+    whole list again at every iteration (a select is iterated twice per render: its ``required``
+    check and its options); ``normalize_choices`` leaves a BaseChoiceIterator as it is (issue 19)."""
+
+    def __init__(self, load):
+        self.load = functools.cache(load)
+
+    def __iter__(self):
+        return iter(self.load())
 
 
 def _load_choices(field, queryset, load=None) -> None:
@@ -30,7 +44,7 @@ def _load_choices(field, queryset, load=None) -> None:
     if load is not None and queryset is not None:
         _validate_from(field, load)
     load = load or functools.cache(lambda: list(queryset))
-    field.choices = functools.cache(lambda: empty + [iterator.choice(obj) for obj in load()])
+    field.choices = _ReadOnce(lambda: empty + [iterator.choice(obj) for obj in load()])
 
 
 def _validate_from(field, load) -> None:
@@ -126,8 +140,8 @@ class AssessmentForm(forms.Form):
         if learners is not None or learner_choices is None:
             _load_choices(self.fields["learner"], learners)
         if learner_choices is not None:
-            self.fields["learner"].choices = functools.cache(lambda: [("", self.fields["learner"].empty_label),
-                                                                      *learner_choices()])
+            self.fields["learner"].choices = _ReadOnce(lambda: [("", self.fields["learner"].empty_label),
+                                                                *learner_choices()])
         _load_choices(self.fields["epa"], epas, lambda: epa_list)
         self.fields["entrustment_level"].choices = [
             (level["number"], format_html("<strong>{} — {}</strong> <span class='descriptor'>{}</span>",
@@ -139,8 +153,8 @@ class AssessmentForm(forms.Form):
         if site_choices is None or self.is_bound:
             _load_choices(self.fields["site"], Site.objects.for_company(company_id).filter(is_active=True))
         if site_choices is not None:
-            self.fields["site"].choices = functools.cache(lambda: [("", self.fields["site"].empty_label),
-                                                                   *site_choices()])
+            self.fields["site"].choices = _ReadOnce(lambda: [("", self.fields["site"].empty_label),
+                                                             *site_choices()])
         tag_list = functools.cache(tag_rows or (lambda: list(tags)))
         for name, tag_type in (("tags_went_well", "went_well"), ("tags_needs_work", "needs_work")):
             category = TAG_CATEGORY[tag_type]  # each list offers only its own group's tags

@@ -2,6 +2,8 @@
 assessments, requests with QR codes, and the coordinator's completion board. (A learner's
 progress is the analytics page; /assessments/progress/ redirects there.)"""
 
+import functools
+
 import segno
 from django import forms
 from django.contrib import messages
@@ -168,16 +170,25 @@ def _already_saved(request, saved):
 
 def _new_form_kwargs(user, *, learners, today, search="", epa_id=None) -> dict:
     """The new-assessment form's choices as rows (issue 19): learners and sites as (id, label),
-    EPAs and tags from prepared reads. ``learners``: a function giving the learner queryset when
-    the form validates a POST, else None: a form only rendered builds no queryset at all."""
+    EPAs and tags from prepared reads; without a learner search, all four from one read (a POST
+    reads its EPAs alone: a valid one needs no other list). ``learners``: a function giving the
+    learner queryset when the form validates a POST, else None: a form only rendered builds no
+    queryset at all."""
     company_id, validating = user.company_id, learners is not None
-    return {"learner_choices": lambda: selectors.learner_choices(assessor=user, today=today, search=search),
-            "site_choices": lambda: selectors.site_choices(company_id=company_id),
-            "tag_rows": lambda: selectors.feedback_tag_list(company_id=company_id),
+    if search:
+        choices = {"learners": lambda: selectors.learner_choices(assessor=user, today=today, search=search),
+                   "sites": lambda: selectors.site_choices(company_id=company_id),
+                   "tags": lambda: selectors.feedback_tag_list(company_id=company_id),
+                   "epas": lambda: selectors.epa_list_for_assessor(assessor=user)}
+    else:
+        together = functools.cache(lambda: selectors.form_choices(assessor=user, today=today, with_epas=not validating))
+        choices = {name: functools.partial(lambda name: together()[name], name) for name in ("learners", "sites", "tags")}
+        choices["epas"] = (lambda: selectors.epa_list_for_assessor(assessor=user)) if validating else (
+            lambda: together()["epas"])
+    return {"learner_choices": choices["learners"], "site_choices": choices["sites"], "tag_rows": choices["tags"],
             **_form_kwargs(company_id=company_id, learners=learners() if validating else None,
                            epas=selectors.epas_for_assessor(assessor=user) if validating else None,
-                           epa_list=selectors.epa_list_for_assessor(assessor=user), epa_id=epa_id,
-                           validating=validating)}
+                           epa_list=choices["epas"](), epa_id=epa_id, validating=validating)}
 
 
 def _is_key(value) -> bool:
