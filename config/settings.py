@@ -240,6 +240,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # style="" attributes only (no <style> element, no script): the appointment book places each
+        # cell on its row and colours it by its service with them (tests/browser/test_appointment_book_phone.py)
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -85,3 +85,28 @@ def test_rosa_books_checks_in_and_cancels_from_the_day_view_on_her_phone(phone_p
     book["toms"].refresh_from_db()
     assert book["toms"].status == "cancelled" and book["toms"].cancellation_reason == "Called to cancel"
     expect(page.get_by_test_id("appointment").filter(has_text="Tom Baker")).to_have_count(0)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_desk_rosa_sees_toms_appointment_at_its_time_in_its_service_colour(browser_page, live_server, book):
+    """The day view places each appointment on its 15-minute row and borders it in its service's
+    colour with style attributes: the page's policy must let the browser apply them (a blocked
+    ``style`` attribute stacks every cell at the top of its column, without a word)."""
+    page = browser_page
+    ServiceType.objects.for_company(book["company"]).update(colour="#ff0000")
+    login_through_the_page(page, live_server, "rosa@northwind.example", PASSWORD)
+    page.get_by_label("Code").fill(f"{totp(base64.b32decode(SECRET)):06d}")
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{live_server.url}/**")
+    page.goto(f"{live_server.url}/schedule/sites/{book['clinic'].pk}/day/?date={book['day']}")
+
+    tom = page.get_by_test_id("appointment").filter(has_text="Tom Baker")
+    expect(tom).to_be_visible()
+    written, applied = tom.evaluate(
+        "e => [e.getAttribute('style').match(/grid-row: (\\d+)/)[1], getComputedStyle(e).gridRowStart]")
+    assert applied == written  # on its own row, not the next free place of the column
+    nine = page.get_by_test_id("free").filter(has_text="09:00 free")
+    # 11:00 is eight 15-minute rows below 09:00
+    assert tom.bounding_box()["y"] - nine.bounding_box()["y"] >= 7.5 * nine.bounding_box()["height"]
+    assert tom.evaluate("e => getComputedStyle(e).borderLeftColor") == "rgb(255, 0, 0)"
