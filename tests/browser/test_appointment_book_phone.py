@@ -42,15 +42,20 @@ def book(sponsor):
     return {"clinic": clinic, "day": day, "margaret": margaret, "toms": toms, "company": company}
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_rosa_books_checks_in_and_cancels_from_the_day_view_on_her_phone(phone_page, live_server, book):
-    page = phone_page
+def _rosa_opens_the_day_view(page, live_server, book):
+    """Rosa signs in with her password and authenticator code and opens the clinic's day."""
     login_through_the_page(page, live_server, "rosa@northwind.example", PASSWORD)
     page.get_by_label("Code").fill(f"{totp(base64.b32decode(SECRET)):06d}")
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"{live_server.url}/**")
     page.goto(f"{live_server.url}/schedule/sites/{book['clinic'].pk}/day/?date={book['day']}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_rosa_books_checks_in_and_cancels_from_the_day_view_on_her_phone(phone_page, live_server, book):
+    page = phone_page
+    _rosa_opens_the_day_view(page, live_server, book)
 
     # The phone layout: one column under the other, every free time a button wide enough to tap.
     free = page.get_by_test_id("free").filter(has_text="09:30 free")
@@ -95,11 +100,7 @@ def test_on_a_desk_rosa_sees_toms_appointment_at_its_time_in_its_service_colour(
     ``style`` attribute stacks every cell at the top of its column, without a word)."""
     page = browser_page
     ServiceType.objects.for_company(book["company"]).update(colour="#ff0000")
-    login_through_the_page(page, live_server, "rosa@northwind.example", PASSWORD)
-    page.get_by_label("Code").fill(f"{totp(base64.b32decode(SECRET)):06d}")
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(f"{live_server.url}/**")
-    page.goto(f"{live_server.url}/schedule/sites/{book['clinic'].pk}/day/?date={book['day']}")
+    _rosa_opens_the_day_view(page, live_server, book)
 
     tom = page.get_by_test_id("appointment").filter(has_text="Tom Baker")
     expect(tom).to_be_visible()
