@@ -55,6 +55,7 @@ def seed(*, refill=True):
     """Company, clinic, 10 practitioners with hours, 200 appointments on DAY, reception, 150 patients.
     Idempotent; ``refill`` re-creates the day's appointments (else only when the day is empty)."""
     from apps.clinical.models import Patient
+    from apps.scheduling.book_cache import book_changed
     from apps.scheduling.models import Appointment, ServiceType, WeeklyAvailability
     from apps.scheduling.recurrence import localise
     from apps.tenants.models import Company, Institution, Membership, Site, User
@@ -99,6 +100,7 @@ def seed(*, refill=True):
                                         practitioner=person, site=site, service_type=service, start=start,
                                         end=start + datetime.timedelta(minutes=30)))
         Appointment.objects.bulk_create(rows)
+        book_changed(company_id=company.pk)  # bulk_create sends no signal (apps.scheduling.book_cache)
     return {"company": company, "site": site, "reception": reception, "service": service,
             "free_practitioner": free, "patients": patients[100:100 + CLIENTS]}
 

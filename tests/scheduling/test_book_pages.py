@@ -114,25 +114,34 @@ def _fill(clinic, practitioners, consult, per_practitioner):
 
 def test_the_day_view_reads_the_same_number_of_queries_for_2_or_20_appointments_a_practitioner(
         client, reception, clinic, consult, staff, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from apps.tenants.roles import Role
 
     people = [staff(Role.PRACTITIONER) for _ in range(10)]
     client.force_login(reception)
-    _fill(clinic, people[:3], consult, 2)
+    _fill(clinic, people[:3], consult, 1)
     client.get(_day_url(clinic))  # warm the per-process caches (content types, templates)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as small:
+    _fill(clinic, people[:3], consult, 2)  # a change: the next visit reads the book again
+    with CaptureQueriesContext(connection) as changed:
         assert client.get(_day_url(clinic)).status_code == 200
     # Session, user, site, memberships (the request and the access check); the appointments (with
     # the patients' attendance), the practitioners with their hours and the waitlist count; the
     # access log (one insert). The role codes and the unread badge come from the cache. Was 13, then 8.
-    assert len(small.captured_queries) == 7, [q["sql"][:80] for q in small.captured_queries]
+    assert len(changed.captured_queries) == 7, [q["sql"][:80] for q in changed.captured_queries]
+    # Nothing changed since: the book itself comes from the cache (apps.scheduling.book_cache); the
+    # request, the access check and the access log remain.
+    with CaptureQueriesContext(connection) as unchanged:
+        assert client.get(_day_url(clinic)).status_code == 200
+    assert len(unchanged.captured_queries) == 5, [q["sql"][:80] for q in unchanged.captured_queries]
     _fill(clinic, people, consult, 20)  # 10 practitioners, 200 appointments
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(len(changed.captured_queries)):
         response = client.get(_day_url(clinic))
     assert response.content.decode().count('data-testid="appointment"') == 200
+    with django_assert_num_queries(len(unchanged.captured_queries)):
+        again = client.get(_day_url(clinic))
+    assert again.content.decode().count('data-testid="appointment"') == 200
 
 
 def test_the_day_view_shows_margarets_no_shows_and_late_cancellations_as_attendance_counts_them(

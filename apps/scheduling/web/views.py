@@ -27,7 +27,7 @@ from apps.clinical.selectors.patients import patient_search
 from apps.core import rls
 from apps.core.access import company_of, tenant_page
 from apps.core.forms import apply_service_errors, uuid_param
-from apps.scheduling import access, availability, ical, selectors, services
+from apps.scheduling import access, availability, book_cache, ical, selectors, services
 from apps.scheduling.models import (
     BLOCKING_STATUSES,
     Appointment,
@@ -179,13 +179,41 @@ def day(request, site_id):
     zone = ZoneInfo(site.time_zone)
     the_day = _date_param(request, zone)
     by_room = request.GET.get("by") == "room"
+    book = book_cache.cached_book(site=site, day=the_day, by_room=by_room,
+                                  compute=lambda: _day_book(site, zone, the_day, by_room))
+    freed, waiting_count = book["freed"], book["waiting_count"]
+    for a in freed:
+        a.site = site  # not cached: the site was read by this request's access check
+    now = timezone.now()
+    now_us = _epoch_us(now)
+    waiting = []
+    if any(a.start_us > now_us for a in freed):  # a freed time still to come: the waitlist may fill it
+        waiting = list(selectors.waitlist_for_site(site=site))
+        waiting_count = len(waiting)
+    freed_rows = [{"a": a, "local_start": (_EPOCH + a.start_us * _US).astimezone(zone),
+                   "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
+    # Every patient the page names: those booked (any status read) and the waitlist's matches.
+    access.log_book_patients(request, [*book["patient_ids"], *(e.patient_id for f in freed_rows for e in f["matches"])],
+                             site.company_id)
+    return render(request, "scheduling/day.html", {
+        "site": site, "day": the_day, "by_room": by_room, "columns": book["columns"], "rows": book["rows"],
+        "times_html": book["times_html"], "freed": freed_rows, "waiting_count": waiting_count,
+        "today": now.astimezone(zone).date(), "previous": the_day - datetime.timedelta(days=1),
+        "next": the_day + datetime.timedelta(days=1), "row_minutes": ROW_MINUTES,
+    })
+
+
+def _day_book(site, zone, the_day, by_room) -> dict:
+    """What the day view draws from the database, independent of who asks and when: the columns as
+    HTML, the number of rows, the times down the side, the freed (cancelled, no-show) appointments,
+    every patient booked (for the access log) and the waitlist's size. Cached by ``book_cache``
+    until the company's scheduling data changes."""
     window_start, window_end = _day_window(site, the_day)
     appointments = [BookRow(row, site) for row in selectors.day_book_values(site=site, start=window_start, end=window_end)]
     people, waiting_count = selectors.day_columns(site=site, day=the_day)
     resources = list(Resource.objects.for_company(site.company_id).filter(site=site, is_active=True)
                      .order_by("name").values_list("pk", "name")) if by_room else []
     ranges = {pk: hours for pk, _, hours in people}
-    company_id = site.company_id
 
     window_start_us, window_end_us = _epoch_us(window_start), _epoch_us(window_end)
     local_of = {}
@@ -308,25 +336,12 @@ def day(request, site_id):
                             "html": _column_html(placed, free_cells(mine, placed, cells_within(working),
                                                                     f"practitioner={person_id}"),
                                                  by_room=False, escaped=escaped)})
-    now = timezone.now()
-    now_us = _epoch_us(now)
-    waiting = []
-    if any(a.start_us > now_us for a in freed):  # a freed time still to come: the waitlist may fill it
-        waiting = list(selectors.waitlist_for_site(site=site))
-        waiting_count = len(waiting)
-    freed_rows = [{"a": a, "local_start": local(a.start_us),
-                   "matches": selectors.match_entries(a, waiting) if a.start_us > now_us else []} for a in freed]
-    # Every patient the page names: those booked (any status read) and the waitlist's matches.
-    access.log_book_patients(request, [*(a.patient_id for a in appointments),
-                                       *(e.patient_id for f in freed_rows for e in f["matches"])], company_id)
-    return render(request, "scheduling/day.html", {
-        "site": site, "day": the_day, "by_room": by_room, "columns": columns, "rows": rows,
-        "times_html": mark_safe("".join(  # noqa: S308 — times of day only
-            f'<div class="book-time">{text if t.minute == 0 else ""}</div>' for t, (text, _) in zip(times, cell_text))),
-        "freed": freed_rows, "waiting_count": waiting_count, "today": now.astimezone(zone).date(),
-        "previous": the_day - datetime.timedelta(days=1), "next": the_day + datetime.timedelta(days=1),
-        "row_minutes": ROW_MINUTES,
-    })
+    times_html = mark_safe("".join(  # noqa: S308 — times of day only
+        f'<div class="book-time">{text if t.minute == 0 else ""}</div>' for t, (text, _) in zip(times, cell_text)))
+    for a in freed:
+        a.site = None  # the caller's site (a model instance) is not cached
+    return {"columns": columns, "rows": rows, "times_html": times_html, "freed": freed,
+            "patient_ids": list(dict.fromkeys(a.patient_id for a in appointments)), "waiting_count": waiting_count}
 
 
 def _plural(count, word):
