@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from apps.hospital import frequencies
+from apps.hospital.mar_cache import mar_changed
 from apps.hospital.models import Dose, Prescription
 
 OPEN_SCHEDULE_DAYS = 3  # doses scheduled ahead for a prescription without a duration (extended daily)
@@ -29,4 +30,6 @@ def dose_schedule_extend(*, prescription, actor=None, now=None) -> int:
     for row in rows:
         row._history_user = actor
     Dose.objects.bulk_create(rows)  # scheduling only; each recorded dose is a save with history
+    if rows:
+        mar_changed(company_id=prescription.company_id)  # bulk_create sends no signal (apps.hospital.mar_cache)
     return len(rows)

@@ -324,3 +324,67 @@ def test_nadia_gives_an_as_needed_dose_from_the_mar_and_lands_back_at_margarets_
     assert response["Location"] == f'{reverse("hospital:mar", args=[ward.pk])}#p-{patient.pk}'
     page = client.get(response["Location"]).content.decode()
     assert f'<h2 id="p-{patient.pk}">' in page and "Morphine given." in page
+
+
+# ------------------------------------------------------------------ the MAR's cards come from the cache until they change
+def test_a_dose_nadias_colleague_records_shows_on_her_next_reload(client, nurse, hospital, mar_ward):
+    from apps.hospital import services
+
+    client.force_login(nurse)
+    due = mar_ward["due"]
+    record = reverse("hospital:dose_record", args=[due.pk])
+    assert record in client.get(mar_ward["url"]).content.decode()
+    assert record in client.get(mar_ward["url"]).content.decode()  # unchanged: from the cache
+    services.dose_record(actor=nurse, dose=due, status=Dose.Status.HELD, reason="Patient in theatre")
+    page = client.get(mar_ward["url"]).content.decode()
+    assert record not in page and "— Patient in theatre" in page
+
+
+def test_a_transferred_patient_leaves_the_wards_mar_on_the_next_reload(client, nurse, doctor, hospital, ward, patient,
+                                                                       mar_ward):
+    from apps.hospital import services
+    from apps.hospital.models import Admission
+
+    client.force_login(nurse)
+    assert "Margaret Holloway" in client.get(mar_ward["url"]).content.decode()
+    other_ward, other_beds = make_ward(hospital, name="Ward 9", beds=1)
+    admission = Admission.objects.for_company(hospital.company).get(patient=patient)
+    services.admission_transfer(actor=doctor, admission=admission, bed=other_beds[0])
+    assert "Margaret Holloway" not in client.get(mar_ward["url"]).content.decode()
+
+
+def test_the_prn_form_of_a_cached_mar_carries_this_requests_csrf_token(nurse, ward, patient, mar_ward):
+    from tests.conftest import RoundsClient
+
+    browser = RoundsClient(enforce_csrf_checks=True)
+    browser.force_login(nurse)
+    browser.get(mar_ward["url"])
+    page = browser.get(mar_ward["url"]).content.decode()  # from the cache
+    assert "<!--csrf-->" not in page
+    response = browser.post(reverse("hospital:prn_give", args=[mar_ward["prn"].pk]),
+                            {"reason": "pain", "ward": ward.pk, "csrfmiddlewaretoken": _csrf(page)})
+    assert response.status_code == 302  # not 403: the token is this session's
+
+
+def test_a_pharmacist_gets_no_record_links_from_the_mar_a_nurse_just_cached(client, nurse, pharmacist, mar_ward):
+    client.force_login(nurse)
+    assert "/record/" in client.get(mar_ward["url"]).content.decode()
+    client.force_login(pharmacist)
+    page = client.get(mar_ward["url"]).content.decode()
+    assert "Amoxicillin" in page and "/record/" not in page and "Give PRN dose" not in page
+
+
+def test_every_reload_of_the_mar_is_access_logged_even_from_the_cache(client, nurse, hospital, patient, mar_ward):
+    client.force_login(nurse)
+    for _ in range(3):
+        client.get(mar_ward["url"])
+    assert AccessLog.objects.for_company(hospital.company).filter(
+        actor=nurse, entity_id=str(patient.pk), action=AccessLog.Action.LIST).count() == 3
+
+
+def test_charlie_from_another_company_gets_404_for_a_mar_nadia_just_cached(client, nurse, southbay_charlie, mar_ward):
+    client.force_login(nurse)
+    assert "Margaret Holloway" in client.get(mar_ward["url"]).content.decode()
+    client.force_login(southbay_charlie)
+    response = client.get(mar_ward["url"])
+    assert response.status_code == 404 and b"Margaret" not in response.content

@@ -18,6 +18,9 @@ pytestmark = pytest.mark.django_db
 # access-log insert — the same for 10 or 40 beds. Lowered from 10 and 10 (issue 16's speed work).
 BOARD_QUERIES = 6
 MAR_QUERIES = 7
+# Nothing the cards show changed since the last visit: they come from the cache (apps.hospital.mar_cache);
+# the session, user, ward, memberships and the access-log insert remain.
+MAR_UNCHANGED_QUERIES = 5
 
 
 def fill_ward(hospital, doctor, beds):
@@ -55,11 +58,17 @@ def test_the_mar_takes_the_same_queries_for_10_or_40_patients(client, nurse, doc
     day = now.date() if now.hour >= 7 else now.date() - datetime.timedelta(days=1)
     url = reverse("hospital:mar", args=[ward.pk]) + f"?day={day.isoformat()}&shift={shift}"
     client.get(url)
+    prescription = Dose.objects.for_company(hospital.company).order_by("due_at").first().prescription
+    Dose.objects.create(prescription=prescription, company=hospital.company,  # a change: the cards are read again
+                        due_at=timezone.now() + datetime.timedelta(minutes=40))
     with django_assert_num_queries(MAR_QUERIES):
         response = client.get(url)
     body = response.content.decode()
     assert body.count('class="card mar-patient"') == beds
-    assert body.count("<div data-dose=") >= beds * 2
+    assert body.count("<div data-dose=") >= beds * 2 + 1
+    with django_assert_num_queries(MAR_UNCHANGED_QUERIES):
+        again = client.get(url)
+    assert again.content.decode().count("<div data-dose=") == body.count("<div data-dose=")
 
 
 # The dose form a MAR "Record" loads (the htmx fragment or, without JavaScript, the page): session, user, the

@@ -97,8 +97,23 @@ def bed_board_wards(context, board, can_manage, statuses):
 
 
 # ------------------------------------------------------------------ the MAR
+CSRF_SLOT = "<!--csrf-->"  # where a cached MAR's forms take the request's CSRF input (no escaped text contains "<!--")
+
+
 @register.simple_tag(takes_context=True)
 def mar_patients(context, rows, ward, start, can_give):
+    """``mar_rows_html`` with the request's CSRF input in its forms."""
+    return mark_safe(mar_rows_html(rows, ward, start, can_give, csrf=_csrf_input(context) if can_give else ""))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def mar_cached(context, html):
+    """A MAR written by ``mar_rows_html`` with ``csrf=CSRF_SLOT`` (cached: apps.hospital.mar_cache), its
+    forms given this request's CSRF input."""
+    return mark_safe(html.replace(CSRF_SLOT, _csrf_input(context)) if CSRF_SLOT in html else html)  # noqa: S308
+
+
+def mar_rows_html(rows, ward, start, can_give, *, csrf="") -> str:
     """Every patient's card of ``selectors.ward_mar_page``: their prescriptions, each with the shift's
     doses (overdue marked; a scheduled dose of an active prescription has a "Record" link when the
     reader may give it: ``hospital:dose_record``, the dose's form as a page; static/hospital/mar.js
@@ -111,12 +126,11 @@ def mar_patients(context, rows, ward, start, can_give):
     (Django's ``escape`` is the same function plus a lazy-string check: this page's values are plain
     strings), as autoescaping would."""
     if not rows:
-        return mark_safe("<p>No patients on this ward.</p>")
+        return "<p>No patients on this ward.</p>"
     record_head, record_tail = reverse("hospital:dose_record", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
     prn_url = _link("hospital:prn_give")
     tz = timezone.get_current_timezone()
     ward_input = f'<input type="hidden" name="ward" value="{ward.pk}">'
-    csrf = _csrf_input(context) if can_give else ""
     start_s = start.timestamp()
     scheduled = Dose.Status.SCHEDULED
     clock = {}  # due and given times (epoch seconds) as HH:MM, each distinct moment formatted once
@@ -185,4 +199,4 @@ def mar_patients(context, rows, ward, start, can_give):
         if not row["prescriptions"]:
             add("<p>No active prescriptions.</p>\n")
         add("</section>\n")
-    return mark_safe("".join(parts))
+    return "".join(parts)

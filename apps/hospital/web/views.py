@@ -19,8 +19,9 @@ from apps.audit.models import AccessLog
 from apps.clinical.access import get_patient_for_user
 from apps.clinical.models import Patient
 from apps.core.forms import apply_service_errors
-from apps.hospital import access, selectors, services
+from apps.hospital import access, mar_cache, selectors, services
 from apps.hospital.models import Bed, Dose, LabOrder, LabTest, StockLot
+from apps.hospital.templatetags.hospital_floor import CSRF_SLOT, mar_rows_html
 from apps.hospital.web import forms
 from apps.tenants.access import company_of
 from apps.tenants.models import Site, User
@@ -225,13 +226,19 @@ def mar(request, ward_id):
     ward = access.get_ward_for_user(request.user, ward_id, "ward.read")
     day, shift = _day_and_shift(request, ward.site)
     start, end = selectors.shift_window(site=ward.site, day=day, shift=shift)
-    rows = selectors.ward_mar_page(ward=ward, start=start, end=end)
-    _log_patient_ids(request, ward.company_id, [row["patient_id"] for row in rows])
+    can_give = access.user_has_code(request.user, "medication.administer", ward.site_id)
+
+    def cards():
+        rows = selectors.ward_mar_page(ward=ward, start=start, end=end)
+        return {"html": mar_rows_html(rows, ward, start, can_give, csrf=CSRF_SLOT),
+                "patient_ids": [row["patient_id"] for row in rows]}
+
     with timezone.override(ward.site.time_zone):  # due times as the ward's clocks show them
+        mar_page = mar_cache.cached_mar(ward=ward, start=start, end=end, can_give=can_give, compute=cards)
+        _log_patient_ids(request, ward.company_id, mar_page["patient_ids"])
         return render(request, "hospital/mar.html", {
-            "ward": ward, "rows": rows, "day": day, "shift": shift, "start": start, "end": end,
-            "can_give": access.user_has_code(request.user, "medication.administer", ward.site_id),
-            "previous": start - datetime.timedelta(hours=12), "next": end})
+            "ward": ward, "mar_html": mar_page["html"], "day": day, "shift": shift, "start": start, "end": end,
+            "can_give": can_give, "previous": start - datetime.timedelta(hours=12), "next": end})
 
 
 @login_required
