@@ -117,3 +117,46 @@ def mark_changed(*token_keys: str) -> None:
         replace()
         if transaction.get_connection().in_atomic_block:
             transaction.on_commit(replace)
+
+
+class CompanyPageCache:
+    """A page's costly part (its HTML, what it names) cached per key until the company's data under it
+    changes: ``cached_until_changed`` under one token per company, replaced by ``changed`` — which the
+    model signals connected with ``connect`` call on any save or delete (and m2m change) of what the
+    page shows. A bulk write (``QuerySet.update``, ``bulk_create``) sends no signal: its caller calls
+    ``changed`` itself. Used by the day view (apps.scheduling.book_cache) and the ward MAR
+    (apps.hospital.mar_cache); the page checks access before it asks, and keeps per request what
+    depends on the reader or the time."""
+
+    def __init__(self, name: str, *, seconds: int = 600):
+        self.name, self.seconds = name, seconds
+
+    def token(self, company_id) -> str:
+        return f"{self.name}-token:{company_id}"
+
+    def changed(self, *, company_id) -> None:
+        """The company's data under this page changed: every value cached for it stops counting."""
+        if company_id is not None:
+            mark_changed(self.token(company_id))
+
+    def get(self, *, company_id, key: str, compute):
+        """``compute()``, or what it returned for ``key`` since the company's last change."""
+        return cached_until_changed(f"{self.name}:{company_id}:{key}", self.token(company_id), compute,
+                                    timeout=self.seconds)
+
+    def connect(self, models, *, m2m=()) -> None:
+        """Any save or delete of ``models``' rows (a service, the admin, a factory), and any change of
+        the ``m2m`` through tables, replaces the token of the row's company."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        for model in models:
+            label = model._meta.label_lower
+            post_save.connect(self._row_changed, sender=model, weak=False, dispatch_uid=f"{self.name}-save-{label}")
+            post_delete.connect(self._row_changed, sender=model, weak=False, dispatch_uid=f"{self.name}-delete-{label}")
+        for through in m2m:
+            m2m_changed.connect(self._row_changed, sender=through, weak=False,
+                                dispatch_uid=f"{self.name}-m2m-{through._meta.label_lower}")
+
+    def _row_changed(self, sender, instance, action=None, **kwargs):
+        if action is None or action.startswith("post_"):  # m2m_changed: once, after the change
+            self.changed(company_id=getattr(instance, "company_id", None))
